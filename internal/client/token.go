@@ -1,0 +1,55 @@
+package client
+
+import "time"
+
+// Status is the lifecycle state of a waitpoint token.
+type Status string
+
+// The statuses the service knows.
+const (
+	StatusWaiting   Status = "WAITING"
+	StatusCompleted Status = "COMPLETED"
+	StatusTimedOut  Status = "TIMED_OUT"
+)
+
+// Statuses lists every status, in the order the API documents them.
+var Statuses = []Status{StatusWaiting, StatusCompleted, StatusTimedOut}
+
+// Output types the service stores a completion payload as.
+const (
+	OutputTypeSuperJSON = "application/super+json"
+	OutputTypeJSON      = "application/json"
+	OutputTypeText      = "text/plain"
+	OutputTypeStore     = "application/store"
+)
+
+// Token is a waitpoint token as the API returns it. Optional values the service
+// omits (or sends as null) are nil pointers, so absence is never confused with a
+// zero value.
+type Token struct {
+	ID                      string     `json:"id"`
+	URL                     string     `json:"url"`
+	Status                  Status     `json:"status"`
+	IdempotencyKey          *string    `json:"idempotencyKey"`
+	IdempotencyKeyExpiresAt *time.Time `json:"idempotencyKeyExpiresAt"`
+	TimeoutAt               *time.Time `json:"timeoutAt"`
+	CompletedAt             *time.Time `json:"completedAt"`
+	CreatedAt               time.Time  `json:"createdAt"`
+	Tags                    []string   `json:"tags"`
+	// Output, OutputType and OutputIsError come only from GetToken; list items
+	// carry none of them.
+	Output        *string `json:"output"`
+	OutputType    *string `json:"outputType"`
+	OutputIsError *bool   `json:"outputIsError"`
+}
+
+// ListParams filters a token listing. Zero values mean "no filter".
+type ListParams struct {
+	Statuses       []Status
+	Tags           []string // a token matches when it has any of them
+	IdempotencyKey string
+	CreatedPeriod  string // the service's duration syntax: 30m, 24h, 7d, 2w, 1h30m
+	CreatedFrom    *time.Time
+	CreatedTo      *time.Time
+	PageSize       int // 1 to 100; 0 leaves the service's default (25)
+}

@@ -1,0 +1,25 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+)
+
+// addClientError turns an error from the client into one diagnostic: a clear
+// summary for a missing token or a refused key, the server's own message otherwise.
+func addClientError(diags *diag.Diagnostics, action string, err error) {
+	var apiErr *client.APIError
+	switch {
+	case client.IsNotFound(err):
+		diags.AddError("Waitpoint token not found", fmt.Sprintf("Could not %s: %s.", action, err))
+	case errors.As(err, &apiErr) && (apiErr.StatusCode == 401 || apiErr.StatusCode == 403):
+		diags.AddError("Trigger.dev refused the API key",
+			fmt.Sprintf("Could not %s: %s. Check the provider's api_key (or TRIGGER_SECRET_KEY) and api_url.", action, err))
+	default:
+		diags.AddError("Trigger.dev API error", fmt.Sprintf("Could not %s: %s.", action, err))
+	}
+}

@@ -1,0 +1,44 @@
+package provider
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+// testAPIKey is the key every test mock accepts.
+const testAPIKey = "tr_dev_test_secret_key_0123456789"
+
+// testAccProtoV6ProviderFactories serve the provider in-process to the real CLI.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"triggerdev": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// startMock starts a mock API on loopback for one test, seeded with tokens
+// tokens, and returns it with its base URL. opts may tune it further.
+func startMock(t *testing.T, tokens int, opts ...func(*mockapi.Options)) (*mockapi.Server, string) {
+	t.Helper()
+	o := mockapi.Options{APIKey: testAPIKey, Tokens: tokens, Seed: 1}
+	for _, f := range opts {
+		f(&o)
+	}
+	mock := mockapi.New(o)
+	srv := httptest.NewServer(mock)
+	t.Cleanup(srv.Close)
+	return mock, srv.URL
+}
+
+// providerBlock configures the provider against a mock.
+func providerBlock(apiURL string) string {
+	return fmt.Sprintf(`
+provider "triggerdev" {
+  api_url = %q
+  api_key = %q
+}
+`, apiURL, testAPIKey)
+}

@@ -1,0 +1,114 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+)
+
+// tokenAttribute is one computed attribute shared by every token-shaped schema:
+// its type, its description, and how to read it off a client.Token.
+type tokenAttribute struct {
+	name        string
+	typ         attr.Type
+	description string
+	value       func(t client.Token) attr.Value
+}
+
+var stringListType = types.ListType{ElemType: types.StringType}
+
+// tokenAttributes are the attributes of a token, except `id` and the secret `url`,
+// which each schema declares in its own way.
+var tokenAttributes = []tokenAttribute{
+	{"status", types.StringType, "The token's status: `WAITING`, `COMPLETED` or `TIMED_OUT`.",
+		func(t client.Token) attr.Value { return types.StringValue(string(t.Status)) }},
+	{"idempotency_key", types.StringType, "The idempotency key the token was created with; null when the service reports none.",
+		func(t client.Token) attr.Value { return types.StringPointerValue(t.IdempotencyKey) }},
+	{"idempotency_key_expires_at", timetypes.RFC3339Type{}, "When the idempotency key expires (RFC 3339); null when it does not.",
+		func(t client.Token) attr.Value { return timetypes.NewRFC3339TimePointerValue(t.IdempotencyKeyExpiresAt) }},
+	{"timeout_at", timetypes.RFC3339Type{}, "When the token times out if still waiting (RFC 3339); null when it has no timeout.",
+		func(t client.Token) attr.Value { return timetypes.NewRFC3339TimePointerValue(t.TimeoutAt) }},
+	{"completed_at", timetypes.RFC3339Type{}, "When the token was completed or timed out (RFC 3339); null while it waits.",
+		func(t client.Token) attr.Value { return timetypes.NewRFC3339TimePointerValue(t.CompletedAt) }},
+	{"created_at", timetypes.RFC3339Type{}, "When the token was created (RFC 3339).",
+		func(t client.Token) attr.Value { return timetypes.NewRFC3339TimeValue(t.CreatedAt) }},
+	{"tags", stringListType, "The token's tags, sorted alphabetically.",
+		func(t client.Token) attr.Value { return stringList(t.Tags) }},
+	{"output", types.StringType, "The output exactly as the service stores it, interpreted by `output_type`; null when there is none.",
+		func(t client.Token) attr.Value { return types.StringPointerValue(t.Output) }},
+	{"output_type", types.StringType, "How `output` is encoded: `application/super+json`, `application/json`, `text/plain` or `application/store` (a storage path, not the data).",
+		func(t client.Token) attr.Value { return types.StringPointerValue(t.OutputType) }},
+	{"output_is_error", types.BoolType, "Whether the output is an error, as it is for a timed-out token.",
+		func(t client.Token) attr.Value { return types.BoolPointerValue(t.OutputIsError) }},
+}
+
+// outputJSONAttribute is computed separately because decoding can fail.
+const (
+	outputJSONName        = "output_json"
+	outputJSONDescription = "The output as plain JSON text whatever its `output_type` (superjson unwrapped to its `json` member, `text/plain` as a JSON string), ready for `jsondecode`; null when there is no output or it is `application/store`."
+)
+
+// tokenAttrTypes is the object type of one token in a list.
+var tokenAttrTypes = func() map[string]attr.Type {
+	types := map[string]attr.Type{"id": basetypes.StringType{}, outputJSONName: basetypes.StringType{}}
+	for _, a := range tokenAttributes {
+		types[a.name] = a.typ
+	}
+	return types
+}()
+
+// tokenSchemaAttributes returns the computed schema attributes of a token.
+func tokenSchemaAttributes() map[string]schema.Attribute {
+	attrs := map[string]schema.Attribute{
+		outputJSONName: schema.StringAttribute{Computed: true, MarkdownDescription: outputJSONDescription},
+	}
+	for _, a := range tokenAttributes {
+		attrs[a.name] = computedAttribute(a.typ, a.description)
+	}
+	return attrs
+}
+
+func computedAttribute(typ attr.Type, description string) schema.Attribute {
+	switch typ {
+	case types.BoolType:
+		return schema.BoolAttribute{Computed: true, MarkdownDescription: description}
+	case stringListType:
+		return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: description}
+	case types.StringType:
+		return schema.StringAttribute{Computed: true, MarkdownDescription: description}
+	default:
+		return schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: description}
+	}
+}
+
+// tokenValues converts a token to attribute values keyed by attribute name,
+// `id` and `output_json` included. Without withOutput the output attributes are
+// null, as they are for list items, which carry no output.
+func tokenValues(t client.Token, withOutput bool) (map[string]attr.Value, error) {
+	if !withOutput {
+		t.Output, t.OutputType, t.OutputIsError = nil, nil, nil
+	}
+	outputJSON, err := t.OutputJSON()
+	if err != nil {
+		return nil, err
+	}
+	values := make(map[string]attr.Value, len(tokenAttributes)+2)
+	values["id"] = types.StringValue(t.ID)
+	values[outputJSONName] = types.StringPointerValue(outputJSON)
+	for _, a := range tokenAttributes {
+		values[a.name] = a.value(t)
+	}
+	return values, nil
+}
+
+func stringList(items []string) basetypes.ListValue {
+	elems := make([]attr.Value, len(items))
+	for i, s := range items {
+		elems[i] = types.StringValue(s)
+	}
+	return types.ListValueMust(types.StringType, elems)
+}
