@@ -1,9 +1,32 @@
 // Package mockapi is an in-memory Trigger.dev waitpoint-token API that speaks the
 // real service's wire format, for tests, the demo and users' own Terraform tests.
+//
+// It serves:
+//
+//	GET  /api/v1/waitpoints/tokens                          list (filters, cursors)
+//	GET  /api/v1/waitpoints/tokens/{id}                     retrieve
+//	POST /api/v1/waitpoints/tokens/{id}/complete            complete with {"data": …}
+//	POST /api/v1/waitpoints/tokens/{id}/callback/{hash}     the callback url (no API key)
+//	GET  /api/v1/packets/{path}                             presigned url of a stored output
+//	GET  /storage/{path}?signature=…                        the stored output itself
+//
+// Seeded tokens (Options.Tokens) are the same for the same Options.Seed. Token i,
+// counted from the newest (i = 0), is WAITING when i%10 < 4 (with a timeout in the
+// future when i is even), COMPLETED when i%10 is 4 to 7 (its output, by i%10:
+// application/super+json {"approved":…,"by":…}, application/json, text/plain, none;
+// every 20th completed token's output is application/store instead), and TIMED_OUT
+// when i%10 >= 8. Tags come from deploy:prod, deploy:staging, team:payments,
+// team:platform, approval and release; token i carries approval when i%3 == 0 and
+// deploy:prod when i%4 == 0, plus up to two drawn at random. Every 7th token has a
+// user idempotency key release-<i>. Tokens are created over the seven days before
+// New, newest first.
 package mockapi
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -47,21 +70,124 @@ type TokenSpec struct {
 	CreatedAt      time.Time     // zero: now
 }
 
-// Fault makes the next Count requests (default 1) misbehave.
-type Fault struct {
-	Count          int
-	Status         int           // answer with this status and an error body
-	Latency        time.Duration // wait this long before answering
-	RateLimitReset time.Duration // answer 429 with x-ratelimit-reset this far ahead
-	Header         http.Header   // extra response headers, e.g. x-should-retry
-	Body           string        // answer with this raw body (malformed JSON, say) and Status or 200
-	Truncate       bool          // cut the normal body in half
+// Request is one request the mock received.
+type Request struct {
+	Method string
+	Path   string
+	Query  url.Values
 }
 
 // Server is the mock API. It is an http.Handler and safe for concurrent use.
-type Server struct{}
+type Server struct {
+	opts  Options
+	now   func() time.Time
+	limit RateLimit
+
+	mu       sync.Mutex
+	records  []*record // oldest first: list order is this slice backwards
+	byID     map[string]*record
+	byCursor map[string]*record
+	blobs    map[string]blob
+	faults   []Fault
+	requests []Request
+	bucket   bucket
+}
 
 // New returns a Server seeded with opts.Tokens tokens.
-func New(opts Options) *Server { return &Server{} }
+func New(opts Options) *Server {
+	s := &Server{
+		opts:     opts,
+		now:      opts.Now,
+		limit:    RateLimit{Burst: 750, Refill: 250, Period: 10 * time.Second},
+		byID:     map[string]*record{},
+		byCursor: map[string]*record{},
+		blobs:    map[string]blob{},
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if opts.RateLimit != nil {
+		s.limit = *opts.RateLimit
+	}
+	s.bucket = bucket{available: s.limit.Burst, refilledAt: s.now()}
+	s.seed()
+	return s
+}
 
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {}
+// CreateToken adds a WAITING token, as the SDK's wait.createToken would.
+func (s *Server) CreateToken(spec TokenSpec) Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	created := spec.CreatedAt
+	if created.IsZero() {
+		created = s.now()
+	}
+	r := s.add(created, spec.Tags)
+	if spec.IdempotencyKey != "" {
+		r.setUserKey(spec.IdempotencyKey, created.Add(24*time.Hour))
+	}
+	if spec.Timeout > 0 {
+		at := created.Add(spec.Timeout)
+		r.TimeoutAt = &at
+	}
+	return r.snapshot()
+}
+
+// Complete does exactly what a POST of body to the token's callback url does.
+func (s *Server) Complete(id string, body []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.complete(id, body, "http-callback.json").err()
+}
+
+// Token returns the current state of one token.
+func (s *Server) Token(id string) (Token, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.lookup(id)
+	if r == nil {
+		return Token{}, false
+	}
+	return r.snapshot(), true
+}
+
+// Tokens returns every token, newest first (the order the list endpoint uses).
+func (s *Server) Tokens() []Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Token, 0, len(s.records))
+	for i := len(s.records) - 1; i >= 0; i-- {
+		s.expire(s.records[i])
+		out = append(out, s.records[i].snapshot())
+	}
+	return out
+}
+
+// CallbackURL is the token's callback url as served at baseURL.
+func (s *Server) CallbackURL(baseURL, id string) string {
+	return strings.TrimSuffix(baseURL, "/") + tokensPath + "/" + id + "/callback/" + s.callbackHash(id)
+}
+
+// Requests returns the requests received so far, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// ResetRequests forgets the requests received so far.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+// ServeHTTP routes a request, after faults, the rate limit and authentication.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	s.serve(sw, r)
+	if s.opts.Logf != nil {
+		s.opts.Logf("%s %s %d %s", r.Method, redactPath(r.URL.Path), sw.status, time.Since(start).Round(time.Microsecond))
+	}
+}

@@ -29,7 +29,9 @@ var tokenAttributes = []tokenAttribute{
 	{"idempotency_key", types.StringType, "The idempotency key the token was created with; null when the service reports none.",
 		func(t client.Token) attr.Value { return types.StringPointerValue(t.IdempotencyKey) }},
 	{"idempotency_key_expires_at", timetypes.RFC3339Type{}, "When the idempotency key expires (RFC 3339); null when it does not.",
-		func(t client.Token) attr.Value { return timetypes.NewRFC3339TimePointerValue(t.IdempotencyKeyExpiresAt) }},
+		func(t client.Token) attr.Value {
+			return timetypes.NewRFC3339TimePointerValue(t.IdempotencyKeyExpiresAt)
+		}},
 	{"timeout_at", timetypes.RFC3339Type{}, "When the token times out if still waiting (RFC 3339); null when it has no timeout.",
 		func(t client.Token) attr.Value { return timetypes.NewRFC3339TimePointerValue(t.TimeoutAt) }},
 	{"completed_at", timetypes.RFC3339Type{}, "When the token was completed or timed out (RFC 3339); null while it waits.",

@@ -1,0 +1,152 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+const testKey = "tr_dev_client_test_key_42"
+
+// newMock starts a mock API on loopback and a client for it.
+func newMock(t testing.TB, tokens int, cfg client.Config) (*mockapi.Server, *client.Client, string) {
+	t.Helper()
+	mock := mockapi.New(mockapi.Options{APIKey: testKey, Tokens: tokens, Seed: 7})
+	srv := httptest.NewServer(mock)
+	t.Cleanup(srv.Close)
+	return mock, newClient(t, srv.URL, cfg), srv.URL
+}
+
+func newClient(t testing.TB, baseURL string, cfg client.Config) *client.Client {
+	t.Helper()
+	cfg.BaseURL = baseURL
+	if cfg.APIKey == "" {
+		cfg.APIKey = testKey
+	}
+	if cfg.MinRetryWait == 0 {
+		cfg.MinRetryWait = 10 * time.Millisecond
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func collect(t *testing.T, c *client.Client, p client.ListParams) ([]client.Token, error) {
+	t.Helper()
+	var out []client.Token
+	for tok, err := range c.ListTokens(context.Background(), p) {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, tok)
+	}
+	return out, nil
+}
+
+func TestNew_rejectsBadBaseURL(t *testing.T) {
+	for _, bad := range []string{"api.trigger.dev", "ftp://api.trigger.dev", "http://", "://x"} {
+		t.Run(bad, func(t *testing.T) {
+			_, err := client.New(client.Config{BaseURL: bad, APIKey: testKey})
+			if err == nil || !strings.Contains(err.Error(), "absolute http(s) URL") || strings.Contains(err.Error(), testKey) {
+				t.Fatalf("got %v", err)
+			}
+		})
+	}
+}
+
+func TestGetToken_errors(t *testing.T) {
+	cases := []struct {
+		name     string
+		key      string
+		id       string
+		fault    *mockapi.Fault
+		status   int
+		message  string
+		notFound bool
+	}{
+		{name: "unauthorized", key: "wrong", id: "waitpoint_x", status: 401, message: "Invalid or Missing API key"},
+		{name: "not found", id: "waitpoint_missing", status: 404, message: "Waitpoint not found", notFound: true},
+		{name: "bad request", id: "waitpoint_x", fault: &mockapi.Fault{Status: 400, Body: `{"error":"Query Error","details":["page[size]"]}`}, status: 400, message: "Query Error"},
+		{name: "unprocessable", id: "waitpoint_x", fault: &mockapi.Fault{Status: 422, Body: `{"error":"Invalid status"}`}, status: 422, message: "Invalid status"},
+		{name: "forbidden", id: "waitpoint_x", fault: &mockapi.Fault{Status: 403, Body: `{"error":"Forbidden for this environment"}`}, status: 403, message: "Forbidden for this environment"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mock, c, url := newMock(t, 3, client.Config{})
+			if tc.key != "" {
+				c = newClient(t, url, client.Config{APIKey: tc.key})
+			}
+			if tc.fault != nil {
+				mock.InjectFault(*tc.fault)
+			}
+			_, err := c.GetToken(context.Background(), tc.id)
+			var apiErr *client.APIError
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || !strings.Contains(err.Error(), tc.message) {
+				t.Fatalf("got %v, want HTTP %d with %q", err, tc.status, tc.message)
+			}
+			if client.IsNotFound(err) != tc.notFound {
+				t.Errorf("IsNotFound = %v", !tc.notFound)
+			}
+			if strings.Contains(err.Error(), testKey) || !strings.Contains(err.Error(), tc.id) {
+				t.Errorf("error must name the id and not the key: %v", err)
+			}
+			if n := len(mock.Requests()); n != 1 {
+				t.Errorf("%d requests, want 1 (no retry)", n)
+			}
+		})
+	}
+}
+
+func TestGetToken_decodesRealAndSpecShapes(t *testing.T) {
+	mock, c, _ := newMock(t, 30, client.Config{})
+	for _, want := range mock.Tokens() {
+		got, err := c.GetToken(context.Background(), want.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != want.ID || string(got.Status) != want.Status || !got.CreatedAt.Equal(want.CreatedAt) ||
+			got.OutputType == nil || *got.OutputType != want.OutputType || (got.Output == nil) != (want.Output == nil) ||
+			strings.Join(got.Tags, ",") != strings.Join(want.Tags, ",") || got.IdempotencyKey == nil {
+			t.Fatalf("token %s decoded as %+v, mock has %+v", want.ID, got, want)
+		}
+	}
+
+	// The OpenAPI pages' shape: nulls instead of omitted keys, previous: null.
+	spec := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/tokens") {
+			_, _ = w.Write([]byte(`{"data":[{"id":"waitpoint_a","url":"u","status":"WAITING","idempotencyKey":null,"idempotencyKeyExpiresAt":null,"timeoutAt":null,"completedAt":null,"output":null,"outputType":null,"outputIsError":null,"tags":[],"createdAt":"2026-01-05T10:00:00.000Z","unknownKey":{"x":1}}],"pagination":{"next":null,"previous":null}}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"id":"waitpoint_a","url":"u","status":"COMPLETED","idempotencyKey":null,"completedAt":"2026-01-05T10:00:01.000Z","output":"{\"a\":1}","outputType":"application/json","outputIsError":false,"tags":["x"],"createdAt":"2026-01-05T10:00:00Z"}`))
+	}))
+	defer spec.Close()
+	sc := newClient(t, spec.URL, client.Config{})
+	tokens, err := collect(t, sc, client.ListParams{})
+	if err != nil || len(tokens) != 1 || tokens[0].IdempotencyKey != nil || tokens[0].TimeoutAt != nil || tokens[0].Output != nil {
+		t.Fatalf("spec list shape: %v %+v", err, tokens)
+	}
+	tok, err := sc.GetToken(context.Background(), "waitpoint_a")
+	if err != nil || tok.CompletedAt == nil || *tok.Output != `{"a":1}` || tok.IdempotencyKey != nil {
+		t.Fatalf("spec retrieve shape: %v %+v", err, tok)
+	}
+}
+
+func TestGetToken_escapesID(t *testing.T) {
+	mock, c, _ := newMock(t, 1, client.Config{})
+	_, err := c.GetToken(context.Background(), "a/b?c#d")
+	if !client.IsNotFound(err) {
+		t.Fatalf("got %v", err)
+	}
+	if got := mock.Requests()[0].Path; got != "/api/v1/waitpoints/tokens/a/b?c#d" {
+		t.Fatalf("the id must stay one path segment, server saw path %q", got)
+	}
+}

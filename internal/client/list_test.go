@@ -1,0 +1,178 @@
+package client_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+func TestListTokens_pagesEveryTokenOnce(t *testing.T) {
+	const n = 263
+	for _, size := range []int{1, 7, 100} {
+		t.Run(fmt.Sprintf("page size %d", size), func(t *testing.T) {
+			mock, c, _ := newMock(t, n, client.Config{})
+			got, err := collect(t, c, client.ListParams{PageSize: size})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := mock.Tokens()
+			if len(got) != len(want) {
+				t.Fatalf("got %d tokens, want %d", len(got), len(want))
+			}
+			for i := range want {
+				if got[i].ID != want[i].ID {
+					t.Fatalf("token %d is %s, want %s (server order)", i, got[i].ID, want[i].ID)
+				}
+			}
+			if requests, pages := len(mock.Requests()), (n+size-1)/size; requests != pages {
+				t.Fatalf("%d requests, want ceil(%d/%d) = %d", requests, n, size, pages)
+			}
+		})
+	}
+}
+
+func TestListTokens_stopsWhenCallerStops(t *testing.T) {
+	mock, c, _ := newMock(t, 50, client.Config{})
+	taken := 0
+	for _, err := range c.ListTokens(context.Background(), client.ListParams{PageSize: 10}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if taken++; taken == 10 {
+			break
+		}
+	}
+	if n := len(mock.Requests()); n != 1 {
+		t.Fatalf("%d requests after taking one page's tokens, want 1", n)
+	}
+}
+
+func TestListTokens_filtersNarrowAsTheService(t *testing.T) {
+	from := time.Now().Add(-72 * time.Hour)
+	to := time.Now().Add(-24 * time.Hour)
+	cases := []struct {
+		name   string
+		params client.ListParams
+		keep   func(mockapi.Token) bool
+	}{
+		{"waiting", client.ListParams{Statuses: []client.Status{client.StatusWaiting}}, func(t mockapi.Token) bool { return t.Status == "WAITING" }},
+		{"timed out alone", client.ListParams{Statuses: []client.Status{client.StatusTimedOut}}, func(t mockapi.Token) bool { return t.Status == "TIMED_OUT" }},
+		{"waiting or completed also returns timed out", client.ListParams{Statuses: []client.Status{client.StatusWaiting, client.StatusCompleted}}, func(mockapi.Token) bool { return true }},
+		{"any tag", client.ListParams{Tags: []string{"deploy:prod", "release"}}, func(t mockapi.Token) bool {
+			return slices.Contains(t.Tags, "deploy:prod") || slices.Contains(t.Tags, "release")
+		}},
+		{"idempotency key", client.ListParams{IdempotencyKey: "release-14"}, func(t mockapi.Token) bool { return t.IdempotencyKey == "release-14" }},
+		{"period", client.ListParams{CreatedPeriod: "2d"}, func(t mockapi.Token) bool { return time.Since(t.CreatedAt) <= 48*time.Hour }},
+		{"from and to", client.ListParams{CreatedFrom: &from, CreatedTo: &to}, func(t mockapi.Token) bool {
+			return !t.CreatedAt.Before(from.Truncate(time.Millisecond)) && !t.CreatedAt.After(to)
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mock, c, _ := newMock(t, 120, client.Config{})
+			tc.params.PageSize = 100
+			got, err := collect(t, c, tc.params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, tok := range mock.Tokens() {
+				if tc.keep(tok) {
+					want = append(want, tok.ID)
+				}
+			}
+			ids := make([]string, len(got))
+			for i, tok := range got {
+				ids[i] = tok.ID
+			}
+			if len(want) == 0 || len(want) == 120 && tc.name != "waiting or completed also returns timed out" {
+				t.Fatalf("the filter must narrow the seed to a non-empty part; %d of 120 match", len(want))
+			}
+			if !slices.Equal(ids, want) {
+				t.Fatalf("got %d tokens %v, want %d %v", len(ids), ids, len(want), want)
+			}
+		})
+	}
+}
+
+func TestListTokens_refusesBadParamsBeforeAnyRequest(t *testing.T) {
+	for name, p := range map[string]client.ListParams{
+		"page size":      {PageSize: 101},
+		"negative page":  {PageSize: -1},
+		"unknown status": {Statuses: []client.Status{"DONE"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			mock, c, _ := newMock(t, 1, client.Config{})
+			_, err := collect(t, c, p)
+			if err == nil || len(mock.Requests()) != 0 {
+				t.Fatalf("got %v after %d requests", err, len(mock.Requests()))
+			}
+		})
+	}
+}
+
+func TestListTokens_badPagesAreErrors(t *testing.T) {
+	cases := []struct {
+		name, want string
+		handler    http.HandlerFunc
+	}{
+		{"repeated cursor", "already returned", func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte(`{"data":[{"id":"waitpoint_a","status":"WAITING","tags":[],"createdAt":"2026-01-05T10:00:00.000Z"}],"pagination":{"next":"same"}}`))
+		}},
+		{"oversized body", "exceeds 1024 bytes", func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte(`{"data":[],"pad":"` + strings.Repeat("x", 2048) + `"}`))
+		}},
+		{"malformed body", "malformed response body", func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte(`{"data":[`))
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(tc.handler)
+			defer srv.Close()
+			c := newClient(t, srv.URL, client.Config{MaxBodyBytes: 1024})
+			_, err := collect(t, c, client.ListParams{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestListTokens_truncatedBodyIsAnError(t *testing.T) {
+	mock, c, _ := newMock(t, 5, client.Config{})
+	mock.InjectFault(mockapi.Fault{Truncate: true})
+	if _, err := collect(t, c, client.ListParams{}); err == nil || !strings.Contains(err.Error(), "malformed") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// BenchmarkListTokens10000 lists 10,000 tokens through the client from the
+// in-process mock, 100 a page.
+func BenchmarkListTokens10000(b *testing.B) {
+	const n = 10000
+	_, c, _ := newMock(b, n, client.Config{})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		count := 0
+		for _, err := range c.ListTokens(context.Background(), client.ListParams{PageSize: 100}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			count++
+		}
+		if count != n {
+			b.Fatalf("listed %d tokens", count)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tokens/s")
+}

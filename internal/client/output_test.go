@@ -1,0 +1,49 @@
+package client_test
+
+import (
+	"testing"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+)
+
+func TestOutputJSON(t *testing.T) {
+	ptr := func(s string) *string { return &s }
+	cases := []struct {
+		name, outputType string
+		output           *string
+		want             *string
+		wantErr          bool
+	}{
+		{name: "superjson unwrapped", outputType: client.OutputTypeSuperJSON, output: ptr(`{"json":{"approved":true},"meta":{"values":{}}}`), want: ptr(`{"approved":true}`)},
+		{name: "superjson without json member", outputType: client.OutputTypeSuperJSON, output: ptr(`{"meta":{}}`), want: ptr(`null`)},
+		{name: "superjson malformed", outputType: client.OutputTypeSuperJSON, output: ptr(`{"json":`), wantErr: true},
+		{name: "json as is", outputType: client.OutputTypeJSON, output: ptr(`{"build":7}`), want: ptr(`{"build":7}`)},
+		{name: "json malformed", outputType: client.OutputTypeJSON, output: ptr(`{"build"`), wantErr: true},
+		{name: "text as a JSON string", outputType: client.OutputTypeText, output: ptr(`approved "yes"`), want: ptr(`"approved \"yes\""`)},
+		{name: "store is a path, not data", outputType: client.OutputTypeStore, output: ptr(`waitpoint_a/token.json`)},
+		{name: "no output", outputType: client.OutputTypeJSON},
+		{name: "no output type means json", output: ptr(`[1,2]`), want: ptr(`[1,2]`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tok := client.Token{ID: "waitpoint_a", Output: tc.output}
+			if tc.outputType != "" {
+				tok.OutputType = &tc.outputType
+			}
+			got, err := tok.OutputJSON()
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("error %v, want error: %v", err, tc.wantErr)
+			}
+			if (got == nil) != (tc.want == nil) || got != nil && *got != *tc.want {
+				t.Fatalf("got %v, want %v", deref(got), deref(tc.want))
+			}
+		})
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "<nil>"
+	}
+	return *s
+}

@@ -1,0 +1,73 @@
+// Command mockapi serves the mock Trigger.dev API on a local port:
+//
+//	go run ./internal/cmd/mockapi -listen 127.0.0.1:0 -api-key KEY -tokens 40
+//
+// It prints one line, "ready: http://HOST:PORT", once it accepts connections,
+// logs one line per request to stderr, and stops cleanly on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run serves until ctx ends and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("mockapi", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	listen := flags.String("listen", "127.0.0.1:0", "address to listen on; port 0 picks a free one")
+	apiKey := flags.String("api-key", "", "the secret key clients must send as a bearer token (required)")
+	tokens := flags.Int("tokens", 40, "how many tokens to seed")
+	seed := flags.Int64("seed", 1, "seed of the generated tokens")
+	if err := flags.Parse(args); err != nil {
+		return 2
+	}
+	if *apiKey == "" {
+		fmt.Fprintln(stderr, "mockapi: -api-key is required")
+		flags.Usage()
+		return 2
+	}
+	logger := log.New(stderr, "mockapi: ", log.LstdFlags)
+	handler := mockapi.New(mockapi.Options{APIKey: *apiKey, Tokens: *tokens, Seed: *seed, Logf: logger.Printf})
+
+	listener, err := net.Listen("tcp", *listen)
+	if err != nil {
+		logger.Print(err)
+		return 1
+	}
+	server := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- server.Serve(listener) }()
+	fmt.Fprintf(stdout, "ready: http://%s\n", listener.Addr())
+
+	select {
+	case err = <-served:
+	case <-ctx.Done():
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err = server.Shutdown(shutdownCtx)
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Print(err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,146 @@
+package mockapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Fault makes the next Count requests (default 1) misbehave.
+type Fault struct {
+	Count          int
+	Status         int           // answer with this status and an error body
+	Latency        time.Duration // wait this long before answering
+	RateLimitReset time.Duration // answer 429 with x-ratelimit-reset this far ahead
+	Header         http.Header   // extra response headers, e.g. x-should-retry
+	Body           string        // answer with this raw body (malformed JSON, say) and Status or 200
+	Truncate       bool          // cut the normal body in half
+}
+
+// InjectFault queues f behind any faults already queued.
+func (s *Server) InjectFault(f Fault) {
+	if f.Count <= 0 {
+		f.Count = 1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, f)
+}
+
+// nextFault takes one use of the queued fault; the caller holds s.mu.
+func (s *Server) nextFault() (Fault, bool) {
+	if len(s.faults) == 0 {
+		return Fault{}, false
+	}
+	f := s.faults[0]
+	if s.faults[0].Count--; s.faults[0].Count == 0 {
+		s.faults = s.faults[1:]
+	}
+	return f, true
+}
+
+// answers reports whether the fault replaces the normal answer.
+func (f Fault) answers() bool {
+	return f.Status != 0 || f.Body != "" || f.RateLimitReset > 0
+}
+
+func (s *Server) writeFault(w http.ResponseWriter, f Fault) {
+	switch {
+	case f.RateLimitReset > 0:
+		writeRateLimited(w, s.now().Add(f.RateLimitReset).UnixMilli())
+	case f.Body != "":
+		status := f.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(f.Body))
+	default:
+		writeError(w, f.Status, http.StatusText(f.Status))
+	}
+}
+
+func writeRateLimited(w http.ResponseWriter, resetMillis int64) {
+	w.Header().Set("x-ratelimit-reset", strconv.FormatInt(resetMillis, 10))
+	w.Header().Set("x-ratelimit-remaining", "0")
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(http.StatusTooManyRequests)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"title": "Rate Limit Exceeded", "status": http.StatusTooManyRequests,
+		"detail": "Rate limit exceeded. Retry after the time in the x-ratelimit-reset header.",
+	})
+}
+
+// bucket is the service's token bucket: Refill requests come back every Period.
+type bucket struct {
+	available  int
+	refilledAt time.Time
+}
+
+// takeRateLimit spends one request from the bucket and sets the rate-limit
+// headers; it returns 0, or when over the limit the reset time in unix ms. The
+// caller holds s.mu.
+func (s *Server) takeRateLimit(h http.Header) int64 {
+	now := s.now()
+	if periods := int(now.Sub(s.bucket.refilledAt) / s.limit.Period); periods > 0 {
+		s.bucket.available = min(s.limit.Burst, s.bucket.available+periods*s.limit.Refill)
+		s.bucket.refilledAt = s.bucket.refilledAt.Add(time.Duration(periods) * s.limit.Period)
+	}
+	limited := s.bucket.available <= 0
+	if !limited {
+		s.bucket.available--
+	}
+	h.Set("x-ratelimit-limit", strconv.Itoa(s.limit.Burst))
+	h.Set("x-ratelimit-remaining", strconv.Itoa(s.bucket.available))
+	reset := s.bucket.refilledAt.Add(s.limit.Period).UnixMilli()
+	h.Set("x-ratelimit-reset", strconv.FormatInt(reset, 10))
+	if !limited {
+		return 0
+	}
+	return reset
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// statusWriter remembers the status for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// truncatingWriter holds the body back and sends only its first half.
+type truncatingWriter struct {
+	http.ResponseWriter
+	buf    bytes.Buffer
+	status int
+}
+
+func (w *truncatingWriter) WriteHeader(status int) { w.status = status }
+
+func (w *truncatingWriter) Write(b []byte) (int, error) { return w.buf.Write(b) }
+
+func (w *truncatingWriter) flush() {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.ResponseWriter.WriteHeader(w.status)
+	_, _ = w.ResponseWriter.Write(w.buf.Bytes()[:w.buf.Len()/2])
+}
