@@ -43,7 +43,7 @@ func newClient(t testing.TB, baseURL string, cfg client.Config) *client.Client {
 func collect(t *testing.T, c *client.Client, p client.ListParams) ([]client.Token, error) {
 	t.Helper()
 	var out []client.Token
-	for tok, err := range c.ListTokens(context.Background(), p) {
+	for tok, err := range c.ListTokens(context.Background(), p).All() {
 		if err != nil {
 			return out, err
 		}

@@ -11,12 +11,28 @@ import (
 	"time"
 )
 
-// ListTokens iterates over the tokens matching p, newest first, following
-// pagination.next page by page until it is absent or the caller stops. A page is
-// requested only when the caller wants its first token. An error ends the sequence.
-func (c *Client) ListTokens(ctx context.Context, p ListParams) iter.Seq2[Token, error] {
+// Listing is a token listing: its tokens, newest first, through All, and
+// whether the service has more than the caller took, through More.
+type Listing struct {
+	client *Client
+	ctx    context.Context
+	params ListParams
+	more   bool
+}
+
+// ListTokens lists the tokens matching p. No request is made until All is ranged
+// over.
+func (c *Client) ListTokens(ctx context.Context, p ListParams) *Listing {
+	return &Listing{client: c, ctx: ctx, params: p}
+}
+
+// All iterates over the tokens, following pagination.next page by page until it
+// is absent or the caller stops. A page is requested only when the caller wants
+// its first token, never ahead. An error ends the sequence.
+func (l *Listing) All() iter.Seq2[Token, error] {
 	return func(yield func(Token, error) bool) {
-		query, err := p.query()
+		l.more = false
+		query, err := l.params.query()
 		if err != nil {
 			yield(Token{}, err)
 			return
@@ -29,17 +45,20 @@ func (c *Client) ListTokens(ctx context.Context, p ListParams) iter.Seq2[Token, 
 					Next *string `json:"next"`
 				} `json:"pagination"`
 			}
-			if err := c.get(ctx, "list waitpoint tokens", "/api/v1/waitpoints/tokens", query, &page); err != nil {
+			if err := l.client.get(l.ctx, "list waitpoint tokens", "/api/v1/waitpoints/tokens", query, &page); err != nil {
 				yield(Token{}, err)
 				return
 			}
-			for _, t := range page.Data {
+			next := page.Pagination.Next
+			hasNext := next != nil && *next != ""
+			for i, t := range page.Data {
+				l.more = i < len(page.Data)-1 || hasNext
 				if !yield(t, nil) {
 					return
 				}
 			}
-			next := page.Pagination.Next
-			if next == nil || *next == "" {
+			l.more = false
+			if !hasNext {
 				return
 			}
 			if seen[*next] {
@@ -51,6 +70,10 @@ func (c *Client) ListTokens(ctx context.Context, p ListParams) iter.Seq2[Token, 
 		}
 	}
 }
+
+// More reports whether, when the caller stopped ranging over All, the service had
+// tokens left that the caller did not take.
+func (l *Listing) More() bool { return l.more }
 
 // query validates p and encodes it as the list endpoint's query.
 func (p ListParams) query() (url.Values, error) {
@@ -92,4 +115,3 @@ func setTime(q url.Values, key string, t *time.Time) {
 		q.Set(key, t.UTC().Format("2006-01-02T15:04:05.000Z"))
 	}
 }
-

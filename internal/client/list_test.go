@@ -40,18 +40,36 @@ func TestListTokens_pagesEveryTokenOnce(t *testing.T) {
 }
 
 func TestListTokens_stopsWhenCallerStops(t *testing.T) {
-	mock, c, _ := newMock(t, 50, client.Config{})
-	taken := 0
-	for _, err := range c.ListTokens(context.Background(), client.ListParams{PageSize: 10}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if taken++; taken == 10 {
-			break
-		}
+	cases := []struct {
+		total, take, requests int
+		more                  bool
+	}{
+		{total: 50, take: 10, requests: 1, more: true},  // a full page with a next cursor
+		{total: 50, take: 5, requests: 1, more: true},   // tokens left in the page
+		{total: 50, take: 11, requests: 2, more: true},  // one token into the second page
+		{total: 10, take: 10, requests: 1, more: false}, // the last page, taken whole
+		{total: 50, take: 50, requests: 5, more: false},
 	}
-	if n := len(mock.Requests()); n != 1 {
-		t.Fatalf("%d requests after taking one page's tokens, want 1", n)
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("take %d of %d", tc.take, tc.total), func(t *testing.T) {
+			mock, c, _ := newMock(t, tc.total, client.Config{})
+			listing := c.ListTokens(context.Background(), client.ListParams{PageSize: 10})
+			taken := 0
+			for _, err := range listing.All() {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if taken++; taken == tc.take {
+					break
+				}
+			}
+			if n := len(mock.Requests()); n != tc.requests {
+				t.Fatalf("%d requests, want %d", n, tc.requests)
+			}
+			if listing.More() != tc.more {
+				t.Fatalf("More() = %v, want %v", listing.More(), tc.more)
+			}
+		})
 	}
 }
 
@@ -164,7 +182,7 @@ func BenchmarkListTokens10000(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		count := 0
-		for _, err := range c.ListTokens(context.Background(), client.ListParams{PageSize: 100}) {
+		for _, err := range c.ListTokens(context.Background(), client.ListParams{PageSize: 100}).All() {
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -10,10 +10,14 @@ import (
 )
 
 // addClientError turns an error from the client into one diagnostic: a clear
-// summary for a missing token or a refused key, the server's own message otherwise.
+// summary for a missing token, a refused key or a wait that ended, the server's
+// own message otherwise.
 func addClientError(diags *diag.Diagnostics, action string, err error) {
 	var apiErr *client.APIError
+	var waitErr *waitError
 	switch {
+	case errors.As(err, &waitErr):
+		diags.AddError("Waitpoint token did not reach the wanted status", fmt.Sprintf("Could not %s: %s.", action, err))
 	case client.IsNotFound(err):
 		diags.AddError("Waitpoint token not found", fmt.Sprintf("Could not %s: %s.", action, err))
 	case errors.As(err, &apiErr) && (apiErr.StatusCode == 401 || apiErr.StatusCode == 403):

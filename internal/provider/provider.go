@@ -3,17 +3,44 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+)
+
+// Environment variables the provider reads when its block leaves a value out.
+const (
+	envAPIKey          = "TRIGGER_SECRET_KEY"
+	envAPIURL          = "TRIGGER_API_URL"
+	envAppendUserAgent = "TF_APPEND_USER_AGENT"
 )
 
 var _ provider.Provider = (*triggerdevProvider)(nil)
 
 type triggerdevProvider struct {
 	version string
+}
+
+type providerModel struct {
+	APIKey         types.String         `tfsdk:"api_key"`
+	APIURL         types.String         `tfsdk:"api_url"`
+	MaxRetries     types.Int64          `tfsdk:"max_retries"`
+	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
 }
 
 // New returns a constructor of the provider at the given version.
@@ -27,16 +54,155 @@ func (p *triggerdevProvider) Metadata(_ context.Context, _ provider.MetadataRequ
 }
 
 func (p *triggerdevProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	resp.Schema = schema.Schema{}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads [Trigger.dev](https://trigger.dev) waitpoint tokens, to gate infrastructure changes on a token being completed.",
+		Attributes: map[string]schema.Attribute{
+			"api_key": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "A Trigger.dev secret API key (`tr_dev_…`, `tr_prod_…`). Defaults to the `" + envAPIKey +
+					"` environment variable. Needed only when a data source reads.",
+			},
+			"api_url": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The base URL of the Trigger.dev API, for a self-hosted instance. Defaults to the `" + envAPIURL +
+					"` environment variable, else `" + client.DefaultBaseURL + "`.",
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(0)},
+				MarkdownDescription: "How many times a failed request (HTTP 408, 409, 429, 5xx or a network error) is retried, with exponential backoff. Defaults to `3`.",
+			},
+			"request_timeout": schema.StringAttribute{
+				Optional:            true,
+				CustomType:          timetypes.GoDurationType{},
+				MarkdownDescription: "How long one HTTP request may take, as a Go duration such as `30s` or `2m`. Defaults to `30s`.",
+			},
+		},
+	}
 }
 
-func (p *triggerdevProvider) Configure(_ context.Context, _ provider.ConfigureRequest, _ *provider.ConfigureResponse) {
+func (p *triggerdevProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if unknown := unknownAttributes(config); len(unknown) > 0 {
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+			return
+		}
+		for _, name := range unknown {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration value",
+				fmt.Sprintf("The provider cannot read Trigger.dev while %s is unknown at plan time. Set it to a value known before apply (a variable, a literal or an environment variable), or apply the resource it comes from first with -target.", name))
+		}
+		return
+	}
+
+	cfg, diags := clientConfig(config, p.version, req.TerraformVersion)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := &providerData{}
+	if cfg.APIKey != "" {
+		c, err := client.New(cfg)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("api_url"), "Invalid Trigger.dev API URL", err.Error())
+			return
+		}
+		data.client = c
+	}
+	resp.DataSourceData = data
+}
+
+func unknownAttributes(config providerModel) []string {
+	var unknown []string
+	for name, v := range map[string]interface{ IsUnknown() bool }{
+		"api_key": config.APIKey, "api_url": config.APIURL, "max_retries": config.MaxRetries, "request_timeout": config.RequestTimeout,
+	} {
+		if v.IsUnknown() {
+			unknown = append(unknown, name)
+		}
+	}
+	return unknown
+}
+
+// clientConfig resolves the configuration: the block beats the environment, which
+// beats the defaults.
+func clientConfig(config providerModel, version, terraformVersion string) (client.Config, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	cfg := client.Config{
+		APIKey:    firstNonEmpty(config.APIKey.ValueString(), os.Getenv(envAPIKey)),
+		BaseURL:   firstNonEmpty(config.APIURL.ValueString(), os.Getenv(envAPIURL), client.DefaultBaseURL),
+		UserAgent: userAgent(version, terraformVersion),
+	}
+	if !config.MaxRetries.IsNull() {
+		cfg.MaxRetries = int(config.MaxRetries.ValueInt64())
+		if cfg.MaxRetries == 0 {
+			cfg.MaxRetries = -1 // the client's zero value means its default
+		}
+	}
+	if !config.RequestTimeout.IsNull() {
+		timeout, d := config.RequestTimeout.ValueGoDuration()
+		diags.Append(d...)
+		if timeout <= 0 {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
+				fmt.Sprintf("request_timeout must be a positive duration, got %q.", config.RequestTimeout.ValueString()))
+		}
+		cfg.RequestTimeout = timeout
+	}
+	diags.Append(checkAPIURL(cfg.BaseURL)...)
+	return cfg, diags
+}
+
+// checkAPIURL refuses anything but an absolute http(s) URL and warns when the key
+// would travel in clear text to another machine.
+func checkAPIURL(raw string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		diags.AddAttributeError(path.Root("api_url"), "Invalid Trigger.dev API URL",
+			fmt.Sprintf("api_url (or %s) must be an absolute http:// or https:// URL, got %q.", envAPIURL, raw))
+		return diags
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		diags.AddAttributeWarning(path.Root("api_url"), "API key sent without TLS",
+			fmt.Sprintf("api_url %q uses plain http:// to a host that is not loopback: the API key crosses the network unencrypted. Use https://.", raw))
+	}
+	return diags
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func userAgent(version, terraformVersion string) string {
+	ua := fmt.Sprintf("terraform-provider-triggerdev/%s Terraform/%s", version, terraformVersion)
+	if extra := strings.TrimSpace(os.Getenv(envAppendUserAgent)); extra != "" {
+		ua += " " + extra
+	}
+	return ua
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 func (p *triggerdevProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		// NewWaitpointTokenDataSource,
-		// NewWaitpointTokensDataSource,
+		NewWaitpointTokenDataSource,
+		NewWaitpointTokensDataSource,
 	}
 }
 

@@ -1,0 +1,175 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+)
+
+const (
+	defaultWaitTimeout  = 10 * time.Minute
+	defaultWaitInterval = 5 * time.Second
+)
+
+// waitConfig is the `wait` attribute.
+type waitConfig struct {
+	Statuses []types.String       `tfsdk:"statuses"`
+	Timeout  timetypes.GoDuration `tfsdk:"timeout"`
+	Interval timetypes.GoDuration `tfsdk:"interval"`
+}
+
+// waitSettings is a validated waitConfig with its defaults applied.
+type waitSettings struct {
+	statuses []client.Status
+	timeout  time.Duration
+	interval time.Duration
+}
+
+// statusNames lists the statuses for validators and messages.
+func statusNames() []string {
+	names := make([]string, len(client.Statuses))
+	for i, s := range client.Statuses {
+		names[i] = string(s)
+	}
+	return names
+}
+
+// statusListValidators refuses an unknown or repeated status.
+func statusListValidators() []validator.List {
+	return []validator.List{
+		listvalidator.SizeAtLeast(1),
+		listvalidator.UniqueValues(),
+		listvalidator.ValueStringsAre(stringvalidator.OneOf(statusNames()...)),
+	}
+}
+
+func waitSchemaAttribute() schema.Attribute {
+	return schema.SingleNestedAttribute{
+		Optional: true,
+		MarkdownDescription: "Block the read until the token reaches one of `statuses`, polling every `interval`. " +
+			"The read fails at once when the token reaches a status that can no longer become one of them, and after `timeout`.",
+		Attributes: map[string]schema.Attribute{
+			"statuses": schema.ListAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators:          statusListValidators(),
+				MarkdownDescription: "The statuses to wait for: `WAITING`, `COMPLETED` or `TIMED_OUT`. Defaults to any status but `WAITING` (`COMPLETED` and `TIMED_OUT`).",
+			},
+			"timeout": schema.StringAttribute{
+				Optional:            true,
+				CustomType:          timetypes.GoDurationType{},
+				MarkdownDescription: fmt.Sprintf("How long to wait before failing, as a Go duration such as `30m`. Defaults to `%s`.", formatDuration(defaultWaitTimeout)),
+			},
+			"interval": schema.StringAttribute{
+				Optional:            true,
+				CustomType:          timetypes.GoDurationType{},
+				MarkdownDescription: fmt.Sprintf("How long to sleep between polls, as a Go duration such as `10s`. Defaults to `%s`.", formatDuration(defaultWaitInterval)),
+			},
+		},
+	}
+}
+
+// settings applies the defaults and refuses non-positive durations.
+func (w *waitConfig) settings() (waitSettings, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	s := waitSettings{
+		statuses: []client.Status{client.StatusCompleted, client.StatusTimedOut},
+		timeout:  positiveDuration(&diags, "timeout", w.Timeout, defaultWaitTimeout),
+		interval: positiveDuration(&diags, "interval", w.Interval, defaultWaitInterval),
+	}
+	if w.Statuses != nil {
+		s.statuses = make([]client.Status, len(w.Statuses))
+		for i, v := range w.Statuses {
+			s.statuses[i] = client.Status(v.ValueString())
+		}
+	}
+	return s, diags
+}
+
+func positiveDuration(diags *diag.Diagnostics, name string, v timetypes.GoDuration, fallback time.Duration) time.Duration {
+	if v.IsNull() || v.IsUnknown() {
+		return fallback
+	}
+	d, ds := v.ValueGoDuration()
+	diags.Append(ds...)
+	if !ds.HasError() && d <= 0 {
+		diags.AddAttributeError(path.Root("wait").AtName(name), "Invalid wait "+name,
+			fmt.Sprintf("wait.%s must be a positive duration, got %q.", name, v.ValueString()))
+	}
+	return d
+}
+
+// waitError is a wait that ended without the token reaching a wanted status.
+type waitError struct{ message string }
+
+func (e *waitError) Error() string { return e.message }
+
+// waitForToken polls the token until it reaches one of s.statuses. It fails at
+// once when the token is in a final status that is not wanted, at the timeout,
+// and when ctx ends.
+func waitForToken(ctx context.Context, c *client.Client, id string, s waitSettings) (client.Token, error) {
+	start := time.Now()
+	deadline := start.Add(s.timeout)
+	want := joinStatuses(s.statuses)
+	for {
+		token, err := c.GetToken(ctx, id)
+		if err != nil {
+			return token, err
+		}
+		tflog.Info(ctx, "waiting for waitpoint token", map[string]any{
+			"id": id, "status": string(token.Status), "want": want, "elapsed": time.Since(start).Round(time.Second).String(),
+		})
+		switch {
+		case slices.Contains(s.statuses, token.Status):
+			return token, nil
+		case token.Status != client.StatusWaiting: // COMPLETED and TIMED_OUT never change again
+			return token, &waitError{fmt.Sprintf("waitpoint token %q is %s and can no longer become %s", id, token.Status, want)}
+		}
+		remaining := time.Until(deadline)
+		if remaining <= 0 {
+			return token, &waitError{fmt.Sprintf("timed out after %s waiting for waitpoint token %q to become %s; its last status was %s",
+				formatDuration(s.timeout), id, want, token.Status)}
+		}
+		timer := time.NewTimer(min(s.interval, remaining))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return token, fmt.Errorf("waitpoint token %q: %w", id, ctx.Err())
+		case <-timer.C:
+		}
+	}
+}
+
+func joinStatuses(statuses []client.Status) string {
+	names := make([]string, len(statuses))
+	for i, s := range statuses {
+		names[i] = string(s)
+	}
+	return strings.Join(names, " or ")
+}
+
+// formatDuration prints 10m rather than Go's 10m0s.
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}

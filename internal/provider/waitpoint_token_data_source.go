@@ -1,0 +1,111 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+)
+
+var _ datasource.DataSourceWithConfigure = (*waitpointTokenDataSource)(nil)
+
+// tokenIDPattern refuses what would change the meaning of the request path.
+var tokenIDPattern = regexp.MustCompile(`^[^\s/?#%]+$`)
+
+type waitpointTokenDataSource struct {
+	data *providerData
+}
+
+// waitpointTokenConfig is the part of the configuration Read needs.
+type waitpointTokenConfig struct {
+	ID   types.String `tfsdk:"id"`
+	Wait *waitConfig  `tfsdk:"wait"`
+}
+
+// NewWaitpointTokenDataSource is the `triggerdev_waitpoint_token` data source.
+func NewWaitpointTokenDataSource() datasource.DataSource { return &waitpointTokenDataSource{} }
+
+func (d *waitpointTokenDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_waitpoint_token"
+}
+
+func (d *waitpointTokenDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := tokenSchemaAttributes()
+	attrs["id"] = schema.StringAttribute{
+		Required:            true,
+		MarkdownDescription: "The token's id, such as `waitpoint_abc123`.",
+		Validators: []validator.String{
+			stringvalidator.RegexMatches(tokenIDPattern, "must be a waitpoint token id: not empty, without whitespace or any of / ? # %"),
+		},
+	}
+	attrs["url"] = schema.StringAttribute{
+		Computed:            true,
+		Sensitive:           true,
+		MarkdownDescription: "The token's callback URL: a POST to it completes the token without an API key, so it is a secret.",
+	}
+	attrs["wait"] = waitSchemaAttribute()
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one Trigger.dev waitpoint token, optionally waiting until it is completed or times out.",
+		Attributes:          attrs,
+	}
+}
+
+func (d *waitpointTokenDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req, resp)
+}
+
+func (d *waitpointTokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config waitpointTokenConfig
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	c, diags := d.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := config.ID.ValueString()
+	token, diags := readToken(ctx, c, id, config.Wait)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	values, err := tokenValues(token, true)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("output_json"), "Undecodable waitpoint token output", err.Error())
+		return
+	}
+	values["url"] = types.StringValue(token.URL)
+	values["id"] = config.ID // as configured: the service also accepts the id without its prefix
+	for name, v := range values {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
+	}
+}
+
+// readToken retrieves a token once, or polls it as wait says.
+func readToken(ctx context.Context, c *client.Client, id string, wait *waitConfig) (client.Token, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if wait == nil {
+		token, err := c.GetToken(ctx, id)
+		if err != nil {
+			addClientError(&diags, fmt.Sprintf("read waitpoint token %q", id), err)
+		}
+		return token, diags
+	}
+	settings, diags := wait.settings()
+	if diags.HasError() {
+		return client.Token{}, diags
+	}
+	token, err := waitForToken(ctx, c, id, settings)
+	if err != nil {
+		addClientError(&diags, fmt.Sprintf("wait for waitpoint token %q", id), err)
+	}
+	return token, diags
+}

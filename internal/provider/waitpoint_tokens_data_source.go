@@ -1,0 +1,301 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure      = (*waitpointTokensDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*waitpointTokensDataSource)(nil)
+)
+
+const (
+	defaultMaxItems = 1000
+	defaultPageSize = 100
+)
+
+// periodPattern is the service's duration syntax: 30m, 24h, 7d, 2w, 1h30m.
+var periodPattern = regexp.MustCompile(`^(\d+(\.\d+)?(ms|s|m|h|d|w|y))+$`)
+
+type waitpointTokensDataSource struct {
+	data *providerData
+}
+
+type waitpointTokensModel struct {
+	Statuses       []types.String    `tfsdk:"statuses"`
+	Tags           []types.String    `tfsdk:"tags"`
+	TagsMatch      types.String      `tfsdk:"tags_match"`
+	IdempotencyKey types.String      `tfsdk:"idempotency_key"`
+	CreatedPeriod  types.String      `tfsdk:"created_period"`
+	CreatedFrom    timetypes.RFC3339 `tfsdk:"created_from"`
+	CreatedTo      timetypes.RFC3339 `tfsdk:"created_to"`
+	MaxItems       types.Int64       `tfsdk:"max_items"`
+	PageSize       types.Int64       `tfsdk:"page_size"`
+	IncludeOutput  types.Bool        `tfsdk:"include_output"`
+	Tokens         types.List        `tfsdk:"tokens"`
+	URLs           types.Map         `tfsdk:"urls"`
+	IDs            types.List        `tfsdk:"ids"`
+	HasMore        types.Bool        `tfsdk:"has_more"`
+}
+
+// NewWaitpointTokensDataSource is the `triggerdev_waitpoint_tokens` data source.
+func NewWaitpointTokensDataSource() datasource.DataSource { return &waitpointTokensDataSource{} }
+
+func (d *waitpointTokensDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_waitpoint_tokens"
+}
+
+func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	tokenAttrs := tokenSchemaAttributes()
+	tokenAttrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "The token's id."}
+	createdBounds := []path.Expression{path.MatchRoot("created_from"), path.MatchRoot("created_to")}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists Trigger.dev waitpoint tokens, newest first, filtered exactly: every token returned matches every filter.",
+		Attributes: map[string]schema.Attribute{
+			"statuses": schema.ListAttribute{
+				Optional: true, ElementType: types.StringType, Validators: statusListValidators(),
+				MarkdownDescription: "Only tokens with one of these statuses: `WAITING`, `COMPLETED`, `TIMED_OUT`. Defaults to every status.",
+			},
+			"tags": schema.ListAttribute{
+				Optional: true, ElementType: types.StringType,
+				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(
+					stringvalidator.RegexMatches(regexp.MustCompile(`^[^,]+$`), "must be a non-empty tag without commas"))},
+				MarkdownDescription: "Only tokens with these tags: any of them, or all of them when `tags_match` is `all`.",
+			},
+			"tags_match": schema.StringAttribute{
+				Optional: true, Validators: []validator.String{stringvalidator.OneOf("any", "all")},
+				MarkdownDescription: "How `tags` match: `any` (a token has at least one) or `all` (a token has every one). Defaults to `any`.",
+			},
+			"idempotency_key": schema.StringAttribute{
+				Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "Only tokens created with this idempotency key (current or expired).",
+			},
+			"created_period": schema.StringAttribute{
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(periodPattern, "must be a period such as `30m`, `24h`, `7d`, `2w` or `1h30m` (units ms, s, m, h, d, w, y)"),
+					stringvalidator.ConflictsWith(createdBounds...),
+				},
+				MarkdownDescription: "Only tokens created within this period before now, such as `24h`, `7d` or `1h30m` (units `ms`, `s`, `m`, `h`, `d`, `w`, `y`). Conflicts with `created_from` and `created_to`.",
+			},
+			"created_from": schema.StringAttribute{
+				Optional: true, CustomType: timetypes.RFC3339Type{},
+				MarkdownDescription: "Only tokens created at or after this RFC 3339 time.",
+			},
+			"created_to": schema.StringAttribute{
+				Optional: true, CustomType: timetypes.RFC3339Type{},
+				MarkdownDescription: "Only tokens created at or before this RFC 3339 time; not before `created_from`.",
+			},
+			"max_items": schema.Int64Attribute{
+				Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
+				MarkdownDescription: fmt.Sprintf("The most tokens to return; `has_more` tells whether more matched. Defaults to `%d`.", defaultMaxItems),
+			},
+			"page_size": schema.Int64Attribute{
+				Optional: true, Validators: []validator.Int64{int64validator.Between(1, 100)},
+				MarkdownDescription: fmt.Sprintf("Tokens per API request, from 1 to 100, for tuning. Defaults to `%d`.", defaultPageSize),
+			},
+			"include_output": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Also fetch each token's output (one more request per token). Defaults to `false`, when the output attributes of `tokens` are null.",
+			},
+			"tokens": schema.ListNestedAttribute{
+				Computed:            true,
+				NestedObject:        schema.NestedAttributeObject{Attributes: tokenAttrs},
+				MarkdownDescription: "The matching tokens, newest first. Their callback URLs are in `urls`.",
+			},
+			"urls": schema.MapAttribute{
+				Computed: true, Sensitive: true, ElementType: types.StringType,
+				MarkdownDescription: "The callback URL of each token in `tokens`, by token id. Sensitive: a POST to a URL completes its token without an API key.",
+			},
+			"ids": schema.ListAttribute{
+				Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "The ids of `tokens`, in the same order.",
+			},
+			"has_more": schema.BoolAttribute{
+				Computed:            true,
+				MarkdownDescription: "Whether more tokens matched than `max_items`.",
+			},
+		},
+	}
+}
+
+func (d *waitpointTokensDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req, resp)
+}
+
+// ValidateConfig refuses a created_from after created_to.
+func (d *waitpointTokensDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var from, to timetypes.RFC3339
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("created_from"), &from)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("created_to"), &to)...)
+	if resp.Diagnostics.HasError() || !isKnown(from) || !isKnown(to) {
+		return
+	}
+	fromTime, diagsFrom := from.ValueRFC3339Time()
+	toTime, diagsTo := to.ValueRFC3339Time()
+	if !diagsFrom.HasError() && !diagsTo.HasError() && fromTime.After(toTime) {
+		resp.Diagnostics.AddAttributeError(path.Root("created_to"), "created_to is before created_from",
+			fmt.Sprintf("created_to %s must not be before created_from %s.", to.ValueString(), from.ValueString()))
+	}
+}
+
+func isKnown(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
+
+func (d *waitpointTokensDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var model waitpointTokensModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	c, diags := d.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	filter := newTokenFilter(model)
+	tokens, hasMore, err := filter.list(ctx, c)
+	if err == nil && model.IncludeOutput.ValueBool() {
+		err = fetchOutputs(ctx, c, tokens)
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, "list waitpoint tokens", err)
+		return
+	}
+	resp.Diagnostics.Append(model.setResults(tokens, hasMore, model.IncludeOutput.ValueBool())...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// setResults builds the computed attributes directly, without reflection: a list
+// of thousands of tokens must stay cheap.
+func (m *waitpointTokensModel) setResults(tokens []client.Token, hasMore, withOutput bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	objects := make([]attr.Value, len(tokens))
+	ids := make([]attr.Value, len(tokens))
+	urls := make(map[string]attr.Value, len(tokens))
+	objectType := types.ObjectType{AttrTypes: tokenAttrTypes}
+	for i, t := range tokens {
+		values, err := tokenValues(t, withOutput)
+		if err != nil {
+			diags.AddAttributeError(path.Root("tokens").AtListIndex(i).AtName(outputJSONName), "Undecodable waitpoint token output", err.Error())
+			return diags
+		}
+		obj, d := types.ObjectValue(tokenAttrTypes, values)
+		diags.Append(d...)
+		objects[i], ids[i], urls[t.ID] = obj, types.StringValue(t.ID), types.StringValue(t.URL)
+	}
+	m.Tokens = types.ListValueMust(objectType, objects)
+	m.IDs = types.ListValueMust(types.StringType, ids)
+	m.URLs = types.MapValueMust(types.StringType, urls)
+	m.HasMore = types.BoolValue(hasMore)
+	return diags
+}
+
+// stringValues turns a configured list into Go strings.
+func stringValues(values []types.String) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = v.ValueString()
+	}
+	return out
+}
+
+// tokenFilter is a listing request and the exact re-check of what comes back.
+type tokenFilter struct {
+	params   client.ListParams
+	statuses []client.Status
+	tags     []string
+	allTags  bool
+	maxItems int
+}
+
+func newTokenFilter(m waitpointTokensModel) tokenFilter {
+	f := tokenFilter{
+		tags:     stringValues(m.Tags),
+		allTags:  m.TagsMatch.ValueString() == "all",
+		maxItems: defaultMaxItems,
+		params: client.ListParams{
+			IdempotencyKey: m.IdempotencyKey.ValueString(),
+			CreatedPeriod:  m.CreatedPeriod.ValueString(),
+			PageSize:       defaultPageSize,
+		},
+	}
+	for _, s := range stringValues(m.Statuses) {
+		f.statuses = append(f.statuses, client.Status(s))
+	}
+	f.params.Statuses, f.params.Tags = f.statuses, f.tags
+	if !m.MaxItems.IsNull() {
+		f.maxItems = int(m.MaxItems.ValueInt64())
+	}
+	if !m.PageSize.IsNull() {
+		f.params.PageSize = int(m.PageSize.ValueInt64())
+	}
+	f.params.CreatedFrom = timePointer(m.CreatedFrom)
+	f.params.CreatedTo = timePointer(m.CreatedTo)
+	return f
+}
+
+func timePointer(v timetypes.RFC3339) *time.Time {
+	if !isKnown(v) {
+		return nil
+	}
+	t, diags := v.ValueRFC3339Time()
+	if diags.HasError() {
+		return nil // the attribute's own validation has refused it already
+	}
+	return &t
+}
+
+// matches re-checks what the service cannot filter exactly: it returns TIMED_OUT
+// tokens for several statuses, and matches any tag, never all.
+func (f tokenFilter) matches(t client.Token) bool {
+	if len(f.statuses) > 0 && !slices.Contains(f.statuses, t.Status) {
+		return false
+	}
+	has := func(tag string) bool { return slices.Contains(t.Tags, tag) }
+	if len(f.tags) > 0 && f.allTags && !all(f.tags, has) || len(f.tags) > 0 && !slices.ContainsFunc(f.tags, has) {
+		return false
+	}
+	return true
+}
+
+func all(items []string, pred func(string) bool) bool {
+	for _, s := range items {
+		if !pred(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// list reads until maxItems matching tokens are in hand, and not a page more.
+func (f tokenFilter) list(ctx context.Context, c *client.Client) ([]client.Token, bool, error) {
+	listing := c.ListTokens(ctx, f.params)
+	var tokens []client.Token
+	for t, err := range listing.All() {
+		if err != nil {
+			return nil, false, err
+		}
+		if !f.matches(t) {
+			continue
+		}
+		if tokens = append(tokens, t); len(tokens) == f.maxItems {
+			break
+		}
+	}
+	return tokens, listing.More(), nil
+}
