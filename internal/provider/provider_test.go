@@ -3,6 +3,10 @@ package provider
 import (
 	"fmt"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -13,6 +17,23 @@ import (
 
 // testAPIKey is the key every test mock accepts.
 const testAPIKey = "tr_dev_test_secret_key_0123456789"
+
+// TestMain gives the CLI a configuration file of the tests' own, so no user
+// setting (or a missing file) changes what the tests see.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "triggerdev-test")
+	if err != nil {
+		panic(err)
+	}
+	cliConfig := filepath.Join(dir, "terraformrc")
+	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+		panic(err)
+	}
+	os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 // testAccProtoV6ProviderFactories serve the provider in-process to the real CLI.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
@@ -41,4 +62,9 @@ provider "triggerdev" {
   api_key = %q
 }
 `, apiURL, testAPIKey)
+}
+
+// wrappedText matches text in a CLI error, which wraps lines at any space.
+func wrappedText(text string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`))
 }

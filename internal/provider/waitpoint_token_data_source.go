@@ -25,12 +25,6 @@ type waitpointTokenDataSource struct {
 	data *providerData
 }
 
-// waitpointTokenConfig is the part of the configuration Read needs.
-type waitpointTokenConfig struct {
-	ID   types.String `tfsdk:"id"`
-	Wait *waitConfig  `tfsdk:"wait"`
-}
-
 // NewWaitpointTokenDataSource is the `triggerdev_waitpoint_token` data source.
 func NewWaitpointTokenDataSource() datasource.DataSource { return &waitpointTokenDataSource{} }
 
@@ -64,15 +58,17 @@ func (d *waitpointTokenDataSource) Configure(_ context.Context, req datasource.C
 }
 
 func (d *waitpointTokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config waitpointTokenConfig
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	var configID types.String
+	var wait *waitConfig
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &configID)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("wait"), &wait)...)
 	c, diags := d.data.Client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id := config.ID.ValueString()
-	token, diags := readToken(ctx, c, id, config.Wait)
+	id := configID.ValueString()
+	token, diags := readToken(ctx, c, id, wait)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -83,7 +79,7 @@ func (d *waitpointTokenDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	values["url"] = types.StringValue(token.URL)
-	values["id"] = config.ID // as configured: the service also accepts the id without its prefix
+	values["id"] = configID // as configured: the service also accepts the id without its prefix
 	for name, v := range values {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
 	}

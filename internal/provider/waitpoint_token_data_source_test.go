@@ -1,0 +1,242 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+const tokenAddress = "data.triggerdev_waitpoint_token.test"
+
+func tokenConfig(apiURL, id, extra string) string {
+	return providerBlock(apiURL) + fmt.Sprintf(`
+data "triggerdev_waitpoint_token" "test" {
+  id = %q
+  %s
+}
+`, id, extra)
+}
+
+func attrCheck(name string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(tokenAddress, tfjsonpath.New(name), v)
+}
+
+func timeCheck(t *time.Time) knownvalue.Check {
+	if t == nil {
+		return knownvalue.Null()
+	}
+	return knownvalue.StringExact(t.UTC().Format(time.RFC3339))
+}
+
+// tokenChecks asserts every attribute against the mock's record of the token.
+func tokenChecks(mock *mockapi.Server, id, wantOutputJSON string) []statecheck.StateCheck {
+	tok, _ := mock.Token(id)
+	tags := make([]knownvalue.Check, len(tok.Tags))
+	for i, tag := range tok.Tags {
+		tags[i] = knownvalue.StringExact(tag)
+	}
+	var output, outputJSON knownvalue.Check = knownvalue.Null(), knownvalue.Null()
+	if tok.Output != nil {
+		output = knownvalue.StringExact(*tok.Output)
+		outputJSON = knownvalue.StringExact(wantOutputJSON)
+	}
+	var key knownvalue.Check = knownvalue.NotNull() // the service makes one up when the user gave none
+	if tok.IdempotencyKey != "" {
+		key = knownvalue.StringExact(tok.IdempotencyKey)
+	}
+	return []statecheck.StateCheck{
+		attrCheck("id", knownvalue.StringExact(id)),
+		attrCheck("url", knownvalue.StringRegexp(regexp.MustCompile(`^http://127\.0\.0\.1:\d+/api/v1/waitpoints/tokens/`+id+`/callback/[0-9a-f]+$`))),
+		attrCheck("status", knownvalue.StringExact(tok.Status)),
+		attrCheck("idempotency_key", key),
+		attrCheck("idempotency_key_expires_at", timeCheck(tok.IdempotencyKeyExpiresAt)),
+		attrCheck("timeout_at", timeCheck(tok.TimeoutAt)),
+		attrCheck("completed_at", timeCheck(tok.CompletedAt)),
+		attrCheck("created_at", timeCheck(&tok.CreatedAt)),
+		attrCheck("tags", knownvalue.ListExact(tags)),
+		attrCheck("output", output),
+		attrCheck("output_type", knownvalue.StringExact(tok.OutputType)),
+		attrCheck("output_is_error", knownvalue.Bool(tok.OutputIsError)),
+		attrCheck("output_json", outputJSON),
+	}
+}
+
+func TestAccWaitpointTokenDataSource_everyAttribute(t *testing.T) {
+	mock, url := startMock(t, 0)
+	waiting := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-42", Tags: []string{"deploy:prod", "approval"}, Timeout: time.Hour})
+	completedObject := mock.CreateToken(mockapi.TokenSpec{})
+	completedText := mock.CreateToken(mockapi.TokenSpec{})
+	completedEmpty := mock.CreateToken(mockapi.TokenSpec{})
+	timedOut := mock.CreateToken(mockapi.TokenSpec{Timeout: time.Millisecond})
+	for id, body := range map[string]string{completedObject.ID: `{"approved":true,"by":"alice"}`, completedText.ID: `"ship it"`, completedEmpty.ID: ``} {
+		if err := mock.Complete(id, []byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(5 * time.Millisecond) // past the timeout
+	timedOutTok, _ := mock.Token(timedOut.ID)
+
+	cases := []struct {
+		name, id, outputJSON string
+	}{
+		{"waiting", waiting.ID, ""},
+		{"completed with an object (superjson)", completedObject.ID, `{"approved":true,"by":"alice"}`},
+		{"completed with text", completedText.ID, `"ship it"`},
+		{"completed without output", completedEmpty.ID, ""},
+		{"timed out", timedOut.ID, *timedOutTok.Output},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:            tokenConfig(url, tc.id, ""),
+					ConfigStateChecks: tokenChecks(mock, tc.id, tc.outputJSON),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccWaitpointTokenDataSource_applicationJSON reads a seeded token whose
+// output was stored as plain JSON text.
+func TestAccWaitpointTokenDataSource_outputTypes(t *testing.T) {
+	mock, url := startMock(t, 30)
+	for _, outputType := range []string{"application/json", "application/super+json", "text/plain", "application/store"} {
+		t.Run(outputType, func(t *testing.T) {
+			tok := firstToken(t, mock, func(tok mockapi.Token) bool { return tok.Output != nil && tok.OutputType == outputType })
+			var wantJSON knownvalue.Check = knownvalue.Null() // a store output is a path, not the data
+			switch outputType {
+			case "application/json":
+				wantJSON = knownvalue.StringExact(*tok.Output)
+			case "application/super+json":
+				wantJSON = knownvalue.StringExact(strings.TrimSuffix(strings.TrimPrefix(*tok.Output, `{"json":`), `}`))
+			case "text/plain":
+				wantJSON = knownvalue.StringExact(fmt.Sprintf("%q", *tok.Output))
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: tokenConfig(url, tok.ID, ""),
+					ConfigStateChecks: []statecheck.StateCheck{
+						attrCheck("output_type", knownvalue.StringExact(outputType)),
+						attrCheck("output", knownvalue.StringExact(*tok.Output)),
+						attrCheck("output_json", wantJSON),
+					},
+				}},
+			})
+		})
+	}
+}
+
+func firstToken(t *testing.T, mock *mockapi.Server, keep func(mockapi.Token) bool) mockapi.Token {
+	t.Helper()
+	for _, tok := range mock.Tokens() {
+		if keep(tok) {
+			return tok
+		}
+	}
+	t.Fatal("the mock seeded no such token")
+	return mockapi.Token{}
+}
+
+func TestAccWaitpointTokenDataSource_jsondecodeOutput(t *testing.T) {
+	mock, url := startMock(t, 0)
+	tok := mock.CreateToken(mockapi.TokenSpec{})
+	if err := mock.Complete(tok.ID, []byte(`{"approved":true,"by":"alice","reviewers":["bob","carol"]}`)); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tokenConfig(url, tok.ID, "") + `
+output "decision" {
+  value = jsondecode(data.triggerdev_waitpoint_token.test.output_json)
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("decision", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"approved":  knownvalue.Bool(true),
+					"by":        knownvalue.StringExact("alice"),
+					"reviewers": knownvalue.TupleExact([]knownvalue.Check{knownvalue.StringExact("bob"), knownvalue.StringExact("carol")}),
+				})),
+			},
+		}},
+	})
+}
+
+func TestAccWaitpointTokenDataSource_urlIsSensitive(t *testing.T) {
+	mock, url := startMock(t, 0)
+	tok := mock.CreateToken(mockapi.TokenSpec{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			// Terraform refuses to output a sensitive value that is not marked so.
+			Config: tokenConfig(url, tok.ID, "") + `
+output "callback" {
+  value = data.triggerdev_waitpoint_token.test.url
+}
+`,
+			ExpectError: regexp.MustCompile(`Output refers to sensitive values`),
+		}},
+	})
+}
+
+func TestAccWaitpointTokenDataSource_waitCompletes(t *testing.T) {
+	mock, url := startMock(t, 0)
+	tok := mock.CreateToken(mockapi.TokenSpec{Tags: []string{"approval"}})
+	callback := mock.CallbackURL(url, tok.ID)
+	go func() {
+		time.Sleep(2 * time.Second) // a person approving while the read polls
+		resp, err := http.Post(callback, "application/json", strings.NewReader(`{"approved":true}`))
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tokenConfig(url, tok.ID, `wait = { interval = "200ms", timeout = "1m" }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				attrCheck("status", knownvalue.StringExact("COMPLETED")),
+				attrCheck("output_json", knownvalue.StringExact(`{"approved":true}`)),
+			},
+		}},
+	})
+}
+
+func TestAccWaitpointTokenDataSource_waitErrors(t *testing.T) {
+	mock, url := startMock(t, 0)
+	waiting := mock.CreateToken(mockapi.TokenSpec{})
+	timedOut := mock.CreateToken(mockapi.TokenSpec{Timeout: time.Millisecond})
+	cases := []struct {
+		name, id, wait string
+		want           *regexp.Regexp
+	}{
+		{"times out naming the id and last status", waiting.ID, `wait = { interval = "100ms", timeout = "1s" }`,
+			wrappedText(`timed out after 1s waiting for waitpoint token "` + waiting.ID + `" to become COMPLETED or TIMED_OUT; its last status was WAITING`)},
+		{"fails fast on TIMED_OUT", timedOut.ID, `wait = { statuses = ["COMPLETED"], interval = "100ms", timeout = "10m" }`,
+			wrappedText(`"` + timedOut.ID + `" is TIMED_OUT and can no longer become COMPLETED`)},
+		{"unknown status", waiting.ID, `wait = { statuses = ["DONE"] }`, regexp.MustCompile(`(?s)wait.statuses.*value must be one of`)},
+		{"bad duration", waiting.ID, `wait = { timeout = "soon" }`, regexp.MustCompile(`(?s)Invalid Time Duration String Value`)},
+		{"negative interval", waiting.ID, `wait = { interval = "-1s" }`, regexp.MustCompile(`wait.interval must be a positive duration`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: tokenConfig(url, tc.id, tc.wait), ExpectError: tc.want}},
+			})
+		})
+	}
+}
