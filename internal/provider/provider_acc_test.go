@@ -1,0 +1,190 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+const tokenBlock = `
+data "triggerdev_waitpoint_token" "test" {
+  id = %q
+}
+`
+
+// TestAccWaitpointTokenDataSource_errors covers each way a read can be refused,
+// and asserts which of them are refused before any request.
+func TestAccWaitpointTokenDataSource_errors(t *testing.T) {
+	cases := []struct {
+		name     string
+		config   func(url, id string) string
+		want     *regexp.Regexp
+		requests int
+	}{
+		{"not found", func(url, _ string) string { return tokenConfig(url, "waitpoint_doesnotexist", "") },
+			wrappedText(`Waitpoint token not found`), 1},
+		{"wrong key", func(url, id string) string {
+			return fmt.Sprintf("provider \"triggerdev\" {\n api_url = %q\n api_key = \"tr_dev_wrong\"\n}\n"+tokenBlock, url, id)
+		}, wrappedText(`Trigger.dev refused the API key`), 1},
+		{"empty id", func(url, _ string) string { return tokenConfig(url, "", "") }, wrappedText(`Attribute id must be a waitpoint token id`), 0},
+		{"id with a slash", func(url, _ string) string { return tokenConfig(url, "waitpoint_a/b", "") }, wrappedText(`got: waitpoint_a/b`), 0},
+		{"id with a question mark", func(url, _ string) string { return tokenConfig(url, "waitpoint_a?b", "") }, wrappedText(`got: waitpoint_a?b`), 0},
+		{"id with a hash", func(url, _ string) string { return tokenConfig(url, "waitpoint_a#b", "") }, wrappedText(`got: waitpoint_a#b`), 0},
+		{"id with a percent", func(url, _ string) string { return tokenConfig(url, "waitpoint_a%2Fb", "") }, wrappedText(`got: waitpoint_a%2Fb`), 0},
+		{"id with a space", func(url, _ string) string { return tokenConfig(url, "waitpoint_a b", "") }, wrappedText(`must be a waitpoint token id`), 0},
+		{"missing key", func(url, id string) string {
+			return fmt.Sprintf("provider \"triggerdev\" {\n api_url = %q\n}\n"+tokenBlock, url, id)
+		}, regexp.MustCompile(`(?s)api_key.*TRIGGER_SECRET_KEY`), 0},
+		{"key unknown at plan time", func(url, id string) string {
+			return fmt.Sprintf(`
+resource "terraform_data" "key" {
+  input = %q
+}
+provider "triggerdev" {
+  api_url = %q
+  api_key = terraform_data.key.output
+}
+`+tokenBlock, testAPIKey, url, id)
+		}, wrappedText(`Unknown provider configuration value`), 0},
+		{"relative URL", func(_, id string) string { return providerBlock("api.trigger.dev") + fmt.Sprintf(tokenBlock, id) },
+			wrappedText(`api_url (or TRIGGER_API_URL) must be an absolute http:// or https:// URL, got "api.trigger.dev"`), 0},
+		{"URL of another scheme", func(_, id string) string { return providerBlock("ftp://127.0.0.1/") + fmt.Sprintf(tokenBlock, id) },
+			wrappedText(`must be an absolute http:// or https:// URL`), 0},
+		{"negative max_retries", func(url, id string) string {
+			return fmt.Sprintf("provider \"triggerdev\" {\n api_url = %q\n max_retries = -1\n}\n"+tokenBlock, url, id)
+		}, wrappedText(`Attribute max_retries value must be at least 0`), 0},
+		{"bad request_timeout", func(url, id string) string {
+			return fmt.Sprintf("provider \"triggerdev\" {\n api_url = %q\n request_timeout = \"0s\"\n}\n"+tokenBlock, url, id)
+		}, wrappedText(`request_timeout must be a positive duration`), 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("TRIGGER_SECRET_KEY", "")
+			t.Setenv("TRIGGER_API_URL", "")
+			mock, url := startMock(t, 0)
+			tok := mock.CreateToken(mockapi.TokenSpec{})
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: tc.config(url, tok.ID), ExpectError: tc.want}},
+			})
+			if n := len(mock.Requests()); n != tc.requests {
+				t.Fatalf("the mock saw %d requests, want %d", n, tc.requests)
+			}
+		})
+	}
+}
+
+// TestAccProvider_environment: the block beats the environment, which beats
+// the default.
+func TestAccProvider_environment(t *testing.T) {
+	mock, url := startMock(t, 0)
+	tok := mock.CreateToken(mockapi.TokenSpec{})
+	read := []statecheck.StateCheck{attrCheck("status", knownvalue.StringExact("WAITING"))}
+	t.Run("environment only", func(t *testing.T) {
+		t.Setenv("TRIGGER_SECRET_KEY", testAPIKey)
+		t.Setenv("TRIGGER_API_URL", url)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps:                    []resource.TestStep{{Config: fmt.Sprintf(tokenBlock, tok.ID), ConfigStateChecks: read}},
+		})
+	})
+	t.Run("block beats environment", func(t *testing.T) {
+		t.Setenv("TRIGGER_SECRET_KEY", "tr_dev_wrong")
+		t.Setenv("TRIGGER_API_URL", "http://127.0.0.1:1")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps:                    []resource.TestStep{{Config: tokenConfig(url, tok.ID, ""), ConfigStateChecks: read}},
+		})
+	})
+	if n := len(mock.Requests()); n < 2 {
+		t.Fatalf("the mock saw %d requests", n)
+	}
+	for _, r := range mock.Requests() {
+		if !strings.HasPrefix(r.Path, "/api/v1/waitpoints/tokens/") {
+			t.Fatalf("unexpected request %s %s", r.Method, r.Path)
+		}
+	}
+}
+
+// TestAccProvider_secretsNeverLogged runs a read with a retry and a wait at
+// TF_LOG=trace and searches the whole log for the key and the callback hash. The
+// key comes from the environment: the test harness logs the configuration itself.
+func TestAccProvider_secretsNeverLogged(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "trace.log")
+	t.Setenv("TF_LOG", "trace")
+	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	mock, url := startMock(t, 0)
+	tok := mock.CreateToken(mockapi.TokenSpec{})
+	mock.InjectFault(mockapi.Fault{Status: 503})
+	t.Setenv("TRIGGER_SECRET_KEY", testAPIKey)
+	t.Setenv("TRIGGER_API_URL", url)
+	callback := mock.CallbackURL(url, tok.ID)
+	hash := callback[strings.LastIndex(callback, "/")+1:]
+	go func() {
+		time.Sleep(time.Second)
+		_ = mock.Complete(tok.ID, []byte(`{"approved":true}`))
+	}()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            fmt.Sprintf("data \"triggerdev_waitpoint_token\" \"test\" {\n id = %q\n wait = { interval = \"200ms\" }\n}\n", tok.ID),
+			ConfigStateChecks: []statecheck.StateCheck{attrCheck("status", knownvalue.StringExact("COMPLETED"))},
+		}},
+	})
+	log, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"waiting for waitpoint token", "retrying Trigger.dev API request", "[TRACE]"} {
+		if !strings.Contains(string(log), want) {
+			t.Fatalf("the trace log lacks %q: the test would prove nothing", want)
+		}
+	}
+	for name, secret := range map[string]string{"API key": testAPIKey, "callback hash": hash} {
+		if strings.Contains(string(log), secret) {
+			t.Errorf("the %s appears in the trace log", name)
+		}
+	}
+}
+
+// TestProvider_checkAPIURL: the key over plain http to a host that is not
+// loopback is worth a warning, not an error.
+func TestProvider_checkAPIURL(t *testing.T) {
+	cases := []struct {
+		url           string
+		errs, warning bool
+	}{
+		{url: "https://api.trigger.dev"},
+		{url: "http://127.0.0.1:8080"},
+		{url: "http://localhost:3030"},
+		{url: "http://[::1]:3030"},
+		{url: "http://trigger.internal.example", warning: true},
+		{url: "trigger.example", errs: true},
+		{url: "", errs: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.url, func(t *testing.T) {
+			diags := checkAPIURL(tc.url)
+			if diags.HasError() != tc.errs || (diags.WarningsCount() > 0) != tc.warning {
+				t.Fatalf("got %v", diags)
+			}
+		})
+	}
+}
+
+func TestProvider_userAgent(t *testing.T) {
+	t.Setenv("TF_APPEND_USER_AGENT", "  ci-pipeline/7 ")
+	if got, want := userAgent("1.2.3", "1.11.4"), "terraform-provider-triggerdev/1.2.3 Terraform/1.11.4 ci-pipeline/7"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
