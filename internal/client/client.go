@@ -38,6 +38,7 @@ type Client struct {
 	apiKey       string
 	userAgent    string
 	maxBodyBytes int64
+	gate         *rateGate
 	http         *retryablehttp.Client
 }
 
@@ -56,12 +57,17 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 16 << 20
 	}
+	if cfg.MaxRetryWait <= 0 {
+		cfg.MaxRetryWait = 60 * time.Second
+	}
+	gate := &rateGate{maxWait: cfg.MaxRetryWait}
 	return &Client{
 		baseURL:      strings.TrimSuffix(base.String(), "/"),
 		apiKey:       cfg.APIKey,
 		userAgent:    cfg.UserAgent,
 		maxBodyBytes: cfg.MaxBodyBytes,
-		http:         newRetryingClient(cfg),
+		gate:         gate,
+		http:         newRetryingClient(cfg, gate),
 	}, nil
 }
 
@@ -78,7 +84,7 @@ func (c *Client) get(ctx context.Context, operation, path string, query url.Valu
 	if len(query) > 0 {
 		target += "?" + query.Encode()
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	req, err := retryablehttp.NewRequestWithContext(withRetryBudget(ctx), http.MethodGet, target, nil)
 	if err != nil {
 		return fmt.Errorf("%s: %w", operation, err)
 	}
@@ -86,6 +92,9 @@ func (c *Client) get(ctx context.Context, operation, path string, query url.Valu
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 
+	if err := c.gate.wait(ctx); err != nil {
+		return fmt.Errorf("%s: %w", operation, err)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {

@@ -14,15 +14,12 @@ import (
 // newRetryingClient retries as the official SDK does: 408, 409, 429, 5xx and
 // transport errors, with exponential backoff and jitter, honouring the service's
 // x-should-retry, x-ratelimit-reset and Retry-After headers.
-func newRetryingClient(cfg Config) *retryablehttp.Client {
+func newRetryingClient(cfg Config, gate *rateGate) *retryablehttp.Client {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 30 * time.Second
 	}
 	if cfg.MinRetryWait <= 0 {
 		cfg.MinRetryWait = time.Second
-	}
-	if cfg.MaxRetryWait <= 0 {
-		cfg.MaxRetryWait = 60 * time.Second
 	}
 	switch {
 	case cfg.MaxRetries == 0:
@@ -38,8 +35,15 @@ func newRetryingClient(cfg Config) *retryablehttp.Client {
 		HTTPClient:   httpClient,
 		RetryWaitMin: cfg.MinRetryWait,
 		RetryWaitMax: cfg.MaxRetryWait,
-		RetryMax:     cfg.MaxRetries,
-		CheckRetry:   shouldRetry,
+		RetryMax:     cfg.MaxRetries + maxRateLimitWaits,
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			gate.close(resp)
+			retry, err := shouldRetry(ctx, resp, err)
+			if !retry || err != nil {
+				return retry, err
+			}
+			return spendRetry(ctx, resp, cfg.MaxRetries), nil
+		},
 		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
@@ -51,6 +55,34 @@ func newRetryingClient(cfg Config) *retryablehttp.Client {
 			}
 		},
 	}
+}
+
+// maxRateLimitWaits bounds how often one request waits for a rate-limit reset,
+// apart from MaxRetries: callers sharing a busy bucket are queueing, not failing.
+const maxRateLimitWaits = 10
+
+// retryBudget counts one request's retries, carried in its context.
+type retryBudget struct{ failures, rateLimited int }
+
+type retryBudgetKey struct{}
+
+func withRetryBudget(ctx context.Context) context.Context {
+	return context.WithValue(ctx, retryBudgetKey{}, &retryBudget{})
+}
+
+// spendRetry takes one retry from the request's budget, reporting whether there
+// was one left.
+func spendRetry(ctx context.Context, resp *http.Response, maxRetries int) bool {
+	budget, ok := ctx.Value(retryBudgetKey{}).(*retryBudget)
+	if !ok {
+		return true
+	}
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+		budget.rateLimited++
+		return budget.rateLimited <= maxRateLimitWaits
+	}
+	budget.failures++
+	return budget.failures <= maxRetries
 }
 
 // shouldRetry is the retry policy; x-should-retry from the service overrides it

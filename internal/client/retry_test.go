@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +110,41 @@ func TestAPIKeyNeverLogged(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), testKey) {
 		t.Fatal("the API key reached the log")
+	}
+}
+
+// TestRateLimitSharedByConcurrentCallers: after one 429, the client holds its
+// other requests until the reset, so eight workers (as include_output runs)
+// reading 40 tokens through a bucket of eight never run out of retries.
+func TestRateLimitSharedByConcurrentCallers(t *testing.T) {
+	mock := mockapi.New(mockapi.Options{APIKey: testKey, Tokens: 40, Seed: 7,
+		RateLimit: &mockapi.RateLimit{Burst: 8, Refill: 8, Period: 200 * time.Millisecond}})
+	srv := httptest.NewServer(mock)
+	defer srv.Close()
+	c := newClient(t, srv.URL, client.Config{MaxRetries: 2})
+	tokens := mock.Tokens()
+	errs := make(chan error, len(tokens))
+	workers := make(chan struct{}, 8)
+	for _, tok := range tokens {
+		workers <- struct{}{}
+		go func() {
+			defer func() { <-workers }()
+			_, err := c.GetToken(context.Background(), tok.ID)
+			errs <- err
+		}()
+	}
+	for range tokens {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	limited := 0
+	for _, r := range mock.Requests() {
+		if r.Status == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited == 0 || limited >= len(tokens) {
+		t.Fatalf("%d of %d requests answered 429; the gate should let most wait instead", limited, len(mock.Requests()))
 	}
 }

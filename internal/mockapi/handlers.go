@@ -25,6 +25,14 @@ const (
 func (s *Server) serve(w *statusWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()})
+	logged, epoch := len(s.requests)-1, s.requestsEpoch
+	defer func() {
+		s.mu.Lock()
+		if s.requestsEpoch == epoch { // not forgotten by ResetRequests meanwhile
+			s.requests[logged].Status = w.status
+		}
+		s.mu.Unlock()
+	}()
 	fault, faulted := s.nextFault()
 	limitedUntil := s.takeRateLimit(w.Header())
 	s.mu.Unlock()

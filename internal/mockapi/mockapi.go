@@ -70,11 +70,12 @@ type TokenSpec struct {
 	CreatedAt      time.Time     // zero: now
 }
 
-// Request is one request the mock received.
+// Request is one request the mock received, and the status it answered.
 type Request struct {
 	Method string
 	Path   string
 	Query  url.Values
+	Status int
 }
 
 // Server is the mock API. It is an http.Handler and safe for concurrent use.
@@ -90,7 +91,10 @@ type Server struct {
 	blobs    map[string]blob
 	faults   []Fault
 	requests []Request
-	bucket   bucket
+	// requestsEpoch counts ResetRequests calls, so a request still in flight
+	// across one does not record its status into the new log.
+	requestsEpoch int
+	bucket        bucket
 }
 
 // New returns a Server seeded with opts.Tokens tokens.
@@ -180,6 +184,7 @@ func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = nil
+	s.requestsEpoch++
 }
 
 // ServeHTTP routes a request, after faults, the rate limit and authentication.

@@ -1,0 +1,56 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// rateGate holds a client's new requests back while the service's rate limit is
+// exhausted, so that concurrent callers wait for the reset together instead of
+// each spending its retries on 429s.
+type rateGate struct {
+	maxWait time.Duration
+	mu      sync.Mutex
+	until   time.Time
+}
+
+// close shuts the gate until the reset a 429 announces (capped by maxWait).
+func (g *rateGate) close(resp *http.Response) {
+	if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+		return
+	}
+	ms, err := strconv.ParseInt(resp.Header.Get("x-ratelimit-reset"), 10, 64)
+	if err != nil {
+		return
+	}
+	until := time.UnixMilli(ms)
+	if limit := time.Now().Add(g.maxWait); until.After(limit) {
+		until = limit
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if until.After(g.until) {
+		g.until = until
+	}
+}
+
+// wait returns once the gate is open, or when ctx ends.
+func (g *rateGate) wait(ctx context.Context) error {
+	g.mu.Lock()
+	d := time.Until(g.until)
+	g.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

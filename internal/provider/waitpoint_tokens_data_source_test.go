@@ -1,0 +1,262 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+const (
+	tokensAddress = "data.triggerdev_waitpoint_tokens.test"
+	seededTokens  = 320
+)
+
+func tokensConfig(apiURL, args string) string {
+	return providerBlock(apiURL) + fmt.Sprintf("data \"triggerdev_waitpoint_tokens\" \"test\" {\n%s\n}\n", args)
+}
+
+// expectedIDs are the ids of the mock's tokens that keep accepts, newest first,
+// at most maxItems of them, and whether more matched.
+func expectedIDs(mock *mockapi.Server, keep func(mockapi.Token) bool, maxItems int) ([]string, bool) {
+	var ids []string
+	for _, tok := range mock.Tokens() {
+		if keep(tok) {
+			ids = append(ids, tok.ID)
+		}
+	}
+	if len(ids) > maxItems {
+		return ids[:maxItems], true
+	}
+	return ids, false
+}
+
+func idsCheck(ids []string, hasMore bool) []statecheck.StateCheck {
+	checks := make([]knownvalue.Check, len(ids))
+	for i, id := range ids {
+		checks[i] = knownvalue.StringExact(id)
+	}
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(tokensAddress, tfjsonpath.New("ids"), knownvalue.ListExact(checks)),
+		statecheck.ExpectKnownValue(tokensAddress, tfjsonpath.New("tokens"), knownvalue.ListSizeExact(len(ids))),
+		statecheck.ExpectKnownValue(tokensAddress, tfjsonpath.New("urls"), knownvalue.MapSizeExact(len(ids))),
+		statecheck.ExpectKnownValue(tokensAddress, tfjsonpath.New("has_more"), knownvalue.Bool(hasMore)),
+	}
+}
+
+func hasTag(tag string) func(mockapi.Token) bool {
+	return func(t mockapi.Token) bool { return slices.Contains(t.Tags, tag) }
+}
+
+func hasStatus(statuses ...string) func(mockapi.Token) bool {
+	return func(t mockapi.Token) bool { return slices.Contains(statuses, t.Status) }
+}
+
+func both(a, b func(mockapi.Token) bool) func(mockapi.Token) bool {
+	return func(t mockapi.Token) bool { return a(t) && b(t) }
+}
+
+func TestAccWaitpointTokensDataSource_filters(t *testing.T) {
+	from, to := time.Now().Add(-96*time.Hour).UTC().Truncate(time.Second), time.Now().Add(-24*time.Hour).UTC().Truncate(time.Second)
+	anyTag := func(t mockapi.Token) bool { return hasTag("deploy:prod")(t) || hasTag("release")(t) }
+	cases := []struct {
+		name, args string
+		keep       func(mockapi.Token) bool
+	}{
+		{"no filter", ``, func(mockapi.Token) bool { return true }},
+		{"one status", `statuses = ["TIMED_OUT"]`, hasStatus("TIMED_OUT")},
+		{"waiting or completed, never timed out", `statuses = ["WAITING", "COMPLETED"]`, hasStatus("WAITING", "COMPLETED")},
+		{"any tag", `tags = ["deploy:prod", "release"]`, anyTag},
+		{"all tags", "tags = [\"deploy:prod\", \"approval\"]\ntags_match = \"all\"", both(hasTag("deploy:prod"), hasTag("approval"))},
+		{"idempotency key", `idempotency_key = "release-21"`, func(t mockapi.Token) bool { return t.IdempotencyKey == "release-21" }},
+		{"created period", `created_period = "2d"`, func(t mockapi.Token) bool { return time.Since(t.CreatedAt) <= 48*time.Hour }},
+		{"created from and to", fmt.Sprintf("created_from = %q\ncreated_to = %q", from.Format(time.RFC3339), to.Format(time.RFC3339)),
+			func(t mockapi.Token) bool { return !t.CreatedAt.Before(from) && !t.CreatedAt.After(to) }},
+		{"combined", "statuses = [\"WAITING\", \"TIMED_OUT\"]\ntags = [\"approval\"]\ncreated_period = \"5d\"",
+			both(both(hasStatus("WAITING", "TIMED_OUT"), hasTag("approval")), func(t mockapi.Token) bool { return time.Since(t.CreatedAt) <= 120*time.Hour })},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mock, url := startMock(t, seededTokens)
+			ids, more := expectedIDs(mock, tc.keep, defaultMaxItems)
+			if len(ids) == 0 {
+				t.Fatal("the seed has no token for this filter: the test would prove little")
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: tokensConfig(url, tc.args), ConfigStateChecks: idsCheck(ids, more)}},
+			})
+		})
+	}
+}
+
+// TestAccWaitpointTokensDataSource_maxItems reads exactly
+// ceil(min(matching, max_items) / page_size) pages per read.
+func TestAccWaitpointTokensDataSource_maxItems(t *testing.T) {
+	const pageSize = 10
+	probe := mockapi.New(mockapi.Options{APIKey: testAPIKey, Tokens: seededTokens, Seed: 1})
+	waiting, _ := expectedIDs(probe, hasStatus("WAITING"), seededTokens)
+	matching := len(waiting)
+	for _, maxItems := range []int{25, pageSize * 3, matching, matching + 40} {
+		t.Run(fmt.Sprintf("max_items %d of %d", maxItems, matching), func(t *testing.T) {
+			mock, url := startMock(t, seededTokens)
+			ids, more := expectedIDs(mock, hasStatus("WAITING"), maxItems)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:            tokensConfig(url, fmt.Sprintf("statuses = [\"WAITING\"]\npage_size = %d\nmax_items = %d", pageSize, maxItems)),
+					ConfigStateChecks: idsCheck(ids, more),
+				}},
+			})
+			pagesPerRead := (min(matching, maxItems) + pageSize - 1) / pageSize
+			assertPagesPerRead(t, mock.Requests(), pagesPerRead)
+		})
+	}
+}
+
+// assertPagesPerRead checks that every read of the list made exactly pages
+// requests. A test step reads the data source several times (plan, apply, the
+// empty-plan check); each read starts with the one request without a cursor.
+func assertPagesPerRead(t *testing.T, requests []mockapi.Request, pages int) {
+	t.Helper()
+	reads := 0
+	for _, r := range requests {
+		if r.Query.Get("page[after]") == "" {
+			reads++
+		}
+	}
+	if reads == 0 || len(requests) != reads*pages {
+		t.Fatalf("%d requests in %d reads, want %d per read", len(requests), reads, pages)
+	}
+}
+
+func TestAccWaitpointTokensDataSource_emptyResult(t *testing.T) {
+	_, url := startMock(t, seededTokens)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            tokensConfig(url, `idempotency_key = "no-such-release"`),
+			ConfigStateChecks: idsCheck(nil, false),
+		}},
+	})
+}
+
+// includeOutputArgs lists completed tokens with their outputs and reads each
+// one through the single-token data source too.
+const includeOutputArgs = `
+statuses       = ["COMPLETED", "TIMED_OUT"]
+max_items      = 40
+include_output = true
+}
+
+data "triggerdev_waitpoint_token" "each" {
+  count = length(data.triggerdev_waitpoint_tokens.test.ids)
+  id    = data.triggerdev_waitpoint_tokens.test.ids[count.index]
+}
+
+output "same_outputs" {
+  value = alltrue([for i, t in data.triggerdev_waitpoint_tokens.test.tokens :
+    t.id == data.triggerdev_waitpoint_token.each[i].id &&
+    t.output == data.triggerdev_waitpoint_token.each[i].output &&
+    t.output_json == data.triggerdev_waitpoint_token.each[i].output_json &&
+    t.output_type == data.triggerdev_waitpoint_token.each[i].output_type &&
+    t.output_is_error == data.triggerdev_waitpoint_token.each[i].output_is_error])
+}
+
+output "with_output" {
+  value = length([for t in data.triggerdev_waitpoint_tokens.test.tokens : t if t.output != null])
+`
+
+func TestAccWaitpointTokensDataSource_includeOutput(t *testing.T) {
+	cases := []struct {
+		name  string
+		limit *mockapi.RateLimit
+	}{
+		{"plain", nil},
+		// A bucket of 20 that refills every 300ms answers many of the 80+ reads 429.
+		{"under 429", &mockapi.RateLimit{Burst: 20, Refill: 20, Period: 300 * time.Millisecond}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mock, url := startMock(t, seededTokens, func(o *mockapi.Options) { o.RateLimit = tc.limit })
+			ids, _ := expectedIDs(mock, hasStatus("COMPLETED", "TIMED_OUT"), 40)
+			withOutput := 0
+			for _, id := range ids {
+				if tok, _ := mock.Token(id); tok.Output != nil {
+					withOutput++
+				}
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: tokensConfig(url, includeOutputArgs),
+					ConfigStateChecks: append(idsCheck(ids, true),
+						statecheck.ExpectKnownOutputValue("same_outputs", knownvalue.Bool(true)),
+						statecheck.ExpectKnownOutputValue("with_output", knownvalue.Int64Exact(int64(withOutput)))),
+				}},
+			})
+			limited := slices.ContainsFunc(mock.Requests(), func(r mockapi.Request) bool { return r.Status == http.StatusTooManyRequests })
+			if limited != (tc.limit != nil) {
+				t.Fatalf("429 answered: %v; the case expects %v", limited, tc.limit != nil)
+			}
+		})
+	}
+}
+
+func TestAccWaitpointTokensDataSource_outputsNullWithoutIncludeOutput(t *testing.T) {
+	_, url := startMock(t, seededTokens)
+	first := tfjsonpath.New("tokens").AtSliceIndex(0)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tokensConfig(url, `statuses = ["COMPLETED"]`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(tokensAddress, first.AtMapKey("status"), knownvalue.StringExact("COMPLETED")),
+				statecheck.ExpectKnownValue(tokensAddress, first.AtMapKey("output"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(tokensAddress, first.AtMapKey("output_json"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(tokensAddress, first.AtMapKey("output_type"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(tokensAddress, first.AtMapKey("created_at"), knownvalue.NotNull()),
+			},
+		}},
+	})
+}
+
+func TestAccWaitpointTokensDataSource_invalidValues(t *testing.T) {
+	cases := []struct {
+		name, args string
+		want       *regexp.Regexp
+	}{
+		{"unknown status", `statuses = ["DONE"]`, wrappedText(`value must be one of`)},
+		{"bad period", `created_period = "2 days"`, wrappedText(`Attribute created_period must be a period such as`)},
+		{"timestamp not RFC 3339", `created_from = "yesterday"`, wrappedText(`Invalid RFC3339 String Value`)},
+		{"from after to", "created_from = \"2026-01-02T00:00:00Z\"\ncreated_to = \"2026-01-01T00:00:00Z\"", wrappedText(`created_to 2026-01-01T00:00:00Z must not be before created_from`)},
+		{"period with from", "created_period = \"1d\"\ncreated_from = \"2026-01-01T00:00:00Z\"", wrappedText(`cannot be specified when`)},
+		{"period with to", "created_period = \"1d\"\ncreated_to = \"2026-01-01T00:00:00Z\"", wrappedText(`cannot be specified when`)},
+		{"max_items below 1", `max_items = 0`, wrappedText(`Attribute max_items value must be at least 1`)},
+		{"page_size 0", `page_size = 0`, wrappedText(`Attribute page_size value must be between 1 and 100`)},
+		{"page_size 101", `page_size = 101`, wrappedText(`Attribute page_size value must be between 1 and 100`)},
+		{"tags_match", `tags_match = "some"`, wrappedText(`Attribute tags_match value must be one of`)},
+		{"tag with a comma", `tags = ["a,b"]`, wrappedText(`must be a non-empty tag without commas`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mock, url := startMock(t, seededTokens)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: tokensConfig(url, tc.args), ExpectError: tc.want}},
+			})
+			if n := len(mock.Requests()); n != 0 {
+				t.Fatalf("the mock saw %d requests; invalid values must be refused before any", n)
+			}
+		})
+	}
+}
