@@ -1,0 +1,200 @@
+package mockapi_test
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+func TestCompletion(t *testing.T) {
+	big := `"` + strings.Repeat("x", 600<<10) + `"`
+	cases := []struct {
+		name, route, body string
+		outputType        string
+		output            *string // nil: no output
+	}{
+		{"callback with an object", "callback", `{"approved":true}`, "application/super+json", ptr(`{"json":{"approved":true}}`)},
+		{"callback with a string", "callback", `"ship it"`, "text/plain", ptr(`ship it`)},
+		{"callback without a body", "callback", ``, "application/json", nil},
+		{"complete with data", "complete", `{"data":{"by":"alice"}}`, "application/super+json", ptr(`{"json":{"by":"alice"}}`)},
+		{"complete with a string", "complete", `{"data":"ok"}`, "text/plain", ptr(`ok`)},
+		{"complete without data", "complete", `{}`, "application/json", nil},
+		{"a payload over 512 KB goes to object storage", "callback", big, "application/store", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, 0)
+			tok := f.mock.CreateToken(mockapi.TokenSpec{})
+			target, withKey := f.mock.CallbackURL(f.url, tok.ID), false
+			if tc.route == "complete" {
+				target, withKey = "/api/v1/waitpoints/tokens/"+tok.ID+"/complete", true
+			}
+			if r := f.call(http.MethodPost, target, tc.body, withKey); r.status != http.StatusOK || r.body["success"] != true {
+				t.Fatalf("got %d %s", r.status, r.raw)
+			}
+			got := f.get("/api/v1/waitpoints/tokens/" + tok.ID).body
+			if got["status"] != "COMPLETED" || got["outputType"] != tc.outputType || got["completedAt"] == nil {
+				t.Fatalf("after completion: %v", got)
+			}
+			switch {
+			case tc.outputType == "application/store":
+				path := got["output"].(string)
+				if path != tok.ID+"/http-callback.json" {
+					t.Fatalf("store path %q", path)
+				}
+				packet := f.get("/api/v1/packets/" + strings.ReplaceAll(path, "/", "%2F"))
+				data := f.call(http.MethodGet, packet.body["presignedUrl"].(string), "", false)
+				if data.status != http.StatusOK || string(data.raw) != strings.Trim(big, `"`) || data.header.Get("Content-Type") != "text/plain" {
+					t.Fatalf("presigned GET: %d, %d bytes, %s", data.status, len(data.raw), data.header.Get("Content-Type"))
+				}
+				unsigned := strings.Split(packet.body["presignedUrl"].(string), "?")[0]
+				if r := f.call(http.MethodGet, unsigned, "", false); r.status != http.StatusForbidden {
+					t.Fatalf("an unsigned storage GET answered %d", r.status)
+				}
+			case tc.output == nil:
+				if _, ok := got["output"]; ok {
+					t.Fatalf("output must be omitted: %v", got["output"])
+				}
+			case got["output"] != *tc.output:
+				t.Fatalf("output %q, want %q", got["output"], *tc.output)
+			}
+			// Completing again is a no-op success.
+			if r := f.call(http.MethodPost, f.mock.CallbackURL(f.url, tok.ID), `{"again":true}`, false); r.status != http.StatusOK {
+				t.Fatalf("second completion: %d", r.status)
+			}
+			if again, _ := f.mock.Token(tok.ID); again.OutputType != tc.outputType {
+				t.Fatal("a second completion changed the output")
+			}
+		})
+	}
+}
+
+func TestCompletionRefusals(t *testing.T) {
+	f := newFixture(t, 0)
+	tok := f.mock.CreateToken(mockapi.TokenSpec{})
+	cases := []struct {
+		name, target, body string
+		withKey            bool
+		status             int
+	}{
+		{"wrong callback hash", "/api/v1/waitpoints/tokens/" + tok.ID + "/callback/0000", `{}`, false, http.StatusUnauthorized},
+		{"complete without the key", "/api/v1/waitpoints/tokens/" + tok.ID + "/complete", `{}`, false, http.StatusUnauthorized},
+		{"callback with invalid JSON", f.mock.CallbackURL(f.url, tok.ID), `{"a":`, false, http.StatusBadRequest},
+		{"payload over 3 MB", f.mock.CallbackURL(f.url, tok.ID), `"` + strings.Repeat("x", 3<<20) + `"`, false, http.StatusRequestEntityTooLarge},
+		{"unknown token", "/api/v1/waitpoints/tokens/waitpoint_nope/complete", `{}`, true, http.StatusNotFound},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if r := f.call(http.MethodPost, tc.target, tc.body, tc.withKey); r.status != tc.status {
+				t.Fatalf("got %d %s, want %d", r.status, r.raw, tc.status)
+			}
+			if got, _ := f.mock.Token(tok.ID); got.Status != "WAITING" {
+				t.Fatal("a refused completion changed the token")
+			}
+		})
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	f := newFixture(t, 0)
+	tok := f.mock.CreateToken(mockapi.TokenSpec{Timeout: time.Hour})
+	if got := f.get("/api/v1/waitpoints/tokens/" + tok.ID).body; got["status"] != "WAITING" || got["outputIsError"] != false {
+		t.Fatalf("before the timeout: %v", got)
+	}
+	f.now = f.now.Add(time.Hour)
+	got := f.get("/api/v1/waitpoints/tokens/" + tok.ID).body
+	wantOutput := `{"code":"TRIGGER_WAITPOINT_TIMEOUT","message":"Waitpoint timed out at 2026-01-05T11:00:00.000Z"}`
+	if got["status"] != "TIMED_OUT" || got["outputIsError"] != true || got["outputType"] != "application/json" ||
+		got["output"] != wantOutput || got["completedAt"] != "2026-01-05T11:00:00.000Z" {
+		t.Fatalf("after the timeout: %v", got)
+	}
+	if r := f.call(http.MethodPost, f.mock.CallbackURL(f.url, tok.ID), `{}`, false); r.status != http.StatusBadRequest {
+		t.Fatalf("completing a timed-out token answered %d", r.status)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	f := newFixture(t, 3, func(o *mockapi.Options) { o.RateLimit = &mockapi.RateLimit{Burst: 2, Refill: 1, Period: 10 * time.Second} })
+	wantReset := strconv.FormatInt(f.now.Add(10*time.Second).UnixMilli(), 10)
+	for i, want := range []struct {
+		status    int
+		remaining string
+	}{{200, "1"}, {200, "0"}, {429, "0"}} {
+		r := f.get("/api/v1/waitpoints/tokens")
+		if r.status != want.status || r.header.Get("x-ratelimit-remaining") != want.remaining ||
+			r.header.Get("x-ratelimit-limit") != "2" || r.header.Get("x-ratelimit-reset") != wantReset {
+			t.Fatalf("request %d: %d remaining %s reset %s", i, r.status, r.header.Get("x-ratelimit-remaining"), r.header.Get("x-ratelimit-reset"))
+		}
+		if r.status == 429 && (r.header.Get("Content-Type") != "application/problem+json" || r.body["title"] == nil || r.body["detail"] == nil) {
+			t.Fatalf("a 429 is problem+json: %s", r.raw)
+		}
+	}
+	f.now = f.now.Add(10 * time.Second)
+	if r := f.get("/api/v1/waitpoints/tokens"); r.status != 200 {
+		t.Fatalf("after the reset: %d", r.status)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	cases := []struct {
+		name  string
+		fault mockapi.Fault
+		check func(t *testing.T, r response)
+	}{
+		{"status", mockapi.Fault{Status: 503, Count: 2}, func(t *testing.T, r response) {
+			if r.status != 503 || r.body["error"] == nil {
+				t.Fatalf("got %d %s", r.status, r.raw)
+			}
+		}},
+		{"rate limit reset", mockapi.Fault{RateLimitReset: 3 * time.Second}, func(t *testing.T, r response) {
+			if r.status != 429 || r.header.Get("x-ratelimit-reset") != strconv.FormatInt(time.Date(2026, 1, 5, 10, 0, 3, 0, time.UTC).UnixMilli(), 10) {
+				t.Fatalf("got %d reset %s", r.status, r.header.Get("x-ratelimit-reset"))
+			}
+		}},
+		{"malformed body", mockapi.Fault{Body: `{"data":[`}, func(t *testing.T, r response) {
+			if r.status != 200 || string(r.raw) != `{"data":[` {
+				t.Fatalf("got %d %s", r.status, r.raw)
+			}
+		}},
+		{"truncated body", mockapi.Fault{Truncate: true}, func(t *testing.T, r response) {
+			if r.status != 200 || r.body != nil || len(r.raw) == 0 {
+				t.Fatalf("got %d %s", r.status, r.raw)
+			}
+		}},
+		{"extra header", mockapi.Fault{Status: 500, Header: http.Header{"X-Should-Retry": {"false"}}}, func(t *testing.T, r response) {
+			if r.status != 500 || r.header.Get("x-should-retry") != "false" {
+				t.Fatalf("got %d %v", r.status, r.header)
+			}
+		}},
+		{"latency", mockapi.Fault{Latency: 150 * time.Millisecond}, func(t *testing.T, r response) {
+			if r.status != 200 {
+				t.Fatalf("got %d", r.status)
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, 3)
+			f.mock.InjectFault(tc.fault)
+			start := time.Now()
+			for range max(tc.fault.Count, 1) {
+				tc.check(t, f.get("/api/v1/waitpoints/tokens"))
+			}
+			if tc.fault.Latency > 0 && time.Since(start) < tc.fault.Latency {
+				t.Fatalf("answered after %s, before the latency", time.Since(start))
+			}
+			if r := f.get("/api/v1/waitpoints/tokens"); r.status != 200 || r.body["data"] == nil {
+				t.Fatalf("the fault outlived its count: %d %s", r.status, r.raw)
+			}
+			if n := len(f.mock.Requests()); n != max(tc.fault.Count, 1)+1 {
+				t.Fatalf("%d requests recorded", n)
+			}
+		})
+	}
+}
+
+func ptr(s string) *string { return &s }
