@@ -118,7 +118,9 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	f := newFixture(t, 3, func(o *mockapi.Options) { o.RateLimit = &mockapi.RateLimit{Burst: 2, Refill: 1, Period: 10 * time.Second} })
+	f := newFixture(t, 3, func(o *mockapi.Options) {
+		o.RateLimit = &mockapi.RateLimit{Burst: 2, Refill: 1, Period: 10 * time.Second}
+	})
 	wantReset := strconv.FormatInt(f.now.Add(10*time.Second).UnixMilli(), 10)
 	for i, want := range []struct {
 		status    int

@@ -6,9 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strconv"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -262,8 +262,8 @@ func TestPagination(t *testing.T) {
 		t.Fatalf("walked %d tokens, want %d", len(walked), len(all))
 	}
 
-	second, pagination := f.list(t, "page[size]=10&page[after]=" + url.QueryEscape(next))
-	back, _ := f.list(t, "page[size]=25&page[before]=" + url.QueryEscape(pagination["previous"].(string)))
+	second, pagination := f.list(t, "page[size]=10&page[after]="+url.QueryEscape(next))
+	back, _ := f.list(t, "page[size]=25&page[before]="+url.QueryEscape(pagination["previous"].(string)))
 	if !slices.Equal(ids(back), ids(items)) || ids(second)[0] != all[25].ID {
 		t.Fatalf("page[before] of the second page must give the first page back")
 	}
@@ -310,7 +310,7 @@ func TestListFilters(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.query, func(t *testing.T) {
-			items, _ := f.list(t, tc.query + "&page[size]=100")
+			items, _ := f.list(t, tc.query+"&page[size]=100")
 			var want []string
 			for _, tok := range all {
 				if tc.keep(tok) {
@@ -326,4 +326,3 @@ func TestListFilters(t *testing.T) {
 		})
 	}
 }
-
