@@ -1,0 +1,179 @@
+package provider
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+// runExample runs one directory of examples/ against a fresh mock, with the
+// provider configured from the environment as the examples advise.
+func runExample(t *testing.T, dir string, mock *mockapi.Server, url string, vars config.Variables, step resource.TestStep) {
+	t.Helper()
+	t.Setenv("TRIGGER_API_URL", url)
+	t.Setenv("TRIGGER_SECRET_KEY", testAPIKey)
+	files, err := filepath.Glob(filepath.Join("..", "..", "examples", dir, "*.tf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no example in %s", dir)
+	}
+	if declaresProvider(t, files) {
+		// The example names the provider by its registry address.
+		t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "triggerdev-terraform")
+	}
+	step.ConfigDirectory = config.StaticDirectory(filepath.Dir(files[0]))
+	step.ConfigVariables = vars
+	step.ProtoV6ProviderFactories = testAccProtoV6ProviderFactories
+	// An empty last step destroys what the example made: the harness cannot read
+	// back a state holding for_each instances.
+	steps := []resource.TestStep{step}
+	if step.ExpectError == nil {
+		steps = append(steps, resource.TestStep{Config: "# nothing", ProtoV6ProviderFactories: testAccProtoV6ProviderFactories})
+	}
+	resource.Test(t, resource.TestCase{Steps: steps})
+	if len(mock.Requests()) == 0 && dir != "provider" {
+		t.Fatal("the example never reached the mock")
+	}
+}
+
+func declaresProvider(t *testing.T, files []string) bool {
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(src), "required_providers") {
+			return true
+		}
+	}
+	return false
+}
+
+// approvedToken is a token completed with an approval, as a person would.
+func approvedToken(t *testing.T, mock *mockapi.Server, approved bool) string {
+	t.Helper()
+	tok := mock.CreateToken(mockapi.TokenSpec{Tags: []string{"approval"}})
+	body := `{"approved":false,"by":"bob"}`
+	if approved {
+		body = `{"approved":true,"by":"alice"}`
+	}
+	if err := mock.Complete(tok.ID, []byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	return tok.ID
+}
+
+func idVariable(id string) config.Variables {
+	return config.Variables{"approval_token_id": config.StringVariable(id)}
+}
+
+func TestAccExamples_provider(t *testing.T) {
+	mock, url := startMock(t, 0)
+	runExample(t, "provider", mock, url, nil, resource.TestStep{})
+}
+
+func TestAccExamples_waitpointTokenDataSource(t *testing.T) {
+	mock, url := startMock(t, 0)
+	id := approvedToken(t, mock, true)
+	runExample(t, "data-sources/triggerdev_waitpoint_token", mock, url, idVariable(id), resource.TestStep{
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("approval_status", knownvalue.StringExact("COMPLETED")),
+			statecheck.ExpectKnownOutputValue("approval_decision", knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"approved": knownvalue.Bool(true), "by": knownvalue.StringExact("alice"),
+			})),
+		},
+	})
+}
+
+func TestAccExamples_waitpointTokensDataSource(t *testing.T) {
+	mock, url := startMock(t, seededTokens)
+	var want []knownvalue.Check
+	for _, tok := range mock.Tokens() {
+		if tok.Status == "WAITING" && slices.Contains(tok.Tags, "approval") && slices.Contains(tok.Tags, "deploy:prod") &&
+			time.Since(tok.CreatedAt) <= 24*time.Hour {
+			want = append(want, knownvalue.StringExact(tok.ID))
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("the seed has no pending production approval of the last day")
+	}
+	runExample(t, "data-sources/triggerdev_waitpoint_tokens", mock, url, nil, resource.TestStep{
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("pending_approval_ids", knownvalue.ListExact(want)),
+			statecheck.ExpectKnownOutputValue("more_pending_than_listed", knownvalue.Bool(false)),
+		},
+	})
+}
+
+func TestAccExamples_gatingPrecondition(t *testing.T) {
+	t.Run("approved", func(t *testing.T) {
+		mock, url := startMock(t, 0)
+		runExample(t, "gating/precondition", mock, url, idVariable(approvedToken(t, mock, true)), resource.TestStep{
+			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("approved_by", knownvalue.StringExact("alice"))},
+		})
+	})
+	t.Run("still waiting", func(t *testing.T) {
+		mock, url := startMock(t, 0)
+		tok := mock.CreateToken(mockapi.TokenSpec{})
+		runExample(t, "gating/precondition", mock, url, idVariable(tok.ID), resource.TestStep{
+			ExpectError: regexp.MustCompile(`(?s)The release has not been approved yet.*status: WAITING`),
+		})
+	})
+}
+
+func TestAccExamples_gatingWaitWithTimeout(t *testing.T) {
+	mock, url := startMock(t, 0)
+	tok := mock.CreateToken(mockapi.TokenSpec{})
+	go func() {
+		time.Sleep(time.Second)
+		_ = mock.Complete(tok.ID, []byte(`{"approved":true,"by":"alice"}`))
+	}()
+	runExample(t, "gating/wait-with-timeout", mock, url, idVariable(tok.ID), resource.TestStep{
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("decision", knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"approved": knownvalue.Bool(true), "by": knownvalue.StringExact("alice"),
+			})),
+		},
+	})
+}
+
+func TestAccExamples_gatingForEach(t *testing.T) {
+	mock, url := startMock(t, seededTokens)
+	want := 0
+	for _, tok := range mock.Tokens() {
+		if tok.Status == "COMPLETED" && slices.Contains(tok.Tags, "approval") && want < 50 {
+			want++
+		}
+	}
+	runExample(t, "gating/for-each", mock, url, nil, resource.TestStep{
+		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("rollouts", knownvalue.ListSizeExact(want))},
+	})
+}
+
+func TestAccExamples_demo(t *testing.T) {
+	mock, url := startMock(t, 40)
+	pending := firstToken(t, mock, func(tok mockapi.Token) bool {
+		return tok.Status == "WAITING" && slices.Contains(tok.Tags, "approval")
+	})
+	go func() {
+		time.Sleep(time.Second) // the approver, while the demo waits
+		_ = mock.Complete(pending.ID, []byte(`{"approved":true,"by":"alice"}`))
+	}()
+	runExample(t, "demo", mock, url, config.Variables{"api_url": config.StringVariable(url), "api_key": config.StringVariable(testAPIKey)},
+		resource.TestStep{ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("pending_approvals", knownvalue.ListSizeExact(5)),
+			statecheck.ExpectKnownOutputValue("rollout", knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"release": knownvalue.StringExact("release-42"), "approved_by": knownvalue.StringExact("alice"),
+			})),
+		}})
+}
