@@ -43,12 +43,13 @@ provider_installation {
 CONFIG
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_VAR_api_url="$api_url" TF_VAR_api_key="$key"
 
-# The approver: finds the newest pending approval, as the demo's list does, and
-# completes it through its callback URL (never printed: it is a secret).
+# The approver: finds the release's approval token by its idempotency key, as
+# the demo does, and completes it through its callback URL (never printed: it is
+# a secret).
 approve() {
   sleep 3
   local list id token callback
-  list=$(curl -gsf -H "Authorization: Bearer $key" "$api_url/api/v1/waitpoints/tokens?filter[status]=WAITING&filter[tags]=approval&page[size]=1")
+  list=$(curl -gsf -H "Authorization: Bearer $key" "$api_url/api/v1/waitpoints/tokens?filter[idempotencyKey]=release-0&page[size]=1")
   id=$(sed -n 's/^{"data":\[{"id":"\([^"]*\)".*/\1/p' <<<"$list")
   token=$(curl -sf -H "Authorization: Bearer $key" "$api_url/api/v1/waitpoints/tokens/$id")
   callback=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' <<<"$token")

@@ -1,5 +1,5 @@
-# The gating story: list the pending production approvals, wait for the newest
-# one to be approved, and only then roll out. `make demo` runs it against the
+# The gating story: list the pending approvals, wait for the one of this release
+# (found by its idempotency key) to be approved, and only then roll out. `make demo` runs it against the
 # mock API and approves the token a few seconds in, as a person would.
 terraform {
   required_providers {
@@ -18,6 +18,12 @@ variable "api_key" {
   sensitive = true
 }
 
+variable "release" {
+  type        = string
+  default     = "release-0"
+  description = "The release to roll out; its approval token was created with this idempotency key."
+}
+
 provider "triggerdev" {
   api_url = var.api_url
   api_key = var.api_key
@@ -29,8 +35,13 @@ data "triggerdev_waitpoint_tokens" "pending" {
   max_items = 5
 }
 
+data "triggerdev_waitpoint_tokens" "release" {
+  idempotency_key = var.release
+  max_items       = 1
+}
+
 data "triggerdev_waitpoint_token" "approval" {
-  id = data.triggerdev_waitpoint_tokens.pending.ids[0]
+  id = data.triggerdev_waitpoint_tokens.release.ids[0]
 
   wait = {
     statuses = ["COMPLETED"]
@@ -45,7 +56,7 @@ locals {
 
 resource "terraform_data" "rollout" {
   input = {
-    release     = "release-42"
+    release     = var.release
     approved_by = local.decision.by
   }
 

@@ -4,8 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -163,17 +163,20 @@ func TestAccExamples_gatingForEach(t *testing.T) {
 func TestAccExamples_demo(t *testing.T) {
 	mock, url := startMock(t, 40)
 	pending := firstToken(t, mock, func(tok mockapi.Token) bool {
-		return tok.Status == "WAITING" && slices.Contains(tok.Tags, "approval")
+		return tok.IdempotencyKey == "release-0" && tok.Status == "WAITING" && slices.Contains(tok.Tags, "approval")
 	})
 	go func() {
 		time.Sleep(time.Second) // the approver, while the demo waits
 		_ = mock.Complete(pending.ID, []byte(`{"approved":true,"by":"alice"}`))
 	}()
 	runExample(t, "demo", mock, url, config.Variables{"api_url": config.StringVariable(url), "api_key": config.StringVariable(testAPIKey)},
-		resource.TestStep{ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownOutputValue("pending_approvals", knownvalue.ListSizeExact(5)),
-			statecheck.ExpectKnownOutputValue("rollout", knownvalue.ObjectExact(map[string]knownvalue.Check{
-				"release": knownvalue.StringExact("release-42"), "approved_by": knownvalue.StringExact("alice"),
-			})),
-		}})
+		resource.TestStep{
+			// Once approved, the token leaves the pending list the demo outputs.
+			ExpectNonEmptyPlan: true,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("pending_approvals", knownvalue.ListSizeExact(5)),
+				statecheck.ExpectKnownOutputValue("rollout", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"release": knownvalue.StringExact("release-0"), "approved_by": knownvalue.StringExact("alice"),
+				})),
+			}})
 }
