@@ -102,7 +102,7 @@ func (c *Client) get(ctx context.Context, operation, path string, query url.Valu
 		}
 		return fmt.Errorf("%s: %w", operation, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := c.readBody(resp)
 	if err != nil {
 		return fmt.Errorf("%s: %w", operation, err)

@@ -100,11 +100,11 @@ func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, err
 	case "false":
 		return false, nil
 	}
-	switch code := resp.StatusCode; {
-	case code == http.StatusRequestTimeout, code == http.StatusConflict, code == http.StatusTooManyRequests:
+	switch resp.StatusCode {
+	case http.StatusRequestTimeout, http.StatusConflict, http.StatusTooManyRequests:
 		return true, nil
 	default:
-		return code >= 500, nil
+		return resp.StatusCode >= 500, nil
 	}
 }
 

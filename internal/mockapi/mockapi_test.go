@@ -70,7 +70,7 @@ func (f *fixture) call(method, target string, body string, withKey bool) respons
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, _ := io.ReadAll(resp.Body)
 	r := response{status: resp.StatusCode, header: resp.Header, raw: raw}
 	_ = json.Unmarshal(raw, &r.body)
@@ -217,7 +217,7 @@ func TestAuth(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer resp.Body.Close()
+			defer func() { _ = resp.Body.Close() }()
 			raw, _ := io.ReadAll(resp.Body)
 			if resp.StatusCode != http.StatusUnauthorized || string(raw) != `{"error":"Invalid or Missing API key"}`+"\n" {
 				t.Fatalf("got %d %s", resp.StatusCode, raw)

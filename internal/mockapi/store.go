@@ -128,7 +128,7 @@ func encodeOutput(payload []byte) (*string, string, error) {
 		return nil, "application/json", nil
 	}
 	if !json.Valid(payload) {
-		return nil, "", errors.New("Invalid JSON body")
+		return nil, "", errors.New("invalid JSON body")
 	}
 	var text string
 	if json.Unmarshal(payload, &text) == nil {

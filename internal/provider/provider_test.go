@@ -29,9 +29,11 @@ func TestMain(m *testing.M) {
 	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
 		panic(err)
 	}
-	os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
+	if err := os.Setenv("TF_CLI_CONFIG_FILE", cliConfig); err != nil {
+		panic(err)
+	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }
 

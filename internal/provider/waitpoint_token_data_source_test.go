@@ -200,7 +200,7 @@ func TestAccWaitpointTokenDataSource_waitCompletes(t *testing.T) {
 		time.Sleep(2 * time.Second) // a person approving while the read polls
 		resp, err := http.Post(callback, "application/json", strings.NewReader(`{"approved":true}`))
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 		}
 	}()
 	resource.Test(t, resource.TestCase{

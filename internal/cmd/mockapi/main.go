@@ -41,7 +41,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *apiKey == "" {
-		fmt.Fprintln(stderr, "mockapi: -api-key is required")
+		_, _ = fmt.Fprintln(stderr, "mockapi: -api-key is required")
 		flags.Usage()
 		return 2
 	}
@@ -56,7 +56,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	server := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- server.Serve(listener) }()
-	fmt.Fprintf(stdout, "ready: http://%s\n", listener.Addr())
+	if _, err := fmt.Fprintf(stdout, "ready: http://%s\n", listener.Addr()); err != nil {
+		logger.Print(err)
+		_ = server.Close()
+		return 1
+	}
 
 	select {
 	case err = <-served:

@@ -38,7 +38,7 @@ func TestRun(t *testing.T) {
 	exit := make(chan int, 1)
 	go func() {
 		exit <- run(ctx, []string{"-listen", "127.0.0.1:0", "-api-key", key, "-tokens", "12"}, stdoutWriter, &stderr)
-		stdoutWriter.Close()
+		_ = stdoutWriter.Close()
 	}()
 
 	ready, err := bufio.NewReader(stdout).ReadString('\n')
@@ -53,7 +53,7 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || strings.Count(string(body), `"id":"waitpoint_`) != 12 {
 		t.Fatalf("got %d %s", resp.StatusCode, body)
 	}
