@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,9 +18,18 @@ import (
 // DefaultBaseURL is the public Trigger.dev API.
 const DefaultBaseURL = "https://api.trigger.dev"
 
+// Defaults for the zero values of Config.
+const (
+	DefaultMaxRetries     = 3
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultMinRetryWait   = time.Second
+	DefaultMaxRetryWait   = 60 * time.Second
+	DefaultMaxBodyBytes   = 16 << 20
+)
+
 // Config configures a Client. Zero values take the documented defaults.
 type Config struct {
-	BaseURL        string        // default DefaultBaseURL
+	BaseURL        string        // default DefaultBaseURL; a trailing slash is ignored
 	APIKey         string        // sent as a bearer token; never logged
 	UserAgent      string        // full User-Agent header value
 	MaxRetries     int           // retries after the first attempt; default 3, negative means none
@@ -38,8 +46,9 @@ type Client struct {
 	apiKey       string
 	userAgent    string
 	maxBodyBytes int64
+	httpClient   *http.Client
+	retry        retryPolicy
 	gate         *rateGate
-	http         *retryablehttp.Client
 }
 
 // New validates cfg and returns a Client.
@@ -48,33 +57,40 @@ func New(cfg Config) (*Client, error) {
 		cfg.BaseURL = DefaultBaseURL
 	}
 	base, err := url.Parse(cfg.BaseURL)
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL", cfg.BaseURL)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" ||
+		base.RawQuery != "" || base.Fragment != "" {
+		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL without query or fragment", cfg.BaseURL)
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "terraform-provider-triggerdev"
 	}
 	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = 16 << 20
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	if cfg.MaxRetryWait <= 0 {
-		cfg.MaxRetryWait = 60 * time.Second
+	httpClient := cfg.HTTPClient
+	if httpClient == nil {
+		httpClient = &http.Client{Timeout: positiveOr(cfg.RequestTimeout, DefaultRequestTimeout)}
 	}
-	gate := &rateGate{maxWait: cfg.MaxRetryWait}
+	retry := newRetryPolicy(cfg)
 	return &Client{
 		baseURL:      strings.TrimSuffix(base.String(), "/"),
 		apiKey:       cfg.APIKey,
 		userAgent:    cfg.UserAgent,
 		maxBodyBytes: cfg.MaxBodyBytes,
-		gate:         gate,
-		http:         newRetryingClient(cfg, gate),
+		httpClient:   httpClient,
+		retry:        retry,
+		gate:         &rateGate{maxWait: retry.maxWait},
 	}, nil
 }
 
 // GetToken retrieves one token by id, output included.
 func (c *Client) GetToken(ctx context.Context, id string) (Token, error) {
+	operation := fmt.Sprintf("retrieve waitpoint token %q", id)
+	if id == "" {
+		return Token{}, fmt.Errorf("%s: the id is empty", operation)
+	}
 	var t Token
-	err := c.get(ctx, fmt.Sprintf("retrieve waitpoint token %q", id), "/api/v1/waitpoints/tokens/"+url.PathEscape(id), nil, &t)
+	err := c.get(ctx, operation, "/api/v1/waitpoints/tokens/"+url.PathEscape(id), nil, &t)
 	return t, err
 }
 
@@ -84,7 +100,7 @@ func (c *Client) get(ctx context.Context, operation, path string, query url.Valu
 	if len(query) > 0 {
 		target += "?" + query.Encode()
 	}
-	req, err := retryablehttp.NewRequestWithContext(withRetryBudget(ctx), http.MethodGet, target, nil)
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return fmt.Errorf("%s: %w", operation, err)
 	}
@@ -95,60 +111,39 @@ func (c *Client) get(ctx context.Context, operation, path string, query url.Valu
 	if err := c.gate.wait(ctx); err != nil {
 		return fmt.Errorf("%s: %w", operation, err)
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.send(req)
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return fmt.Errorf("%s: %w", operation, ctxErr)
-		}
-		return fmt.Errorf("%s: %w", operation, err)
+		return fmt.Errorf("%s: %w", operation, contextOr(ctx, err))
 	}
-	defer func() { _ = resp.Body.Close() }()
-	body, err := c.readBody(resp)
+	defer resp.Body.Close()
+	body, err := readBody(resp, c.maxBodyBytes)
 	if err != nil {
-		return fmt.Errorf("%s: %w", operation, err)
+		return fmt.Errorf("%s: %w", operation, contextOr(ctx, err))
 	}
+	defer body.release()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return &APIError{StatusCode: resp.StatusCode, Message: errorMessage(resp, body), Operation: operation}
+		return &APIError{StatusCode: resp.StatusCode, Message: errorMessage(resp.StatusCode, body.Bytes()), Operation: operation}
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if err := json.Unmarshal(body.Bytes(), out); err != nil {
 		return fmt.Errorf("%s: malformed response body: %w", operation, err)
 	}
 	return nil
 }
 
-// readBody reads at most maxBodyBytes, so a runaway answer cannot exhaust memory.
-func (c *Client) readBody(resp *http.Response) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBodyBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading response body: %w", err)
+// contextOr prefers the context's own error, so callers can test for
+// context.Canceled or context.DeadlineExceeded whichever layer noticed it.
+func contextOr(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
 	}
-	if int64(len(body)) > c.maxBodyBytes {
-		return nil, fmt.Errorf("response body exceeds %d bytes", c.maxBodyBytes)
-	}
-	return body, nil
+	return err
 }
 
-// errorMessage finds the server's words for a failure: the `error` field (with
-// its details), a problem+json detail or title, else the status text.
-func errorMessage(resp *http.Response, body []byte) string {
-	var e struct {
-		Error   string          `json:"error"`
-		Details json.RawMessage `json:"details"`
-		Detail  string          `json:"detail"`
-		Title   string          `json:"title"`
+func positiveOr[T ~int | ~int64](v, fallback T) T {
+	if v > 0 {
+		return v
 	}
-	_ = json.Unmarshal(body, &e)
-	switch {
-	case e.Error != "" && len(e.Details) > 0 && string(e.Details) != "null":
-		return e.Error + ": " + string(e.Details)
-	case e.Error != "":
-		return e.Error
-	case e.Detail != "":
-		return e.Detail
-	case e.Title != "":
-		return e.Title
-	}
-	return http.StatusText(resp.StatusCode)
+	return fallback
 }
 
 var errRepeatedCursor = errors.New("the service returned a cursor it had already returned")

@@ -1,9 +1,11 @@
 package client
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // ErrNotFound matches, with errors.Is, every error for a resource the API says
@@ -28,3 +30,71 @@ func (e *APIError) Is(target error) bool {
 
 // IsNotFound reports whether err says the resource does not exist.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// maxDetails bounds how much of an unrecognised details value reaches a message.
+const maxDetails = 300
+
+// errorMessage finds the server's words for a failure: the `error` field (with
+// its details), a problem+json detail or title, else the status text.
+func errorMessage(status int, body []byte) string {
+	var e struct {
+		Error   string          `json:"error"`
+		Details json.RawMessage `json:"details"`
+		Detail  string          `json:"detail"`
+		Title   string          `json:"title"`
+	}
+	_ = json.Unmarshal(body, &e) // a body that is not JSON falls through to the status text
+	switch {
+	case e.Error != "":
+		if details := summariseDetails(e.Details); details != "" {
+			return e.Error + ": " + details
+		}
+		return e.Error
+	case e.Detail != "":
+		return e.Detail
+	case e.Title != "":
+		return e.Title
+	}
+	return http.StatusText(status)
+}
+
+// summariseDetails turns the details the service sends with an error into one
+// line: the messages of validation issues ({"path": [...], "message": ...}), the
+// items of a list of strings, or else the JSON itself, shortened.
+func summariseDetails(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var issues []struct {
+		Path    []any  `json:"path"`
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(raw, &issues) == nil && len(issues) > 0 && issues[0].Message != "" {
+		parts := make([]string, len(issues))
+		for i, issue := range issues {
+			parts[i] = issue.Message
+			if len(issue.Path) > 0 {
+				parts[i] = joinPath(issue.Path) + ": " + issue.Message
+			}
+		}
+		return strings.Join(parts, "; ")
+	}
+	var items []string
+	if json.Unmarshal(raw, &items) == nil {
+		return strings.Join(items, "; ")
+	}
+	if s := string(raw); len(s) > maxDetails {
+		return s[:maxDetails] + "…"
+	}
+	return string(raw)
+}
+
+// joinPath writes a validation issue's path the way the service's messages do:
+// filter[status].0.
+func joinPath(path []any) string {
+	parts := make([]string, len(path))
+	for i, p := range path {
+		parts[i] = fmt.Sprint(p)
+	}
+	return strings.Join(parts, ".")
+}

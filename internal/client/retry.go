@@ -2,8 +2,10 @@ package client
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -11,82 +13,102 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// newRetryingClient retries as the official SDK does: 408, 409, 429, 5xx and
-// transport errors, with exponential backoff and jitter, honouring the service's
-// x-should-retry, x-ratelimit-reset and Retry-After headers.
-func newRetryingClient(cfg Config, gate *rateGate) *retryablehttp.Client {
-	if cfg.RequestTimeout <= 0 {
-		cfg.RequestTimeout = 30 * time.Second
-	}
-	if cfg.MinRetryWait <= 0 {
-		cfg.MinRetryWait = time.Second
-	}
-	switch {
-	case cfg.MaxRetries == 0:
-		cfg.MaxRetries = 3
-	case cfg.MaxRetries < 0:
-		cfg.MaxRetries = 0
-	}
-	httpClient := cfg.HTTPClient
-	if httpClient == nil {
-		httpClient = &http.Client{Timeout: cfg.RequestTimeout}
-	}
-	return &retryablehttp.Client{
-		HTTPClient:   httpClient,
-		RetryWaitMin: cfg.MinRetryWait,
-		RetryWaitMax: cfg.MaxRetryWait,
-		RetryMax:     cfg.MaxRetries + maxRateLimitWaits,
-		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			gate.close(resp)
-			retry, err := shouldRetry(ctx, resp, err)
-			if !retry || err != nil {
-				return retry, err
-			}
-			return spendRetry(ctx, resp, cfg.MaxRetries), nil
-		},
-		Backoff:      backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
-			if attempt > 0 {
-				// The path only: no query (a signature may live there), never headers.
-				tflog.Debug(req.Context(), "retrying Trigger.dev API request", map[string]any{
-					"method": req.Method, "path": req.URL.Path, "attempt": attempt + 1,
-				})
-			}
-		},
-	}
-}
-
 // maxRateLimitWaits bounds how often one request waits for a rate-limit reset,
 // apart from MaxRetries: callers sharing a busy bucket are queueing, not failing.
 const maxRateLimitWaits = 10
 
-// retryBudget counts one request's retries, carried in its context.
-type retryBudget struct{ failures, rateLimited int }
-
-type retryBudgetKey struct{}
-
-func withRetryBudget(ctx context.Context) context.Context {
-	return context.WithValue(ctx, retryBudgetKey{}, &retryBudget{})
+// retryPolicy is Config's retry settings with the defaults applied.
+type retryPolicy struct {
+	maxRetries       int
+	minWait, maxWait time.Duration
 }
 
-// spendRetry takes one retry from the request's budget, reporting whether there
-// was one left.
-func spendRetry(ctx context.Context, resp *http.Response, maxRetries int) bool {
-	budget, ok := ctx.Value(retryBudgetKey{}).(*retryBudget)
-	if !ok {
-		return true
+func newRetryPolicy(cfg Config) retryPolicy {
+	p := retryPolicy{
+		maxRetries: cfg.MaxRetries,
+		minWait:    positiveOr(cfg.MinRetryWait, DefaultMinRetryWait),
+		maxWait:    positiveOr(cfg.MaxRetryWait, DefaultMaxRetryWait),
+	}
+	switch {
+	case p.maxRetries == 0:
+		p.maxRetries = DefaultMaxRetries
+	case p.maxRetries < 0:
+		p.maxRetries = 0
+	}
+	return p
+}
+
+// send does req, retrying as the official SDK does: 408, 409, 429, 5xx and
+// transport errors, with exponential backoff and jitter, honouring the
+// service's x-should-retry, x-ratelimit-reset and Retry-After headers. The
+// last response of a failed series is returned, not an error, so its message
+// reaches the caller.
+func (c *Client) send(req *retryablehttp.Request) (*http.Response, error) {
+	attempts := &attempts{ctx: req.Context(), method: req.Method, path: req.URL.Path, policy: c.retry, gate: c.gate}
+	retrying := &retryablehttp.Client{
+		HTTPClient:   c.httpClient,
+		RetryWaitMin: c.retry.minWait,
+		RetryWaitMax: c.retry.maxWait,
+		RetryMax:     c.retry.maxRetries + maxRateLimitWaits, // attempts.check enforces each budget
+		CheckRetry:   attempts.check,
+		Backoff:      attempts.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	return retrying.Do(req)
+}
+
+// attempts is one request's series of attempts: its budgets and what the last
+// attempt got, for the retry log.
+type attempts struct {
+	ctx          context.Context
+	method, path string
+	policy       retryPolicy
+	gate         *rateGate
+
+	failures, rateLimited int
+	lastErr               error
+}
+
+// check decides whether to retry, and spends a retry from the right budget.
+func (a *attempts) check(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	a.gate.close(resp)
+	a.lastErr = err
+	retry, err := shouldRetry(ctx, resp, err)
+	if !retry || err != nil {
+		return retry, err
 	}
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-		budget.rateLimited++
-		return budget.rateLimited <= maxRateLimitWaits
+		a.rateLimited++
+		return a.rateLimited <= maxRateLimitWaits, nil
 	}
-	budget.failures++
-	return budget.failures <= maxRetries
+	a.failures++
+	return a.failures <= a.policy.maxRetries, nil
+}
+
+// backoff is retryablehttp's Backoff: the wait before the next attempt, logged.
+func (a *attempts) backoff(minWait, maxWait time.Duration, _ int, resp *http.Response) time.Duration {
+	wait := retryWait(minWait, maxWait, max(a.failures-1, 0), resp)
+	fields := map[string]any{"method": a.method, "path": a.path, "wait": wait.String()}
+	if resp != nil {
+		fields["status"] = resp.StatusCode
+	} else if a.lastErr != nil {
+		fields["error"] = transportCause(a.lastErr).Error()
+	}
+	// The path only: the query is the caller's business, headers hold the key.
+	tflog.Debug(a.ctx, "retrying Trigger.dev API request", fields)
+	return wait
+}
+
+// transportCause strips url.Error's method and URL: the log has them already.
+func transportCause(err error) error {
+	if urlErr, ok := errors.AsType[*url.Error](err); ok {
+		return urlErr.Err
+	}
+	return err
 }
 
 // shouldRetry is the retry policy; x-should-retry from the service overrides it
-// either way.
+// either way on a failure.
 func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
@@ -94,38 +116,37 @@ func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, err
 	if err != nil {
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	}
+	code := resp.StatusCode
+	if code < 400 {
+		return false, nil
+	}
 	switch resp.Header.Get("x-should-retry") {
 	case "true":
 		return true, nil
 	case "false":
 		return false, nil
 	}
-	switch resp.StatusCode {
-	case http.StatusRequestTimeout, http.StatusConflict, http.StatusTooManyRequests:
-		return true, nil
-	default:
-		return resp.StatusCode >= 500, nil
-	}
+	return code == http.StatusRequestTimeout || code == http.StatusConflict ||
+		code == http.StatusTooManyRequests || code >= 500, nil
 }
 
-// backoff waits until the rate limit resets, or as long as Retry-After asks, else
-// exponentially from minWait with jitter; never longer than maxWait.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+// retryWait is how long to wait before retrying: until the rate limit resets, or
+// as long as Retry-After asks, else exponentially from minWait (factor 2, less up
+// to a quarter of jitter, as the SDK does); never longer than maxWait.
+func retryWait(minWait, maxWait time.Duration, failures int, resp *http.Response) time.Duration {
 	wait, ok := headerWait(resp)
-	if !ok {
-		exp := minWait << min(attempt, 30)
-		if exp <= 0 || exp > maxWait {
-			exp = maxWait
+	if !ok || wait <= 0 {
+		wait = minWait << min(failures, 30)
+		if wait <= 0 || wait > maxWait {
+			wait = maxWait
 		}
-		wait = exp/2 + rand.N(exp/2+1) // equal jitter: spread retries of many clients
+		wait -= rand.N(wait/4 + 1) // spread the retries of many clients
 	}
-	if resp != nil {
-		tflog.Debug(resp.Request.Context(), "Trigger.dev API request will be retried", map[string]any{
-			"status": resp.StatusCode, "wait": wait.String(),
-		})
-	}
-	return min(max(wait, 0), maxWait)
+	return min(wait, maxWait)
 }
+
+// rateLimitJitter spreads the clients that all wait for the same reset.
+const rateLimitJitter = 100 * time.Millisecond
 
 // headerWait reads the wait the service asks for: x-ratelimit-reset (unix ms) on
 // a 429, else Retry-After (seconds or an HTTP date).
@@ -135,12 +156,12 @@ func headerWait(resp *http.Response) (time.Duration, bool) {
 	}
 	if reset := resp.Header.Get("x-ratelimit-reset"); reset != "" && resp.StatusCode == http.StatusTooManyRequests {
 		if ms, err := strconv.ParseInt(reset, 10, 64); err == nil {
-			return time.Until(time.UnixMilli(ms)) + rand.N(100*time.Millisecond), true
+			return time.Until(time.UnixMilli(ms)) + rand.N(rateLimitJitter), true
 		}
 	}
 	if after := resp.Header.Get("Retry-After"); after != "" {
-		if s, err := strconv.Atoi(after); err == nil {
-			return time.Duration(s) * time.Second, true
+		if s, err := strconv.ParseInt(after, 10, 64); err == nil {
+			return time.Duration(min(s, int64(maxWaitSeconds))) * time.Second, true
 		}
 		if at, err := http.ParseTime(after); err == nil {
 			return time.Until(at), true
@@ -148,3 +169,7 @@ func headerWait(resp *http.Response) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+// maxWaitSeconds keeps a huge Retry-After from overflowing a Duration before
+// the cap applies.
+const maxWaitSeconds = 1 << 32

@@ -1,6 +1,9 @@
 package client
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Status is the lifecycle state of a waitpoint token.
 type Status string
@@ -14,6 +17,25 @@ const (
 
 // Statuses lists every status, in the order the API documents them.
 var Statuses = []Status{StatusWaiting, StatusCompleted, StatusTimedOut}
+
+// UnmarshalJSON shares the known statuses' strings instead of allocating one
+// per token: a listing decodes thousands.
+func (s *Status) UnmarshalJSON(b []byte) error {
+	for _, known := range Statuses {
+		if len(b) == len(known)+2 && string(b[1:len(b)-1]) == string(known) {
+			*s = known
+			return nil
+		}
+	}
+	var raw *string
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	if raw != nil {
+		*s = Status(*raw)
+	}
+	return nil
+}
 
 // Output types the service stores a completion payload as.
 const (
