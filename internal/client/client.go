@@ -59,7 +59,11 @@ func New(cfg Config) (*Client, error) {
 	base, err := url.Parse(cfg.BaseURL)
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" ||
 		base.RawQuery != "" || base.Fragment != "" {
-		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL without query or fragment", cfg.BaseURL)
+		shown := cfg.BaseURL
+		if cfg.APIKey != "" {
+			shown = strings.ReplaceAll(shown, cfg.APIKey, "(API key)") // pasted in the wrong place
+		}
+		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL without query or fragment", shown)
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "terraform-provider-triggerdev"

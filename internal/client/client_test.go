@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,14 +53,79 @@ func collect(t *testing.T, c *client.Client, p client.ListParams) ([]client.Toke
 	return out, nil
 }
 
-func TestNew_rejectsBadBaseURL(t *testing.T) {
-	for _, bad := range []string{"api.trigger.dev", "ftp://api.trigger.dev", "http://", "://x"} {
-		t.Run(bad, func(t *testing.T) {
-			_, err := client.New(client.Config{BaseURL: bad, APIKey: testKey})
-			if err == nil || !strings.Contains(err.Error(), "absolute http(s) URL") || strings.Contains(err.Error(), testKey) {
-				t.Fatalf("got %v", err)
+func TestNew_validatesBaseURL(t *testing.T) {
+	cases := []struct {
+		baseURL string
+		ok      bool
+	}{
+		{baseURL: "", ok: true}, // the default
+		{baseURL: "https://api.trigger.dev", ok: true},
+		{baseURL: "https://api.trigger.dev/", ok: true},
+		{baseURL: "http://127.0.0.1:8080/prefix/", ok: true},
+		{baseURL: "api.trigger.dev"},
+		{baseURL: "ftp://api.trigger.dev"},
+		{baseURL: "http://"},
+		{baseURL: "://x"},
+		{baseURL: "https://api.trigger.dev/?key=" + testKey},
+		{baseURL: "https://api.trigger.dev/#frag"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.baseURL, func(t *testing.T) {
+			_, err := client.New(client.Config{BaseURL: tc.baseURL, APIKey: testKey})
+			if tc.ok != (err == nil) {
+				t.Fatalf("got %v, want ok: %v", err, tc.ok)
+			}
+			if err == nil {
+				return
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, "absolute http(s) URL") || strings.Contains(msg, testKey) {
+				t.Fatalf("error %q must say what is wrong, without the key", msg)
+			}
+			if !strings.Contains(tc.baseURL, testKey) && !strings.Contains(msg, strconv.Quote(tc.baseURL)) {
+				t.Fatalf("error %q must name the value", msg)
 			}
 		})
+	}
+}
+
+// TestRequests_carryHeadersAndTolerateTrailingSlash: every request has the bearer
+// key, asks for JSON, names the caller, and a base URL's trailing slash or path
+// prefix does not bend the route.
+func TestRequests_carryHeadersAndTolerateTrailingSlash(t *testing.T) {
+	seen := make(chan *http.Request, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- r
+		_, _ = w.Write([]byte(`{"id":"waitpoint_a","status":"WAITING","tags":[],"createdAt":"2026-01-05T10:00:00.000Z"}`))
+	}))
+	defer srv.Close()
+	c := newClient(t, srv.URL+"/prefix/", client.Config{UserAgent: "terraform-provider-triggerdev/1.2.3 Terraform/1.11.4"})
+	if _, err := c.GetToken(context.Background(), "waitpoint_a"); err != nil {
+		t.Fatal(err)
+	}
+	r := <-seen
+	want := map[string]string{
+		"Authorization": "Bearer " + testKey,
+		"Accept":        "application/json",
+		"User-Agent":    "terraform-provider-triggerdev/1.2.3 Terraform/1.11.4",
+	}
+	for name, value := range want {
+		if got := r.Header.Get(name); got != value {
+			t.Errorf("%s: %q, want %q", name, got, value)
+		}
+	}
+	if r.URL.Path != "/prefix/api/v1/waitpoints/tokens/waitpoint_a" {
+		t.Errorf("path %q", r.URL.Path)
+	}
+}
+
+func TestGetToken_emptyIDIsRefusedBeforeAnyRequest(t *testing.T) {
+	mock, c, _ := newMock(t, 1, client.Config{})
+	if _, err := c.GetToken(context.Background(), ""); err == nil || !strings.Contains(err.Error(), "id is empty") {
+		t.Fatalf("got %v", err)
+	}
+	if n := len(mock.Requests()); n != 0 {
+		t.Fatalf("%d requests, want none", n)
 	}
 }
 

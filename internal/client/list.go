@@ -99,10 +99,17 @@ func (p ListParams) query() (url.Values, error) {
 	if p.CreatedPeriod != "" {
 		q.Set("filter[createdAt][period]", p.CreatedPeriod)
 	}
+	if p.CreatedFrom != nil && p.CreatedTo != nil && p.CreatedFrom.After(*p.CreatedTo) {
+		return nil, fmt.Errorf("list waitpoint tokens: created from %s is after created to %s",
+			p.CreatedFrom.UTC().Format(timeLayout), p.CreatedTo.UTC().Format(timeLayout))
+	}
 	setTime(q, "filter[createdAt][from]", p.CreatedFrom)
 	setTime(q, "filter[createdAt][to]", p.CreatedTo)
 	return q, nil
 }
+
+// timeLayout is the service's own: RFC 3339 with milliseconds, in UTC.
+const timeLayout = "2006-01-02T15:04:05.000Z"
 
 func setList(q url.Values, key string, items []string) {
 	if len(items) > 0 {
@@ -112,6 +119,6 @@ func setList(q url.Values, key string, items []string) {
 
 func setTime(q url.Values, key string, t *time.Time) {
 	if t != nil {
-		q.Set(key, t.UTC().Format("2006-01-02T15:04:05.000Z"))
+		q.Set(key, t.UTC().Format(timeLayout))
 	}
 }

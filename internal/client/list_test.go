@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -122,16 +123,26 @@ func TestListTokens_filtersNarrowAsTheService(t *testing.T) {
 }
 
 func TestListTokens_refusesBadParamsBeforeAnyRequest(t *testing.T) {
-	for name, p := range map[string]client.ListParams{
-		"page size":      {PageSize: 101},
-		"negative page":  {PageSize: -1},
-		"unknown status": {Statuses: []client.Status{"DONE"}},
-	} {
-		t.Run(name, func(t *testing.T) {
+	from, to := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 4, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name   string
+		params client.ListParams
+		want   string
+	}{
+		{name: "page size too big", params: client.ListParams{PageSize: 101}, want: "page size 101"},
+		{name: "negative page size", params: client.ListParams{PageSize: -1}, want: "page size -1"},
+		{name: "unknown status", params: client.ListParams{Statuses: []client.Status{client.StatusWaiting, "DONE"}}, want: `unknown status "DONE"`},
+		{name: "from after to", params: client.ListParams{CreatedFrom: &from, CreatedTo: &to}, want: "2026-01-05T00:00:00.000Z is after"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
 			mock, c, _ := newMock(t, 1, client.Config{})
-			_, err := collect(t, c, p)
-			if err == nil || len(mock.Requests()) != 0 {
-				t.Fatalf("got %v after %d requests", err, len(mock.Requests()))
+			_, err := collect(t, c, tc.params)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error with %q", err, tc.want)
+			}
+			if n := len(mock.Requests()); n != 0 {
+				t.Fatalf("%d requests, want none", n)
 			}
 		})
 	}
@@ -147,6 +158,15 @@ func TestListTokens_badPagesAreErrors(t *testing.T) {
 		}},
 		{"oversized body", "exceeds 1024 bytes", func(w http.ResponseWriter, _ *http.Request) {
 			_, _ = w.Write([]byte(`{"data":[],"pad":"` + strings.Repeat("x", 2048) + `"}`))
+		}},
+		{"oversized body of no announced length", "exceeds 1024 bytes", func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte(`{"data":[],"pad":"`))
+			http.NewResponseController(w).Flush() // chunked: the size shows only while reading
+			_, _ = w.Write([]byte(strings.Repeat("x", 1<<20) + `"}`))
+		}},
+		{"body shorter than announced", "unexpected EOF", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Length", "500")
+			_, _ = w.Write([]byte(`{"data":[`))
 		}},
 		{"malformed body", "malformed response body", func(w http.ResponseWriter, _ *http.Request) {
 			_, _ = w.Write([]byte(`{"data":[`))
@@ -174,12 +194,14 @@ func TestListTokens_truncatedBodyIsAnError(t *testing.T) {
 }
 
 // BenchmarkListTokens10000 lists 10,000 tokens through the client from the
-// in-process mock, 100 a page.
+// in-process mock, 100 a page. The allocations counted are the whole process's,
+// the mock's rendering included.
 func BenchmarkListTokens10000(b *testing.B) {
 	const n = 10000
 	_, c, _ := newMock(b, n, client.Config{})
 	b.ReportAllocs()
-	b.ResetTimer()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	for b.Loop() {
 		count := 0
 		for _, err := range c.ListTokens(context.Background(), client.ListParams{PageSize: 100}).All() {
@@ -192,5 +214,7 @@ func BenchmarkListTokens10000(b *testing.B) {
 			b.Fatalf("listed %d tokens", count)
 		}
 	}
+	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tokens/s")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(n*b.N), "allocs/token")
 }

@@ -3,10 +3,12 @@ package client_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,7 +34,9 @@ func TestRetries(t *testing.T) {
 		{name: "x-should-retry false stops", faults: []mockapi.Fault{{Status: 503, Header: shouldRetry("false")}}, requests: 1, wantErr: "HTTP 503"},
 		{name: "x-should-retry true retries a 400", faults: []mockapi.Fault{{Status: 400, Header: shouldRetry("true")}}, requests: 2},
 		{name: "400 is final", faults: []mockapi.Fault{{Status: 400}}, requests: 1, wantErr: "HTTP 400"},
-		{name: "transport-level garbage then success", faults: []mockapi.Fault{{Status: 500, Body: "<html>oops"}}, requests: 2},
+		{name: "non-JSON 500 then success", faults: []mockapi.Fault{{Status: 500, Body: "<html>oops"}}, requests: 2},
+		{name: "x-should-retry true on a success is no retry", faults: []mockapi.Fault{{Header: shouldRetry("true")}}, requests: 1},
+		{name: "429s have their own budget", faults: []mockapi.Fault{{RateLimitReset: time.Millisecond, Count: 2}, {Status: 500}}, cfg: client.Config{MaxRetries: 1}, requests: 4},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -57,27 +61,72 @@ func TestRetries_waitForTheServer(t *testing.T) {
 		fault   mockapi.Fault
 		cfg     client.Config
 		atLeast time.Duration
-		below   time.Duration // 0: no upper bound checked
 	}{
-		{name: "429 waits until x-ratelimit-reset", fault: mockapi.Fault{RateLimitReset: 400 * time.Millisecond}, atLeast: 300 * time.Millisecond},
+		// The reset is whole milliseconds, so it may fall up to 1ms short of the delay.
+		{name: "429 waits until x-ratelimit-reset", fault: mockapi.Fault{RateLimitReset: 300 * time.Millisecond}, atLeast: 299 * time.Millisecond},
 		{name: "Retry-After seconds", fault: mockapi.Fault{Status: 503, Header: http.Header{"Retry-After": {"1"}}}, atLeast: time.Second},
-		// A header asking for an hour must not hang a plan: MaxRetryWait caps it.
-		{name: "Retry-After capped", fault: mockapi.Fault{Status: 503, Header: http.Header{"Retry-After": {"3600"}}}, cfg: client.Config{MaxRetryWait: 50 * time.Millisecond}, below: time.Minute},
+		// A header asking for an hour must not hang a plan: MaxRetryWait caps it,
+		// and the deadline below turns a missing cap into a failure.
+		{name: "Retry-After capped by MaxRetryWait", fault: mockapi.Fault{Status: 503, Header: http.Header{"Retry-After": {"3600"}}}, cfg: client.Config{MaxRetryWait: 50 * time.Millisecond}},
+		{name: "x-ratelimit-reset capped by MaxRetryWait", fault: mockapi.Fault{RateLimitReset: time.Hour}, cfg: client.Config{MaxRetryWait: 50 * time.Millisecond}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			mock, c, _ := newMock(t, 3, tc.cfg)
 			mock.InjectFault(tc.fault)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
 			start := time.Now()
-			if _, err := c.GetToken(context.Background(), mock.Tokens()[0].ID); err != nil {
+			if _, err := c.GetToken(ctx, mock.Tokens()[0].ID); err != nil {
 				t.Fatal(err)
 			}
-			waited := time.Since(start)
-			if waited < tc.atLeast || tc.below > 0 && waited >= tc.below {
+			if waited := time.Since(start); waited < tc.atLeast {
 				t.Fatalf("waited %s, want at least %s", waited, tc.atLeast)
 			}
 			if n := len(mock.Requests()); n != 2 {
 				t.Fatalf("%d requests, want 2", n)
+			}
+		})
+	}
+}
+
+// TestRetries_transportErrors: a connection dropped before any answer is retried,
+// and when retries run out the error names the operation but not the key.
+func TestRetries_transportErrors(t *testing.T) {
+	cases := []struct {
+		name     string
+		cfg      client.Config
+		requests int32
+		wantErr  bool
+	}{
+		{name: "dropped then answered", requests: 2},
+		{name: "dropped with no retries left", cfg: client.Config{MaxRetries: -1}, requests: 1, wantErr: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var requests atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				if requests.Add(1) == 1 {
+					conn, _, err := http.NewResponseController(w).Hijack()
+					if err == nil {
+						_ = conn.Close()
+					}
+					return
+				}
+				_, _ = w.Write([]byte(`{"id":"waitpoint_a","status":"WAITING","tags":[],"createdAt":"2026-01-05T10:00:00.000Z"}`))
+			}))
+			defer srv.Close()
+			c := newClient(t, srv.URL, tc.cfg)
+			tok, err := c.GetToken(context.Background(), "waitpoint_a")
+			if tc.wantErr {
+				if err == nil || !strings.Contains(err.Error(), `retrieve waitpoint token "waitpoint_a"`) || strings.Contains(err.Error(), testKey) {
+					t.Fatalf("got %v, want an error naming the operation and not the key", err)
+				}
+			} else if err != nil || tok.ID != "waitpoint_a" {
+				t.Fatalf("got %+v, %v", tok, err)
+			}
+			if n := requests.Load(); n != tc.requests {
+				t.Fatalf("%d requests, want %d", n, tc.requests)
 			}
 		})
 	}
@@ -97,16 +146,34 @@ func TestCancelledContextReturnsAtOnce(t *testing.T) {
 	}
 }
 
-func TestAPIKeyNeverLogged(t *testing.T) {
+// TestRetryLog: every retry is logged at debug with what is retried and how long
+// it waits, and the API key reaches neither the log nor the error.
+func TestRetryLog(t *testing.T) {
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logs)
-	mock, c, _ := newMock(t, 3, client.Config{})
-	mock.InjectFault(mockapi.Fault{Status: 500, Count: 2})
-	if _, err := c.GetToken(ctx, mock.Tokens()[0].ID); err != nil {
-		t.Fatal(err)
+	mock, c, _ := newMock(t, 3, client.Config{MaxRetries: 2})
+	mock.InjectFault(mockapi.Fault{Status: 500, Count: 3})
+	_, err := c.GetToken(ctx, mock.Tokens()[0].ID)
+	if err == nil || strings.Contains(err.Error(), testKey) {
+		t.Fatalf("got %v, want an HTTP 500 error without the key", err)
 	}
-	if !strings.Contains(logs.String(), "retrying Trigger.dev API request") {
-		t.Fatalf("retries were not logged: %s", logs.String())
+	var retries int
+	for line := range strings.Lines(logs.String()) {
+		var entry map[string]any
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if entry["@message"] != "retrying Trigger.dev API request" {
+			continue
+		}
+		retries++
+		if entry["@level"] != "debug" || entry["method"] != "GET" || entry["status"] != float64(500) ||
+			entry["path"] != "/api/v1/waitpoints/tokens/"+mock.Tokens()[0].ID || entry["wait"] == nil {
+			t.Errorf("retry log entry %v lacks level, method, path, status or wait", entry)
+		}
+	}
+	if retries != 2 {
+		t.Fatalf("%d retries logged, want 2:\n%s", retries, logs.String())
 	}
 	if strings.Contains(logs.String(), testKey) {
 		t.Fatal("the API key reached the log")
