@@ -1,47 +1,17 @@
 #!/usr/bin/env bash
 # make demo: builds the provider, starts the mock API on a free loopback port,
 # and applies examples/demo with a CLI configuration of its own (dev_overrides),
-# approving the pending token a few seconds in, as a person would.
+# approving the release's token a few seconds in, as a person would.
 set -euo pipefail
-
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-tf=$(./scripts/terraform-cli.sh)
-work=$(mktemp -d)
-mock_pid=
-cleanup() {
-  [ -n "$mock_pid" ] && kill "$mock_pid" 2>/dev/null && wait "$mock_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+source "$(dirname "$0")/mock-env.sh"
 
 echo "demo: building the provider and the mock API"
-go build -o "$work/bin/terraform-provider-triggerdev" .
-go build -o "$work/mockapi" ./internal/cmd/mockapi
-
+build_binaries "$work/bin"
 key="tr_dev_demo_$(date +%s)"
-"$work/mockapi" -listen 127.0.0.1:0 -api-key "$key" -tokens 40 >"$work/mock.out" 2>"$work/mock.log" &
-mock_pid=$!
-for _ in $(seq 100); do
-  grep -q '^ready: ' "$work/mock.out" 2>/dev/null && break
-  sleep 0.1
-done
-api_url=$(sed -n 's/^ready: //p' "$work/mock.out")
-[ -n "$api_url" ] || { echo "demo: the mock API did not start" >&2; cat "$work/mock.log" >&2; exit 1; }
+start_mock "$key" 40
 echo "demo: mock Trigger.dev API at $api_url"
-
-host=registry.terraform.io
-case "$(basename "$tf")" in tofu*) host=registry.opentofu.org ;; esac
-cat >"$work/cli.tfrc" <<CONFIG
-provider_installation {
-  dev_overrides {
-    "$host/triggerdev-terraform/triggerdev" = "$work/bin"
-  }
-  direct {}
-}
-CONFIG
-export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_VAR_api_url="$api_url" TF_VAR_api_key="$key"
+use_provider_from "$work/bin"
+export TF_VAR_api_url="$api_url" TF_VAR_api_key="$key"
 
 # The approver: finds the release's approval token by its idempotency key, as
 # the demo does, and completes it through its callback URL (never printed: it is

@@ -10,7 +10,7 @@ import (
 
 // bodyBuffers recycles response buffers: a listing reads one page after another,
 // and decoding copies what it keeps, so a page's buffer can serve the next.
-var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+var bodyBuffers sync.Pool
 
 // maxPooledBuffer keeps a rare huge answer from staying in memory after use.
 const maxPooledBuffer = 1 << 20
@@ -30,7 +30,11 @@ func readBody(resp *http.Response, limit int64) (body, error) {
 	if resp.ContentLength > limit {
 		return body{}, errBodyTooLarge(limit)
 	}
-	buf := body{bodyBuffers.Get().(*bytes.Buffer)}
+	pooled, ok := bodyBuffers.Get().(*bytes.Buffer)
+	if !ok {
+		pooled = new(bytes.Buffer)
+	}
+	buf := body{pooled}
 	if resp.ContentLength > 0 {
 		buf.Grow(int(resp.ContentLength) + bytes.MinRead) // one allocation, not a doubling series
 	}

@@ -119,7 +119,7 @@ func (c *Client) get(ctx context.Context, operation, path string, query url.Valu
 	if err != nil {
 		return fmt.Errorf("%s: %w", operation, contextOr(ctx, err))
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := readBody(resp, c.maxBodyBytes)
 	if err != nil {
 		return fmt.Errorf("%s: %w", operation, contextOr(ctx, err))

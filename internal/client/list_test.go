@@ -161,7 +161,7 @@ func TestListTokens_badPagesAreErrors(t *testing.T) {
 		}},
 		{"oversized body of no announced length", "exceeds 1024 bytes", func(w http.ResponseWriter, _ *http.Request) {
 			_, _ = w.Write([]byte(`{"data":[],"pad":"`))
-			http.NewResponseController(w).Flush() // chunked: the size shows only while reading
+			_ = http.NewResponseController(w).Flush() // chunked: the size shows only while reading
 			_, _ = w.Write([]byte(strings.Repeat("x", 1<<20) + `"}`))
 		}},
 		{"body shorter than announced", "unexpected EOF", func(w http.ResponseWriter, _ *http.Request) {

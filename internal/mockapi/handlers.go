@@ -163,12 +163,19 @@ func (s *Server) finishCompletion(w http.ResponseWriter, id string, payload []by
 	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
 }
 
-func (s *Server) servePacket(w http.ResponseWriter, r *http.Request) {
-	name, err := url.PathUnescape(strings.TrimPrefix(r.URL.EscapedPath(), packetsPath))
+// storedObject finds the stored output named by the path after prefix, which
+// holds the object's name percent-encoded as one segment.
+func (s *Server) storedObject(r *http.Request, prefix string) (string, blob, bool) {
+	name, err := url.PathUnescape(strings.TrimPrefix(r.URL.EscapedPath(), prefix))
 	s.mu.Lock()
-	_, ok := s.blobs[name]
-	s.mu.Unlock()
-	if err != nil || !ok {
+	defer s.mu.Unlock()
+	b, ok := s.blobs[name]
+	return name, b, ok && err == nil
+}
+
+func (s *Server) servePacket(w http.ResponseWriter, r *http.Request) {
+	name, _, ok := s.storedObject(r, packetsPath)
+	if !ok {
 		writeError(w, http.StatusNotFound, "Packet not found")
 		return
 	}
@@ -177,11 +184,8 @@ func (s *Server) servePacket(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveStorage(w http.ResponseWriter, r *http.Request) {
-	name, err := url.PathUnescape(strings.TrimPrefix(r.URL.EscapedPath(), storagePath))
-	s.mu.Lock()
-	b, ok := s.blobs[name]
-	s.mu.Unlock()
-	if err != nil || !ok || !hmac.Equal([]byte(r.URL.Query().Get("signature")), []byte(s.sign(name))) {
+	name, b, ok := s.storedObject(r, storagePath)
+	if !ok || !hmac.Equal([]byte(r.URL.Query().Get("signature")), []byte(s.sign(name))) {
 		writeError(w, http.StatusForbidden, "Invalid or expired signature")
 		return
 	}
