@@ -1,8 +1,10 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // OutputJSON returns the token's output as plain JSON text, whatever type the
@@ -22,12 +24,7 @@ func (t Token) OutputJSON() (*string, error) {
 	case OutputTypeStore:
 		return nil, nil
 	case OutputTypeText:
-		b, err := json.Marshal(raw)
-		if err != nil {
-			return nil, err
-		}
-		s := string(b)
-		return &s, nil
+		return textAsJSON(raw)
 	case OutputTypeSuperJSON:
 		var doc struct {
 			JSON json.RawMessage `json:"json"`
@@ -46,4 +43,17 @@ func (t Token) OutputJSON() (*string, error) {
 		}
 		return &raw, nil
 	}
+}
+
+// textAsJSON quotes text as a JSON string, leaving <, > and & as they are: the
+// result is read by people in plans, not embedded in HTML.
+func textAsJSON(text string) (*string, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(text); err != nil {
+		return nil, err
+	}
+	s := strings.TrimSuffix(b.String(), "\n")
+	return &s, nil
 }

@@ -74,8 +74,8 @@ func (a *attempts) check(ctx context.Context, resp *http.Response, err error) (b
 	a.gate.close(resp)
 	a.lastErr = err
 	retry, err := shouldRetry(ctx, resp, err)
-	if !retry || err != nil {
-		return retry, err
+	if !retry || err != nil || a.policy.maxRetries == 0 { // no retries means none, rate limit or not
+		return false, err
 	}
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 		a.rateLimited++

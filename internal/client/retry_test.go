@@ -36,6 +36,7 @@ func TestRetries(t *testing.T) {
 		{name: "400 is final", faults: []mockapi.Fault{{Status: 400}}, requests: 1, wantErr: "HTTP 400"},
 		{name: "non-JSON 500 then success", faults: []mockapi.Fault{{Status: 500, Body: "<html>oops"}}, requests: 2},
 		{name: "x-should-retry true on a success is no retry", faults: []mockapi.Fault{{Header: shouldRetry("true")}}, requests: 1},
+		{name: "no retries means no rate-limit wait either", faults: []mockapi.Fault{{RateLimitReset: time.Millisecond}}, cfg: client.Config{MaxRetries: -1}, requests: 1, wantErr: "HTTP 429"},
 		{name: "429s have their own budget", faults: []mockapi.Fault{{RateLimitReset: time.Millisecond, Count: 2}, {Status: 500}}, cfg: client.Config{MaxRetries: 1}, requests: 4},
 	}
 	for _, tc := range cases {
