@@ -44,14 +44,14 @@ func newRetryPolicy(cfg Config) retryPolicy {
 // last response of a failed series is returned, not an error, so its message
 // reaches the caller.
 func (c *Client) send(req *retryablehttp.Request) (*http.Response, error) {
-	attempts := &attempts{ctx: req.Context(), method: req.Method, path: req.URL.Path, policy: c.retry, gate: c.gate}
+	series := &attempts{ctx: req.Context(), method: req.Method, path: req.URL.Path, policy: c.retry, gate: c.gate}
 	retrying := &retryablehttp.Client{
 		HTTPClient:   c.httpClient,
 		RetryWaitMin: c.retry.minWait,
 		RetryWaitMax: c.retry.maxWait,
-		RetryMax:     c.retry.maxRetries + maxRateLimitWaits, // attempts.check enforces each budget
-		CheckRetry:   attempts.check,
-		Backoff:      attempts.backoff,
+		RetryMax:     c.retry.maxRetries + maxRateLimitWaits, // series.check enforces each budget
+		CheckRetry:   series.check,
+		Backoff:      series.backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	return retrying.Do(req)
