@@ -1,6 +1,7 @@
-# The gating story: list the pending approvals, wait for the one of this release
-# (found by its idempotency key) to be approved, and only then roll out. `make demo` runs it against the
-# mock API and approves the token a few seconds in, as a person would.
+# The gating story: list the pending approvals, wait for the approval token of
+# this release (found by its idempotency key), and only then roll out. `make demo`
+# runs it against the mock API and approves the token a few seconds in, as a
+# person would.
 terraform {
   required_providers {
     triggerdev = {
