@@ -140,7 +140,7 @@ func TestGetToken_errors(t *testing.T) {
 		notFound bool
 	}{
 		{name: "unauthorized", key: "wrong", id: "waitpoint_x", status: 401, message: "Invalid or Missing API key"},
-		{name: "not found", id: "waitpoint_missing", status: 404, message: "Waitpoint not found", notFound: true},
+		{name: "not found (the spec's 404)", id: "waitpoint_missing", fault: &mockapi.Fault{Status: 404, Body: `{"error":"Waitpoint not found"}`}, status: 404, message: "Waitpoint not found", notFound: true},
 		{name: "bad request", id: "waitpoint_x", fault: &mockapi.Fault{Status: 400, Body: `{"error":"Query Error","details":["page[size]"]}`}, status: 400, message: "Query Error"},
 		{name: "unprocessable", id: "waitpoint_x", fault: &mockapi.Fault{Status: 422, Body: `{"error":"Invalid status"}`}, status: 422, message: "Invalid status"},
 		{name: "forbidden", id: "waitpoint_x", fault: &mockapi.Fault{Status: 403, Body: `{"error":"Forbidden for this environment"}`}, status: 403, message: "Forbidden for this environment"},
@@ -209,8 +209,8 @@ func TestGetToken_decodesRealAndSpecShapes(t *testing.T) {
 func TestGetToken_escapesID(t *testing.T) {
 	mock, c, _ := newMock(t, 1, client.Config{})
 	_, err := c.GetToken(context.Background(), "a/b?c#d")
-	if !client.IsNotFound(err) {
-		t.Fatalf("got %v", err)
+	if _, ok := errors.AsType[*client.APIError](err); !ok {
+		t.Fatalf("got %v, want the service's answer for an unknown id", err)
 	}
 	if got := mock.Requests()[0].Path; got != "/api/v1/waitpoints/tokens/a/b?c#d" {
 		t.Fatalf("the id must stay one path segment, server saw path %q", got)

@@ -102,10 +102,20 @@ func (s *Server) serveRetrieve(w http.ResponseWriter, r *http.Request, escapedID
 	}
 	s.mu.Unlock()
 	if err != nil || rec == nil {
-		writeError(w, http.StatusNotFound, "Waitpoint not found")
+		s.writeUnknownID(w)
 		return
 	}
 	writeJSON(w, http.StatusOK, body)
+}
+
+// writeUnknownID answers a retrieve of an id the environment does not have: the
+// real service's presenter throws, and its route answers a bare 500.
+func (s *Server) writeUnknownID(w http.ResponseWriter) {
+	if s.opts.UnknownIDStatus == http.StatusNotFound {
+		writeError(w, http.StatusNotFound, "Waitpoint not found")
+		return
+	}
+	writeError(w, http.StatusInternalServerError, "Internal Server Error")
 }
 
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request) {

@@ -32,12 +32,15 @@ import (
 
 // Options configures a Server.
 type Options struct {
-	APIKey    string               // the one secret key accepted as a bearer token
-	Tokens    int                  // how many tokens to seed
-	Seed      int64                // seeds the generator; the same seed gives the same tokens
-	Now       func() time.Time     // the clock; default time.Now
-	RateLimit *RateLimit           // nil: the real service's bucket
-	Logf      func(string, ...any) // one line per request; nil: silent
+	APIKey    string           // the one secret key accepted as a bearer token
+	Tokens    int              // how many tokens to seed
+	Seed      int64            // seeds the generator; the same seed gives the same tokens
+	Now       func() time.Time // the clock; default time.Now
+	RateLimit *RateLimit       // nil: the real service's bucket
+	// UnknownIDStatus is the answer to a retrieve of an unknown or malformed
+	// id: 0 means 500, as the real service answers; 404 is what the spec says.
+	UnknownIDStatus int
+	Logf            func(string, ...any) // one line per request; nil: silent
 }
 
 // RateLimit is a token bucket per API key.

@@ -31,8 +31,6 @@ func TestAccWaitpointTokenDataSource_errors(t *testing.T) {
 		want     *regexp.Regexp
 		requests int
 	}{
-		{"not found", func(url, _ string) string { return tokenConfig(url, "waitpoint_doesnotexist", "") },
-			wrappedText(`Waitpoint token not found`), 1},
 		{"wrong key", func(url, id string) string {
 			return fmt.Sprintf("provider \"triggerdev\" {\n api_url = %q\n api_key = \"tr_dev_wrong\"\n}\n"+tokenBlock, url, id)
 		}, wrappedText(`Trigger.dev refused the API key`), 1},
@@ -81,6 +79,22 @@ provider "triggerdev" {
 				t.Fatalf("the mock saw %d requests, want %d", n, tc.requests)
 			}
 		})
+	}
+}
+
+// TestAccWaitpointTokenDataSource_notFound: an id the environment does not
+// have, answered as the spec says (404).
+func TestAccWaitpointTokenDataSource_notFound(t *testing.T) {
+	mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = 404 })
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      tokenConfig(url, "waitpoint_doesnotexist", ""),
+			ExpectError: wrappedText(`Waitpoint token not found`),
+		}},
+	})
+	if n := len(mock.Requests()); n != 1 {
+		t.Fatalf("the mock saw %d requests, want 1", n)
 	}
 }
 

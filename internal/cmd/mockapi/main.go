@@ -37,6 +37,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	apiKey := flags.String("api-key", "", "the secret key clients must send as a bearer token (required)")
 	tokens := flags.Int("tokens", 40, "how many tokens to seed")
 	seed := flags.Int64("seed", 1, "seed of the generated tokens")
+	unknownIDStatus := flags.Int("unknown-id-status", http.StatusInternalServerError,
+		"the status a retrieve of an unknown id answers: 500 as the real service does, or 404 as the spec says")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -45,8 +47,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		flags.Usage()
 		return 2
 	}
+	if *unknownIDStatus != http.StatusInternalServerError && *unknownIDStatus != http.StatusNotFound {
+		_, _ = fmt.Fprintf(stderr, "mockapi: -unknown-id-status must be 500 or 404, got %d\n", *unknownIDStatus)
+		return 2
+	}
 	logger := log.New(stderr, "mockapi: ", log.LstdFlags)
-	handler := mockapi.New(mockapi.Options{APIKey: *apiKey, Tokens: *tokens, Seed: *seed, Logf: logger.Printf})
+	handler := mockapi.New(mockapi.Options{APIKey: *apiKey, Tokens: *tokens, Seed: *seed, Logf: logger.Printf, UnknownIDStatus: *unknownIDStatus})
 
 	listener, err := net.Listen("tcp", *listen)
 	if err != nil {
