@@ -35,11 +35,12 @@ if [ "$name" = terraform ]; then
   removed='azure|consul|cos|gcs|kubernetes|oci|oss|pg|s3'
   sed -E -i "/internal\/backend\/remote-state\/($removed)[ \"]/d" go.mod
   sed -E -i "/backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)[ .]/d" internal/backend/init/init.go
-  # dev=no: report the release version (1.16.4), not a 1.16.4-dev build.
-  CGO_ENABLED=0 go build -mod=mod -ldflags "-X $module/version.dev=no" -o "$tmp/$name" ./ >&2
+  pkg=./
 else
-  GOFLAGS=-mod=mod go build -o "$tmp/$name" ./cmd/tofu >&2
+  pkg=./cmd/tofu
 fi
+# dev=no: the CLI reports its release version (1.16.4), not a -dev build.
+CGO_ENABLED=0 go build -mod=mod -ldflags "-X $module/version.dev=no" -o "$tmp/$name" "$pkg" >&2
 
 mkdir -p "$(dirname "$bin")"
 mv "$tmp/$name" "$bin.tmp"
