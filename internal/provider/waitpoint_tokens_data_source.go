@@ -120,8 +120,7 @@ func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 				Computed:    true,
 				ElementType: types.ObjectType{AttrTypes: tokenAttrTypes},
 				MarkdownDescription: "The matching tokens, newest first. Each has the attributes of the `triggerdev_waitpoint_token` data source " +
-					"but `url` (see `urls`) and `wait`: `id`, `status`, `idempotency_key`, `idempotency_key_expires_at`, `timeout_at`, `completed_at`, " +
-					"`created_at`, `tags`, `output`, `output_type`, `output_is_error` and `output_json`; the four output attributes are null unless `include_output` is `true`.",
+					"but `url` (see `urls`) and `wait`: " + tokenAttributeNames() + "; the four output attributes are null unless `include_output` is `true`.",
 			},
 			"urls": schema.MapAttribute{
 				Computed: true, Sensitive: true, ElementType: types.StringType,
