@@ -226,6 +226,7 @@ type tokenFilter struct {
 
 func newTokenFilter(m waitpointTokensModel) tokenFilter {
 	f := tokenFilter{
+		statuses: clientStatuses(m.Statuses),
 		tags:     stringValues(m.Tags),
 		allTags:  m.TagsMatch.ValueString() == "all",
 		maxItems: defaultMaxItems,
@@ -234,9 +235,6 @@ func newTokenFilter(m waitpointTokensModel) tokenFilter {
 			CreatedPeriod:  m.CreatedPeriod.ValueString(),
 			PageSize:       defaultPageSize,
 		},
-	}
-	for _, s := range stringValues(m.Statuses) {
-		f.statuses = append(f.statuses, client.Status(s))
 	}
 	f.params.Statuses, f.params.Tags = f.statuses, f.tags
 	if !m.MaxItems.IsNull() {
