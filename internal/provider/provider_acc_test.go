@@ -55,7 +55,7 @@ provider "triggerdev" {
 `+tokenBlock, testAPIKey, url, id)
 		}, wrappedText(`Unknown provider configuration value`), 0},
 		{"relative URL", func(_, id string) string { return providerBlock("api.trigger.dev") + fmt.Sprintf(tokenBlock, id) },
-			wrappedText(`api_url (or TRIGGER_API_URL) must be an absolute http:// or https:// URL, got "api.trigger.dev"`), 0},
+			wrappedText(`api_url (or TRIGGER_API_URL) must be an absolute http:// or https:// URL without query or fragment, got "api.trigger.dev"`), 0},
 		{"URL of another scheme", func(_, id string) string { return providerBlock("ftp://127.0.0.1/") + fmt.Sprintf(tokenBlock, id) },
 			wrappedText(`must be an absolute http:// or https:// URL`), 0},
 		{"negative max_retries", func(url, id string) string {
@@ -197,6 +197,8 @@ func TestProvider_checkAPIURL(t *testing.T) {
 		{url: "http://trigger.internal.example", warning: true},
 		{url: "trigger.example", errs: true},
 		{url: "", errs: true},
+		{url: "https://api.trigger.dev/?region=eu", errs: true},
+		{url: "https://api.trigger.dev/#top", errs: true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.url, func(t *testing.T) {
