@@ -265,11 +265,14 @@ func (f tokenFilter) matches(t client.Token) bool {
 	if len(f.statuses) > 0 && !slices.Contains(f.statuses, t.Status) {
 		return false
 	}
-	has := func(tag string) bool { return slices.Contains(t.Tags, tag) }
-	if len(f.tags) > 0 && f.allTags && !all(f.tags, has) || len(f.tags) > 0 && !slices.ContainsFunc(f.tags, has) {
-		return false
+	if len(f.tags) == 0 {
+		return true
 	}
-	return true
+	has := func(tag string) bool { return slices.Contains(t.Tags, tag) }
+	if f.allTags {
+		return all(f.tags, has)
+	}
+	return slices.ContainsFunc(f.tags, has)
 }
 
 func all(items []string, pred func(string) bool) bool {
