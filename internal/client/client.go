@@ -56,14 +56,13 @@ func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
 	}
-	base, err := url.Parse(cfg.BaseURL)
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" ||
-		base.RawQuery != "" || base.Fragment != "" {
+	base, err := ParseBaseURL(cfg.BaseURL)
+	if err != nil {
 		shown := cfg.BaseURL
 		if cfg.APIKey != "" {
 			shown = strings.ReplaceAll(shown, cfg.APIKey, "(API key)") // pasted in the wrong place
 		}
-		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL without query or fragment", shown)
+		return nil, fmt.Errorf("base URL %q %w", shown, err)
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "terraform-provider-triggerdev"
@@ -85,6 +84,22 @@ func New(cfg Config) (*Client, error) {
 		retry:        retry,
 		gate:         &rateGate{maxWait: retry.maxWait},
 	}, nil
+}
+
+// errInvalidBaseURL states the rule ParseBaseURL applies, without the URL, which
+// may hold a key pasted in the wrong place.
+var errInvalidBaseURL = errors.New("must be an absolute http:// or https:// URL without query or fragment")
+
+// ParseBaseURL is the one rule for what a valid API base URL is, for the client
+// and the provider block alike: http or https, a host, and no query or fragment,
+// which the request paths appended to it would land behind.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return nil, errInvalidBaseURL
+	}
+	return u, nil
 }
 
 // GetToken retrieves one token by id, output included.

@@ -68,6 +68,7 @@ func TestNew_validatesBaseURL(t *testing.T) {
 		{baseURL: "://x"},
 		{baseURL: "https://api.trigger.dev/?key=" + testKey},
 		{baseURL: "https://api.trigger.dev/#frag"},
+		{baseURL: "https://api.trigger.dev/?"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.baseURL, func(t *testing.T) {
@@ -79,7 +80,7 @@ func TestNew_validatesBaseURL(t *testing.T) {
 				return
 			}
 			msg := err.Error()
-			if !strings.Contains(msg, "absolute http(s) URL") || strings.Contains(msg, testKey) {
+			if !strings.Contains(msg, "must be an absolute http:// or https:// URL without query or fragment") || strings.Contains(msg, testKey) {
 				t.Fatalf("error %q must say what is wrong, without the key", msg)
 			}
 			if !strings.Contains(tc.baseURL, testKey) && !strings.Contains(msg, strconv.Quote(tc.baseURL)) {

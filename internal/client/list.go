@@ -84,14 +84,12 @@ func (p ListParams) query() (url.Values, error) {
 	if p.PageSize > 0 {
 		q.Set("page[size]", strconv.Itoa(p.PageSize))
 	}
-	statuses := make([]string, len(p.Statuses))
-	for i, s := range p.Statuses {
+	for _, s := range p.Statuses {
 		if !slices.Contains(Statuses, s) {
 			return nil, fmt.Errorf("list waitpoint tokens: unknown status %q", s)
 		}
-		statuses[i] = string(s)
 	}
-	setList(q, "filter[status]", statuses)
+	setList(q, "filter[status]", StatusStrings(p.Statuses))
 	setList(q, "filter[tags]", p.Tags)
 	if p.IdempotencyKey != "" {
 		q.Set("filter[idempotencyKey]", p.IdempotencyKey)

@@ -18,6 +18,15 @@ const (
 // Statuses lists every status, in the order the API documents them.
 var Statuses = []Status{StatusWaiting, StatusCompleted, StatusTimedOut}
 
+// StatusStrings returns statuses as the strings the API uses.
+func StatusStrings(statuses []Status) []string {
+	names := make([]string, len(statuses))
+	for i, s := range statuses {
+		names[i] = string(s)
+	}
+	return names
+}
+
 // UnmarshalJSON shares the known statuses' strings instead of allocating one
 // per token: a listing decodes thousands.
 func (s *Status) UnmarshalJSON(b []byte) error {

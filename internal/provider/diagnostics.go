@@ -22,7 +22,7 @@ func addClientError(diags *diag.Diagnostics, action string, err error) {
 		diags.AddError("Waitpoint token not found", fmt.Sprintf("Could not %s: %s.", action, err))
 	case errors.As(err, &apiErr) && (apiErr.StatusCode == 401 || apiErr.StatusCode == 403):
 		diags.AddError("Trigger.dev refused the API key",
-			fmt.Sprintf("Could not %s: %s. Check the provider's api_key (or TRIGGER_SECRET_KEY) and api_url.", action, err))
+			fmt.Sprintf("Could not %s: %s. Check the provider's api_key (or %s) and api_url.", action, err, envAPIKey))
 	default:
 		diags.AddError("Trigger.dev API error", fmt.Sprintf("Could not %s: %s.", action, err))
 	}

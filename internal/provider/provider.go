@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/url"
 	"os"
 	"strings"
 
@@ -157,14 +156,14 @@ func clientConfig(config providerModel, version, terraformVersion string) (clien
 	return cfg, diags
 }
 
-// checkAPIURL refuses anything but an absolute http(s) URL and warns when the key
-// would travel in clear text to another machine.
+// checkAPIURL refuses what the client would refuse, before any request, and warns
+// when the key would travel in clear text to another machine.
 func checkAPIURL(raw string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, err := client.ParseBaseURL(raw)
+	if err != nil {
 		diags.AddAttributeError(path.Root("api_url"), "Invalid Trigger.dev API URL",
-			fmt.Sprintf("api_url (or %s) must be an absolute http:// or https:// URL, got %q.", envAPIURL, raw))
+			fmt.Sprintf("api_url (or %s) %s, got %q.", envAPIURL, err, raw))
 		return diags
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {

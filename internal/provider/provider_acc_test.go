@@ -55,7 +55,7 @@ provider "triggerdev" {
 `+tokenBlock, testAPIKey, url, id)
 		}, wrappedText(`Unknown provider configuration value`), 0},
 		{"relative URL", func(_, id string) string { return providerBlock("api.trigger.dev") + fmt.Sprintf(tokenBlock, id) },
-			wrappedText(`api_url (or TRIGGER_API_URL) must be an absolute http:// or https:// URL, got "api.trigger.dev"`), 0},
+			wrappedText(`api_url (or TRIGGER_API_URL) must be an absolute http:// or https:// URL without query or fragment, got "api.trigger.dev"`), 0},
 		{"URL of another scheme", func(_, id string) string { return providerBlock("ftp://127.0.0.1/") + fmt.Sprintf(tokenBlock, id) },
 			wrappedText(`must be an absolute http:// or https:// URL`), 0},
 		{"negative max_retries", func(url, id string) string {
@@ -99,7 +99,8 @@ func TestAccWaitpointTokenDataSource_notFound(t *testing.T) {
 }
 
 // TestAccProvider_environment: the block beats the environment, which beats
-// the default.
+// the default. Each case checks the mock's requests itself, after its own
+// resource.Test, so that nothing is counted when TF_ACC is unset and the cases skip.
 func TestAccProvider_environment(t *testing.T) {
 	mock, url := startMock(t, 0)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
@@ -107,23 +108,34 @@ func TestAccProvider_environment(t *testing.T) {
 	t.Run("environment only", func(t *testing.T) {
 		t.Setenv("TRIGGER_SECRET_KEY", testAPIKey)
 		t.Setenv("TRIGGER_API_URL", url)
+		before := len(mock.Requests())
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps:                    []resource.TestStep{{Config: fmt.Sprintf(tokenBlock, tok.ID), ConfigStateChecks: read}},
 		})
+		checkTokenReads(t, mock, before)
 	})
 	t.Run("block beats environment", func(t *testing.T) {
 		t.Setenv("TRIGGER_SECRET_KEY", "tr_dev_wrong")
 		t.Setenv("TRIGGER_API_URL", "http://127.0.0.1:1")
+		before := len(mock.Requests())
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps:                    []resource.TestStep{{Config: tokenConfig(url, tok.ID, ""), ConfigStateChecks: read}},
 		})
+		checkTokenReads(t, mock, before)
 	})
-	if n := len(mock.Requests()); n < 2 {
-		t.Fatalf("the mock saw %d requests", n)
+}
+
+// checkTokenReads asserts that the mock saw requests after the first `before`,
+// and that every one of them read a token.
+func checkTokenReads(t *testing.T, mock *mockapi.Server, before int) {
+	t.Helper()
+	requests := mock.Requests()[before:]
+	if len(requests) == 0 {
+		t.Fatal("the mock saw no request")
 	}
-	for _, r := range mock.Requests() {
+	for _, r := range requests {
 		if !strings.HasPrefix(r.Path, "/api/v1/waitpoints/tokens/") {
 			t.Fatalf("unexpected request %s %s", r.Method, r.Path)
 		}
@@ -185,6 +197,8 @@ func TestProvider_checkAPIURL(t *testing.T) {
 		{url: "http://trigger.internal.example", warning: true},
 		{url: "trigger.example", errs: true},
 		{url: "", errs: true},
+		{url: "https://api.trigger.dev/?region=eu", errs: true},
+		{url: "https://api.trigger.dev/#top", errs: true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.url, func(t *testing.T) {

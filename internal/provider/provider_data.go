@@ -22,7 +22,7 @@ func (d *providerData) Client() (*client.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if d == nil || d.client == nil {
 		diags.AddError("Missing Trigger.dev API key",
-			"Set the provider's api_key attribute or the TRIGGER_SECRET_KEY environment variable to a Trigger.dev secret key.")
+			"Set the provider's api_key attribute or the "+envAPIKey+" environment variable to a Trigger.dev secret key.")
 	}
 	if d == nil {
 		return nil, diags

@@ -1,6 +1,9 @@
 package provider
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -69,22 +72,37 @@ func tokenSchemaAttributes() map[string]schema.Attribute {
 		outputJSONName: schema.StringAttribute{Computed: true, MarkdownDescription: outputJSONDescription},
 	}
 	for _, a := range tokenAttributes {
-		attrs[a.name] = computedAttribute(a.typ, a.description)
+		attrs[a.name] = computedAttribute(a)
 	}
 	return attrs
 }
 
-func computedAttribute(typ attr.Type, description string) schema.Attribute {
-	switch typ {
+// computedAttribute is the schema attribute of a's type. A type it does not know
+// is a programming error that every schema read would hit, so it panics naming
+// the attribute rather than guess.
+func computedAttribute(a tokenAttribute) schema.Attribute {
+	switch a.typ {
 	case types.BoolType:
-		return schema.BoolAttribute{Computed: true, MarkdownDescription: description}
+		return schema.BoolAttribute{Computed: true, MarkdownDescription: a.description}
 	case stringListType:
-		return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: description}
+		return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: a.description}
 	case types.StringType:
-		return schema.StringAttribute{Computed: true, MarkdownDescription: description}
+		return schema.StringAttribute{Computed: true, MarkdownDescription: a.description}
+	case timetypes.RFC3339Type{}:
+		return schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: a.description}
 	default:
-		return schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: description}
+		panic(fmt.Sprintf("token attribute %q has type %s, which computedAttribute does not know: add a case for it", a.name, a.typ))
 	}
+}
+
+// tokenAttributeNames lists, in backticks, the attributes of one token in a
+// list: `id`, those of tokenAttributes in their order, and `output_json`.
+func tokenAttributeNames() string {
+	names := []string{"`id`"}
+	for _, a := range tokenAttributes {
+		names = append(names, "`"+a.name+"`")
+	}
+	return strings.Join(names, ", ") + " and `" + outputJSONName + "`"
 }
 
 // tokenValues converts a token to attribute values keyed by attribute name,

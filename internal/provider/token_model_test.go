@@ -2,11 +2,34 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
+
+// TestComputedAttribute: every token attribute gets a schema attribute of its own
+// type, and a type computedAttribute does not know panics naming the attribute.
+func TestComputedAttribute(t *testing.T) {
+	for _, a := range tokenAttributes {
+		t.Run(a.name, func(t *testing.T) {
+			if got := computedAttribute(a).GetType(); !got.Equal(a.typ) {
+				t.Fatalf("schema type %s, want %s", got, a.typ)
+			}
+		})
+	}
+	t.Run("unknown type", func(t *testing.T) {
+		defer func() {
+			if msg := fmt.Sprint(recover()); !strings.Contains(msg, `"attempts"`) || !strings.Contains(msg, "basetypes.Int64Type") {
+				t.Fatalf("panic %q does not name the attribute and its type", msg)
+			}
+		}()
+		computedAttribute(tokenAttribute{name: "attempts", typ: types.Int64Type, description: "How many attempts."})
+	})
+}
 
 // BenchmarkTokensToValues converts 10,000 listed tokens into the data source's
 // computed attributes, the work a plan of a large listing does in the provider.

@@ -39,13 +39,13 @@ type waitSettings struct {
 	interval time.Duration
 }
 
-// statusNames lists the statuses for validators and messages.
-func statusNames() []string {
-	names := make([]string, len(client.Statuses))
-	for i, s := range client.Statuses {
-		names[i] = string(s)
+// clientStatuses turns a configured list of statuses into the client's type.
+func clientStatuses(values []types.String) []client.Status {
+	statuses := make([]client.Status, len(values))
+	for i, v := range values {
+		statuses[i] = client.Status(v.ValueString())
 	}
-	return names
+	return statuses
 }
 
 // statusListValidators refuses an unknown or repeated status.
@@ -53,7 +53,7 @@ func statusListValidators() []validator.List {
 	return []validator.List{
 		listvalidator.SizeAtLeast(1),
 		listvalidator.UniqueValues(),
-		listvalidator.ValueStringsAre(stringvalidator.OneOf(statusNames()...)),
+		listvalidator.ValueStringsAre(stringvalidator.OneOf(client.StatusStrings(client.Statuses)...)),
 	}
 }
 
@@ -92,10 +92,7 @@ func (w *waitConfig) settings() (waitSettings, diag.Diagnostics) {
 		interval: positiveDuration(&diags, "interval", w.Interval, defaultWaitInterval),
 	}
 	if w.Statuses != nil {
-		s.statuses = make([]client.Status, len(w.Statuses))
-		for i, v := range w.Statuses {
-			s.statuses[i] = client.Status(v.ValueString())
-		}
+		s.statuses = clientStatuses(w.Statuses)
 	}
 	return s, diags
 }
@@ -155,11 +152,7 @@ func waitForToken(ctx context.Context, c *client.Client, id string, s waitSettin
 }
 
 func joinStatuses(statuses []client.Status) string {
-	names := make([]string, len(statuses))
-	for i, s := range statuses {
-		names[i] = string(s)
-	}
-	return strings.Join(names, " or ")
+	return strings.Join(client.StatusStrings(statuses), " or ")
 }
 
 // formatDuration prints 10m rather than Go's 10m0s.

@@ -120,8 +120,7 @@ func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 				Computed:    true,
 				ElementType: types.ObjectType{AttrTypes: tokenAttrTypes},
 				MarkdownDescription: "The matching tokens, newest first. Each has the attributes of the `triggerdev_waitpoint_token` data source " +
-					"but `url` (see `urls`) and `wait`: `id`, `status`, `idempotency_key`, `idempotency_key_expires_at`, `timeout_at`, `completed_at`, " +
-					"`created_at`, `tags`, `output`, `output_type`, `output_is_error` and `output_json`; the four output attributes are null unless `include_output` is `true`.",
+					"but `url` (see `urls`) and `wait`: " + tokenAttributeNames() + "; the four output attributes are null unless `include_output` is `true`.",
 			},
 			"urls": schema.MapAttribute{
 				Computed: true, Sensitive: true, ElementType: types.StringType,
@@ -227,6 +226,7 @@ type tokenFilter struct {
 
 func newTokenFilter(m waitpointTokensModel) tokenFilter {
 	f := tokenFilter{
+		statuses: clientStatuses(m.Statuses),
 		tags:     stringValues(m.Tags),
 		allTags:  m.TagsMatch.ValueString() == "all",
 		maxItems: defaultMaxItems,
@@ -235,9 +235,6 @@ func newTokenFilter(m waitpointTokensModel) tokenFilter {
 			CreatedPeriod:  m.CreatedPeriod.ValueString(),
 			PageSize:       defaultPageSize,
 		},
-	}
-	for _, s := range stringValues(m.Statuses) {
-		f.statuses = append(f.statuses, client.Status(s))
 	}
 	f.params.Statuses, f.params.Tags = f.statuses, f.tags
 	if !m.MaxItems.IsNull() {
@@ -268,11 +265,14 @@ func (f tokenFilter) matches(t client.Token) bool {
 	if len(f.statuses) > 0 && !slices.Contains(f.statuses, t.Status) {
 		return false
 	}
-	has := func(tag string) bool { return slices.Contains(t.Tags, tag) }
-	if len(f.tags) > 0 && f.allTags && !all(f.tags, has) || len(f.tags) > 0 && !slices.ContainsFunc(f.tags, has) {
-		return false
+	if len(f.tags) == 0 {
+		return true
 	}
-	return true
+	has := func(tag string) bool { return slices.Contains(t.Tags, tag) }
+	if f.allTags {
+		return all(f.tags, has)
+	}
+	return slices.ContainsFunc(f.tags, has)
 }
 
 func all(items []string, pred func(string) bool) bool {

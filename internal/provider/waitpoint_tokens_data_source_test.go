@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
 
@@ -256,6 +257,33 @@ func TestAccWaitpointTokensDataSource_invalidValues(t *testing.T) {
 			})
 			if n := len(mock.Requests()); n != 0 {
 				t.Fatalf("the mock saw %d requests; invalid values must be refused before any", n)
+			}
+		})
+	}
+}
+
+// TestTokenFilter_matches: statuses match exactly, tags match any of them or,
+// with allTags, every one of them.
+func TestTokenFilter_matches(t *testing.T) {
+	token := client.Token{Status: client.StatusCompleted, Tags: []string{"approval", "deploy:prod"}}
+	cases := []struct {
+		name   string
+		filter tokenFilter
+		want   bool
+	}{
+		{"no filter", tokenFilter{}, true},
+		{"its status", tokenFilter{statuses: []client.Status{client.StatusWaiting, client.StatusCompleted}}, true},
+		{"another status", tokenFilter{statuses: []client.Status{client.StatusTimedOut}}, false},
+		{"any tag, one held", tokenFilter{tags: []string{"deploy:prod", "other"}}, true},
+		{"any tag, none held", tokenFilter{tags: []string{"other"}}, false},
+		{"all tags, all held", tokenFilter{tags: []string{"approval", "deploy:prod"}, allTags: true}, true},
+		{"all tags, one missing", tokenFilter{tags: []string{"approval", "other"}, allTags: true}, false},
+		{"tags match, status does not", tokenFilter{statuses: []client.Status{client.StatusWaiting}, tags: []string{"approval"}}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.filter.matches(token); got != tc.want {
+				t.Fatalf("matches = %v, want %v", got, tc.want)
 			}
 		})
 	}
