@@ -117,6 +117,9 @@ func (c *Client) get(ctx context.Context, operation, path string, query url.Valu
 	}
 	resp, err := c.send(req)
 	if err != nil {
+		if resp != nil { // a retry the policy refused still carries its answer
+			err = c.withMessage(resp, err)
+		}
 		return fmt.Errorf("%s: %w", operation, contextOr(ctx, err))
 	}
 	defer func() { _ = resp.Body.Close() }()
@@ -132,6 +135,21 @@ func (c *Client) get(ctx context.Context, operation, path string, query url.Valu
 		return fmt.Errorf("%s: malformed response body: %w", operation, err)
 	}
 	return nil
+}
+
+// withMessage adds the server's words to a WaitTooLongError, and closes resp.
+func (c *Client) withMessage(resp *http.Response, err error) error {
+	defer func() { _ = resp.Body.Close() }()
+	tooLong, ok := errors.AsType[*WaitTooLongError](err)
+	if !ok {
+		return err
+	}
+	tooLong.Message = http.StatusText(resp.StatusCode)
+	if body, readErr := readBody(resp, c.maxBodyBytes); readErr == nil {
+		tooLong.Message = errorMessage(resp.StatusCode, body.Bytes())
+		body.release()
+	}
+	return tooLong
 }
 
 // contextOr prefers the context's own error, so callers can test for

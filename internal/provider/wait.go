@@ -72,12 +72,12 @@ func waitSchemaAttribute() schema.Attribute {
 			"timeout": schema.StringAttribute{
 				Optional:            true,
 				CustomType:          timetypes.GoDurationType{},
-				MarkdownDescription: fmt.Sprintf("How long to wait before failing, as a Go duration such as `30m`. Defaults to `%s`.", formatDuration(defaultWaitTimeout)),
+				MarkdownDescription: fmt.Sprintf("How long to wait before failing, as a Go duration such as `30m`. Defaults to `%s`.", client.FormatDuration(defaultWaitTimeout)),
 			},
 			"interval": schema.StringAttribute{
 				Optional:            true,
 				CustomType:          timetypes.GoDurationType{},
-				MarkdownDescription: fmt.Sprintf("How long to sleep between polls, as a Go duration such as `10s`. Defaults to `%s`.", formatDuration(defaultWaitInterval)),
+				MarkdownDescription: fmt.Sprintf("How long to sleep between polls, as a Go duration such as `10s`. Defaults to `%s`.", client.FormatDuration(defaultWaitInterval)),
 			},
 		},
 	}
@@ -142,7 +142,7 @@ func waitForToken(ctx context.Context, c *client.Client, id string, s waitSettin
 		remaining := time.Until(deadline)
 		if remaining <= 0 {
 			return token, &waitError{fmt.Sprintf("timed out after %s waiting for waitpoint token %q to become %s; its last status was %s",
-				formatDuration(s.timeout), id, want, token.Status)}
+				client.FormatDuration(s.timeout), id, want, token.Status)}
 		}
 		timer := time.NewTimer(min(s.interval, remaining))
 		select {
@@ -160,16 +160,4 @@ func joinStatuses(statuses []client.Status) string {
 		names[i] = string(s)
 	}
 	return strings.Join(names, " or ")
-}
-
-// formatDuration prints 10m rather than Go's 10m0s.
-func formatDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
