@@ -90,8 +90,8 @@ func New(cfg Config) (*Client, error) {
 // GetToken retrieves one token by id, output included.
 func (c *Client) GetToken(ctx context.Context, id string) (Token, error) {
 	operation := fmt.Sprintf("retrieve waitpoint token %q", id)
-	if id == "" {
-		return Token{}, fmt.Errorf("%s: the id is empty", operation)
+	if strings.Trim(id, ".") == "" { // "." and ".." would name another path
+		return Token{}, fmt.Errorf("%s: the id is empty or only dots", operation)
 	}
 	var t Token
 	err := c.get(ctx, operation, "/api/v1/waitpoints/tokens/"+url.PathEscape(id), nil, &t)
