@@ -131,8 +131,24 @@ func (c *Client) get(ctx context.Context, operation, path string, query url.Valu
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return &APIError{StatusCode: resp.StatusCode, Message: errorMessage(resp.StatusCode, body.Bytes()), Operation: operation}
 	}
-	if err := json.Unmarshal(body.Bytes(), out); err != nil {
-		return fmt.Errorf("%s: malformed response body: %w", operation, err)
+	if err := decodeBody(body.Bytes(), out); err != nil {
+		return fmt.Errorf("%s: malformed response body from %s (Content-Type %q): %w",
+			operation, path, resp.Header.Get("Content-Type"), err)
+	}
+	return nil
+}
+
+// shaped is a response whose decoded value can tell whether it has the shape
+// the API documents, so that a proxy's 200 is never read as an empty token.
+type shaped interface{ checkShape() error }
+
+// decodeBody decodes a JSON answer into out and checks its shape.
+func decodeBody(body []byte, out any) error {
+	if err := json.Unmarshal(body, out); err != nil {
+		return err
+	}
+	if s, ok := out.(shaped); ok {
+		return s.checkShape()
 	}
 	return nil
 }
