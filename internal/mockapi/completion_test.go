@@ -216,6 +216,9 @@ func TestFaults_reset(t *testing.T) {
 	if r := f.get("/api/v1/waitpoints/tokens"); r.status != 200 {
 		t.Fatalf("after the reset: %d", r.status)
 	}
+	if got := f.mock.Requests(); len(got) != 2 || got[0].Status != 0 {
+		t.Fatalf("recorded %+v, want the reset with status 0", got)
+	}
 }
 
 func ptr(s string) *string { return &s }
