@@ -35,7 +35,7 @@ var invalidConfigs = []struct {
 	path  string // where the one error must sit, e.g. wait.timeout or statuses[1]
 	want  string // the error's words: what is wrong and what is accepted
 }{
-	{"api_key with a newline", providerBlockType, attrs{"api_key": testAPIKey + "\n"}, "api_key", "Attribute api_key must be a Trigger.dev secret key, without whitespace: a key read from a file may end in a newline (use trimspace())"},
+	{"api_key with a newline", providerBlockType, attrs{"api_key": "tr_dev_read_from_a_file\n"}, "api_key", "Attribute api_key must be a Trigger.dev secret key, without whitespace: a key read from a file may end in a newline (use trimspace())"},
 	{"api_url with a query", providerBlockType, attrs{"api_url": "https://api.trigger.dev/?env=prod"}, "api_url", `without query or fragment, got "https://api.trigger.dev/?env=prod"`},
 	{"relative api_url", providerBlockType, attrs{"api_url": "api.trigger.dev"}, "api_url", `must be an absolute http:// or https:// URL without query or fragment, got "api.trigger.dev"`},
 	{"api_url of another scheme", providerBlockType, attrs{"api_url": "ftp://127.0.0.1/"}, "api_url", `must be an absolute http:// or https:// URL without query or fragment, got "ftp://127.0.0.1/"`},

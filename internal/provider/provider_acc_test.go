@@ -122,6 +122,7 @@ func TestAccProvider_secretsNeverLogged(t *testing.T) {
 	logFile := filepath.Join(t.TempDir(), "trace.log")
 	t.Setenv("TF_LOG", "trace")
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	t.Setenv("TF_LOG_PATH_MASK", "") // TestMain's per-test files would take precedence
 	mock, url := startMock(t, 0)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	mock.InjectFault(mockapi.Fault{Status: 503})
