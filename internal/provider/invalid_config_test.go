@@ -74,6 +74,8 @@ var invalidConfigs = []struct {
 	{"created_period with an unknown unit", tokensDataSource, attrs{"created_period": "1fortnight"}, "created_period", `got: 1fortnight`},
 	{"created_period negative", tokensDataSource, attrs{"created_period": "-1d"}, "created_period", `got: -1d`},
 	{"created_period with created_from", tokensDataSource, attrs{"created_period": "1d", "created_from": "2026-01-01T00:00:00Z"}, "created_period", `Attribute "created_from" cannot be specified when "created_period" is specified`},
+	{"created_period with created_to", tokensDataSource, attrs{"created_period": "1d", "created_to": "2026-01-01T00:00:00Z"}, "created_period", `Attribute "created_to" cannot be specified when "created_period" is specified`},
+	{"created_period in words", tokensDataSource, attrs{"created_period": "2 days"}, "created_period", `got: 2 days`},
 	{"created_from not a time", tokensDataSource, attrs{"created_from": "yesterday"}, "created_from", `yesterday`},
 	{"created_to without a zone", tokensDataSource, attrs{"created_to": "2026-01-01T00:00:00"}, "created_to", `2026-01-01T00:00:00`},
 	{"created_to before created_from", tokensDataSource, attrs{"created_from": "2026-02-01T00:00:00Z", "created_to": "2026-01-01T00:00:00Z"}, "created_to", `created_to 2026-01-01T00:00:00Z must not be before created_from 2026-02-01T00:00:00Z`},
