@@ -90,7 +90,7 @@ func TestRetries_waitForTheServer(t *testing.T) {
 
 // TestRetries_waitLongerThanCap: an answer asking for a longer wait than
 // MaxRetryWait fails at once, naming the wait asked for, instead of waiting out
-// the cap and asking again.
+// the cap and asking again, and holds no other request back.
 func TestRetries_waitLongerThanCap(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -120,6 +120,11 @@ func TestRetries_waitLongerThanCap(t *testing.T) {
 			}
 			if n := len(mock.Requests()); n != 1 {
 				t.Fatalf("%d requests, want 1", n)
+			}
+			// Nor does the shared rate gate hold the next request for the cap.
+			start = time.Now()
+			if _, err := c.GetToken(context.Background(), mock.Tokens()[0].ID); err != nil || time.Since(start) > 5*time.Second {
+				t.Fatalf("the next request: %v after %s", err, time.Since(start))
 			}
 		})
 	}
