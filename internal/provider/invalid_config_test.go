@@ -21,8 +21,8 @@ type attrs map[string]any
 
 const (
 	providerBlockType = "provider"
-	tokenDataSource   = "triggerdev_waitpoint_token"
-	tokensDataSource  = "triggerdev_waitpoint_tokens"
+	tokenDataSource   = "data.triggerdev_waitpoint_token"
+	tokensDataSource  = "data.triggerdev_waitpoint_tokens"
 )
 
 // invalidConfigs is every way a configuration can be wrong that the provider
@@ -30,7 +30,7 @@ const (
 // sets. A new resource's rows go here, one line each.
 var invalidConfigs = []struct {
 	name  string
-	block string // providerBlockType or a data source type
+	block string // providerBlockType, or the block's kind and type: data.<type>, ephemeral.<type>
 	attrs attrs  // the attributes besides what the block needs anyway
 	path  string // where the one error must sit, e.g. wait.timeout or statuses[1]
 	want  string // the error's words: what is wrong and what is accepted
@@ -87,7 +87,7 @@ var invalidConfigs = []struct {
 // blockAttrs is a row's block with what the block needs anyway.
 func blockAttrs(block string, a attrs) attrs {
 	all := attrs{}
-	if block == tokenDataSource {
+	if _, typ, _ := strings.Cut(block, "."); typ == "triggerdev_waitpoint_token" {
 		all["id"] = "waitpoint_valid"
 	}
 	for k, v := range a {
@@ -151,11 +151,22 @@ func validate(t *testing.T, block string, a attrs) []*tfprotov6.Diagnostic {
 		}
 		return configured.Diagnostics
 	}
-	resp, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: block, Config: config(schemas.DataSourceSchemas[block])})
-	if err != nil {
-		t.Fatal(err)
+	switch kind, typ, _ := strings.Cut(block, "."); kind {
+	case "data":
+		resp, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: typ, Config: config(schemas.DataSourceSchemas[typ])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Diagnostics
+	case "ephemeral":
+		resp, err := server.ValidateEphemeralResourceConfig(ctx, &tfprotov6.ValidateEphemeralResourceConfigRequest{TypeName: typ, Config: config(schemas.EphemeralResourceSchemas[typ])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Diagnostics
 	}
-	return resp.Diagnostics
+	t.Fatalf("no validation for block %s", block)
+	return nil
 }
 
 // attributePath writes a diagnostic's path the way the table does: wait.timeout,
@@ -232,7 +243,8 @@ func hclConfig(url, block string, a attrs) (string, string) {
 		return "provider \"triggerdev\" " + hcl(p, "") + "\n" + fmt.Sprintf(tokenBlock, "waitpoint_valid"),
 			`provider["registry.terraform.io/hashicorp/triggerdev"]`
 	}
-	return providerBlock(url) + fmt.Sprintf("data %q \"test\" %s\n", block, hcl(a, "")), "data." + block + ".test"
+	kind, typ, _ := strings.Cut(block, ".")
+	return providerBlock(url) + fmt.Sprintf("%s %q \"test\" %s\n", kind, typ, hcl(a, "")), block + ".test"
 }
 
 // hcl renders a value: strings, numbers, lists of strings, and objects one
