@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -119,6 +120,9 @@ func (c *Client) get(ctx context.Context, operation, path string, query url.Valu
 	if err != nil {
 		if resp != nil { // a retry the policy refused still carries its answer
 			err = c.withMessage(resp, err)
+		}
+		if netErr, ok := errors.AsType[net.Error](err); ok && netErr.Timeout() && ctx.Err() == nil {
+			err = fmt.Errorf("no answer within the request timeout of %s: %w", FormatDuration(c.httpClient.Timeout), err)
 		}
 		return fmt.Errorf("%s: %w", operation, contextOr(ctx, err))
 	}

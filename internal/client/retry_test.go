@@ -265,3 +265,17 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestTimeout: an attempt without an answer in time ends with an error
+// naming the timeout, once per attempt.
+func TestRequestTimeout(t *testing.T) {
+	mock, c, _ := newMock(t, 3, client.Config{RequestTimeout: 100 * time.Millisecond, MaxRetries: 1})
+	mock.InjectFault(mockapi.Fault{Latency: time.Minute, Count: 2})
+	_, err := c.GetToken(context.Background(), mock.Tokens()[0].ID)
+	if err == nil || !strings.Contains(err.Error(), "no answer within the request timeout of 100ms") {
+		t.Fatalf("got %v, want an error naming the request timeout", err)
+	}
+	if n := len(mock.Requests()); n != 2 {
+		t.Fatalf("%d requests, want 2", n)
+	}
+}

@@ -43,7 +43,7 @@ func TestAccProvider_faults(t *testing.T) {
 		{name: "rate-limit reset an hour ahead fails at once", list: true, faults: []mockapi.Fault{{RateLimitReset: time.Hour}},
 			want: `list waitpoint tokens: HTTP 429: Rate limit exceeded. Retry after the time in the x-ratelimit-reset header.: the service asked to retry after 1h`, requests: 1, bound: 5 * time.Second},
 		{name: "slow server hits request_timeout", settings: attrs{"request_timeout": "500ms", "max_retries": 0}, faults: []mockapi.Fault{{Latency: time.Minute}},
-			want: `retrieve waitpoint token "TOKEN": Get "URL/api/v1/waitpoints/tokens/TOKEN": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, requests: 1, bound: 5 * time.Second},
+			want: `retrieve waitpoint token "TOKEN": no answer within the request timeout of 500ms: Get "URL/api/v1/waitpoints/tokens/TOKEN": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, requests: 1, bound: 5 * time.Second},
 		{name: "slow server retried within the budget", settings: attrs{"request_timeout": "500ms"}, faults: []mockapi.Fault{{Latency: time.Minute}}, requests: 2, bound: 10 * time.Second},
 		{name: "connection reset then answered", faults: []mockapi.Fault{{Reset: true}}, requests: 2, bound: 10 * time.Second},
 		{name: "connection resets beyond the budget", settings: attrs{"max_retries": 1}, faults: []mockapi.Fault{{Reset: true, Count: 2}},
