@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -105,8 +106,8 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 // GetToken retrieves one token by id, output included.
 func (c *Client) GetToken(ctx context.Context, id string) (Token, error) {
 	operation := fmt.Sprintf("retrieve waitpoint token %q", id)
-	if id == "" {
-		return Token{}, fmt.Errorf("%s: the id is empty", operation)
+	if strings.Trim(id, ".") == "" { // "." and ".." would name another path
+		return Token{}, fmt.Errorf("%s: the id is empty or only dots", operation)
 	}
 	var t Token
 	err := c.get(ctx, operation, "/api/v1/waitpoints/tokens/"+url.PathEscape(id), nil, &t)
@@ -132,6 +133,12 @@ func (c *Client) get(ctx context.Context, operation, path string, query url.Valu
 	}
 	resp, err := c.send(req)
 	if err != nil {
+		if resp != nil { // a retry the policy refused still carries its answer
+			err = c.withMessage(resp, err)
+		}
+		if netErr, ok := errors.AsType[net.Error](err); ok && netErr.Timeout() && ctx.Err() == nil {
+			err = fmt.Errorf("no answer within the request timeout of %s: %w", FormatDuration(c.httpClient.Timeout), err)
+		}
 		return fmt.Errorf("%s: %w", operation, contextOr(ctx, err))
 	}
 	defer func() { _ = resp.Body.Close() }()
@@ -143,10 +150,41 @@ func (c *Client) get(ctx context.Context, operation, path string, query url.Valu
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return &APIError{StatusCode: resp.StatusCode, Message: errorMessage(resp.StatusCode, body.Bytes()), Operation: operation}
 	}
-	if err := json.Unmarshal(body.Bytes(), out); err != nil {
-		return fmt.Errorf("%s: malformed response body: %w", operation, err)
+	if err := decodeBody(body.Bytes(), out); err != nil {
+		return fmt.Errorf("%s: malformed response body from %s (Content-Type %q): %w",
+			operation, path, resp.Header.Get("Content-Type"), err)
 	}
 	return nil
+}
+
+// shaped is a response whose decoded value can tell whether it has the shape
+// the API documents, so that a proxy's 200 is never read as an empty token.
+type shaped interface{ checkShape() error }
+
+// decodeBody decodes a JSON answer into out and checks its shape.
+func decodeBody(body []byte, out any) error {
+	if err := json.Unmarshal(body, out); err != nil {
+		return err
+	}
+	if s, ok := out.(shaped); ok {
+		return s.checkShape()
+	}
+	return nil
+}
+
+// withMessage adds the server's words to a WaitTooLongError, and closes resp.
+func (c *Client) withMessage(resp *http.Response, err error) error {
+	defer func() { _ = resp.Body.Close() }()
+	tooLong, ok := errors.AsType[*WaitTooLongError](err)
+	if !ok {
+		return err
+	}
+	tooLong.Message = http.StatusText(resp.StatusCode)
+	if body, readErr := readBody(resp, c.maxBodyBytes); readErr == nil {
+		tooLong.Message = errorMessage(resp.StatusCode, body.Bytes())
+		body.release()
+	}
+	return tooLong
 }
 
 // contextOr prefers the context's own error, so callers can test for

@@ -35,7 +35,7 @@ func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 const maxDetails = 300
 
 // errorMessage finds the server's words for a failure: the `error` field (with
-// its details), a problem+json detail or title, else the status text.
+// its details), a problem+json detail or title, else the status text; never empty.
 func errorMessage(status int, body []byte) string {
 	var e struct {
 		Error   string          `json:"error"`
@@ -55,7 +55,10 @@ func errorMessage(status int, body []byte) string {
 	case e.Title != "":
 		return e.Title
 	}
-	return http.StatusText(status)
+	if text := http.StatusText(status); text != "" {
+		return text
+	}
+	return "(no message)"
 }
 
 // summariseDetails turns the details the service sends with an error into one

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/url"
@@ -39,12 +40,7 @@ func (l *Listing) All() iter.Seq2[Token, error] {
 		}
 		seen := map[string]bool{}
 		for {
-			var page struct {
-				Data       []Token `json:"data"`
-				Pagination struct {
-					Next *string `json:"next"`
-				} `json:"pagination"`
-			}
+			var page listPage
 			if err := l.client.get(l.ctx, "list waitpoint tokens", "/api/v1/waitpoints/tokens", query, &page); err != nil {
 				yield(Token{}, err)
 				return
@@ -69,6 +65,28 @@ func (l *Listing) All() iter.Seq2[Token, error] {
 			query.Set("page[after]", *next)
 		}
 	}
+}
+
+// listPage is one page of a token listing.
+type listPage struct {
+	Data       []Token `json:"data"`
+	Pagination struct {
+		Next *string `json:"next"`
+	} `json:"pagination"`
+}
+
+// checkShape refuses a page without its data array, or with an item that is
+// not a token.
+func (p *listPage) checkShape() error {
+	if p.Data == nil {
+		return errors.New(`not a page of waitpoint tokens: it has no "data" array`)
+	}
+	for i := range p.Data {
+		if err := p.Data[i].checkShape(); err != nil {
+			return fmt.Errorf("item %d: %w", i, err)
+		}
+	}
+	return nil
 }
 
 // More reports whether, when the caller stopped ranging over All, the service had

@@ -17,7 +17,9 @@ type rateGate struct {
 	until   time.Time
 }
 
-// close shuts the gate until the reset a 429 announces (capped by maxWait).
+// close shuts the gate until the reset a 429 announces. A reset beyond maxWait
+// leaves it open: that request fails at once (WaitTooLongError), and so do the
+// others on their own 429, rather than queueing for nothing.
 func (g *rateGate) close(resp *http.Response) {
 	if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
 		return
@@ -27,8 +29,8 @@ func (g *rateGate) close(resp *http.Response) {
 		return
 	}
 	until := time.UnixMilli(ms)
-	if limit := time.Now().Add(g.maxWait); until.After(limit) {
-		until = limit
+	if until.After(time.Now().Add(g.maxWait)) {
+		return
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()

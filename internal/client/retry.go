@@ -3,10 +3,12 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -76,6 +78,10 @@ func (a *attempts) check(ctx context.Context, resp *http.Response, err error) (b
 	retry, err := shouldRetry(ctx, resp, err)
 	if !retry || err != nil || a.policy.maxRetries == 0 { // no retries means none, rate limit or not
 		return false, err
+	}
+	// Waiting out the cap and asking again would only hold the plan for nothing.
+	if asked, ok := headerWait(resp); ok && asked > a.policy.maxWait {
+		return false, &WaitTooLongError{StatusCode: resp.StatusCode, Asked: asked, Cap: a.policy.maxWait}
 	}
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 		a.rateLimited++
@@ -168,6 +174,31 @@ func headerWait(resp *http.Response) (time.Duration, bool) {
 		}
 	}
 	return 0, false
+}
+
+// WaitTooLongError is a failed attempt whose answer asked for a longer wait
+// before the next one than the client's cap allows.
+type WaitTooLongError struct {
+	StatusCode int
+	Message    string // the answer's own words, as in APIError
+	Asked, Cap time.Duration
+}
+
+func (e *WaitTooLongError) Error() string {
+	return fmt.Sprintf("HTTP %d: %s: the service asked to retry after %s, longer than the %s the client waits at most; try again later",
+		e.StatusCode, e.Message, FormatDuration(e.Asked.Round(time.Second)), FormatDuration(e.Cap))
+}
+
+// FormatDuration prints 10m and 24h rather than Go's 10m0s and 24h0m0s.
+func FormatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // maxWaitSeconds keeps a huge Retry-After from overflowing a Duration before

@@ -66,10 +66,7 @@ func TestRetries_waitForTheServer(t *testing.T) {
 		// The reset is whole milliseconds, so it may fall up to 1ms short of the delay.
 		{name: "429 waits until x-ratelimit-reset", fault: mockapi.Fault{RateLimitReset: 300 * time.Millisecond}, atLeast: 299 * time.Millisecond},
 		{name: "Retry-After seconds", fault: mockapi.Fault{Status: 503, Header: http.Header{"Retry-After": {"1"}}}, atLeast: time.Second},
-		// A header asking for an hour must not hang a plan: MaxRetryWait caps it,
-		// and the deadline below turns a missing cap into a failure.
-		{name: "Retry-After capped by MaxRetryWait", fault: mockapi.Fault{Status: 503, Header: http.Header{"Retry-After": {"3600"}}}, cfg: client.Config{MaxRetryWait: 50 * time.Millisecond}},
-		{name: "x-ratelimit-reset capped by MaxRetryWait", fault: mockapi.Fault{RateLimitReset: time.Hour}, cfg: client.Config{MaxRetryWait: 50 * time.Millisecond}},
+		{name: "Retry-After at the cap is waited out", fault: mockapi.Fault{Status: 503, Header: http.Header{"Retry-After": {"1"}}}, cfg: client.Config{MaxRetryWait: time.Second}, atLeast: time.Second},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,6 +83,48 @@ func TestRetries_waitForTheServer(t *testing.T) {
 			}
 			if n := len(mock.Requests()); n != 2 {
 				t.Fatalf("%d requests, want 2", n)
+			}
+		})
+	}
+}
+
+// TestRetries_waitLongerThanCap: an answer asking for a longer wait than
+// MaxRetryWait fails at once, naming the wait asked for, instead of waiting out
+// the cap and asking again, and holds no other request back.
+func TestRetries_waitLongerThanCap(t *testing.T) {
+	cases := []struct {
+		name  string
+		fault mockapi.Fault
+		want  string
+	}{
+		{name: "Retry-After seconds", fault: mockapi.Fault{Status: 503, Header: http.Header{"Retry-After": {"86400"}}},
+			want: "HTTP 503: Service Unavailable: the service asked to retry after 24h, longer than the 1m the client waits at most"},
+		{name: "Retry-After on a 502", fault: mockapi.Fault{Status: 502, Header: http.Header{"Retry-After": {"7200"}}},
+			want: "HTTP 502: Bad Gateway: the service asked to retry after 2h,"},
+		{name: "Retry-After HTTP date", fault: mockapi.Fault{Status: 503, Header: http.Header{"Retry-After": {time.Now().Add(3 * time.Hour).UTC().Format(http.TimeFormat)}}},
+			want: "longer than the 1m the client waits at most"},
+		{name: "x-ratelimit-reset", fault: mockapi.Fault{RateLimitReset: time.Hour},
+			want: "HTTP 429: Rate limit exceeded. Retry after the time in the x-ratelimit-reset header.: the service asked to retry after 1h"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mock, c, _ := newMock(t, 3, client.Config{MaxRetryWait: time.Minute})
+			mock.InjectFault(tc.fault)
+			start := time.Now()
+			_, err := c.GetToken(context.Background(), mock.Tokens()[0].ID)
+			if _, ok := errors.AsType[*client.WaitTooLongError](err); !ok || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want a WaitTooLongError containing %q", err, tc.want)
+			}
+			if took := time.Since(start); took > 5*time.Second {
+				t.Fatalf("took %s, want at once", took)
+			}
+			if n := len(mock.Requests()); n != 1 {
+				t.Fatalf("%d requests, want 1", n)
+			}
+			// Nor does the shared rate gate hold the next request for the cap.
+			start = time.Now()
+			if _, err := c.GetToken(context.Background(), mock.Tokens()[0].ID); err != nil || time.Since(start) > 5*time.Second {
+				t.Fatalf("the next request: %v after %s", err, time.Since(start))
 			}
 		})
 	}
@@ -214,5 +253,29 @@ func TestRateLimitSharedByConcurrentCallers(t *testing.T) {
 	}
 	if limited == 0 || limited >= len(tokens) {
 		t.Fatalf("%d of %d requests answered 429; the gate should let most wait instead", limited, len(mock.Requests()))
+	}
+}
+
+func TestFormatDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		10 * time.Minute: "10m", time.Hour: "1h", 90 * time.Minute: "1h30m", 5 * time.Second: "5s", 1500 * time.Millisecond: "1.5s",
+	} {
+		if got := client.FormatDuration(d); got != want {
+			t.Errorf("FormatDuration(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+// TestRequestTimeout: an attempt without an answer in time ends with an error
+// naming the timeout, once per attempt.
+func TestRequestTimeout(t *testing.T) {
+	mock, c, _ := newMock(t, 3, client.Config{RequestTimeout: 100 * time.Millisecond, MaxRetries: 1})
+	mock.InjectFault(mockapi.Fault{Latency: time.Minute, Count: 2})
+	_, err := c.GetToken(context.Background(), mock.Tokens()[0].ID)
+	if err == nil || !strings.Contains(err.Error(), "no answer within the request timeout of 100ms") {
+		t.Fatalf("got %v, want an error naming the request timeout", err)
+	}
+	if n := len(mock.Requests()); n != 2 {
+		t.Fatalf("%d requests, want 2", n)
 	}
 }

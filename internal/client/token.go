@@ -2,6 +2,7 @@ package client
 
 import (
 	"encoding/json"
+	"errors"
 	"time"
 )
 
@@ -72,6 +73,14 @@ type Token struct {
 	Output        *string `json:"output"`
 	OutputType    *string `json:"outputType"`
 	OutputIsError *bool   `json:"outputIsError"`
+}
+
+// checkShape refuses a token without the values every token has.
+func (t *Token) checkShape() error {
+	if t.ID == "" || t.Status == "" {
+		return errors.New("not a waitpoint token: it has no id or no status")
+	}
+	return nil
 }
 
 // ListParams filters a token listing. Zero values mean "no filter".

@@ -162,6 +162,11 @@ func TestFaults(t *testing.T) {
 				t.Fatalf("got %d %s", r.status, r.raw)
 			}
 		}},
+		{"HTML error page", mockapi.Fault{Status: 502, Body: "<html><body>Bad gateway</body></html>", ContentType: "text/html"}, func(t *testing.T, r response) {
+			if r.status != 502 || r.header.Get("Content-Type") != "text/html" || !strings.HasPrefix(string(r.raw), "<html>") {
+				t.Fatalf("got %d %v %s", r.status, r.header, r.raw)
+			}
+		}},
 		{"truncated body", mockapi.Fault{Truncate: true}, func(t *testing.T, r response) {
 			if r.status != 200 || r.body != nil || len(r.raw) == 0 {
 				t.Fatalf("got %d %s", r.status, r.raw)
@@ -196,6 +201,23 @@ func TestFaults(t *testing.T) {
 				t.Fatalf("%d requests recorded", n)
 			}
 		})
+	}
+}
+
+// TestFaults_reset: a reset fault drops the connection without an answer.
+func TestFaults_reset(t *testing.T) {
+	f := newFixture(t, 1)
+	f.mock.InjectFault(mockapi.Fault{Reset: true})
+	resp, err := http.Get(f.url + "/api/v1/waitpoints/tokens")
+	if err == nil {
+		_ = resp.Body.Close()
+		t.Fatalf("got %d, want a dropped connection", resp.StatusCode)
+	}
+	if r := f.get("/api/v1/waitpoints/tokens"); r.status != 200 {
+		t.Fatalf("after the reset: %d", r.status)
+	}
+	if got := f.mock.Requests(); len(got) != 2 || got[0].Status != 0 {
+		t.Fatalf("recorded %+v, want the reset with status 0", got)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -17,7 +18,9 @@ type Fault struct {
 	RateLimitReset time.Duration // answer 429 with x-ratelimit-reset this far ahead
 	Header         http.Header   // extra response headers, e.g. x-should-retry
 	Body           string        // answer with this raw body (malformed JSON, say) and Status or 200
+	ContentType    string        // Body's content type (an HTML error page, say); default application/json
 	Truncate       bool          // cut the normal body in half
+	Reset          bool          // drop the connection with a TCP reset instead of answering
 }
 
 // InjectFault queues f behind any faults already queued.
@@ -44,11 +47,13 @@ func (s *Server) nextFault() (Fault, bool) {
 
 // answers reports whether the fault replaces the normal answer.
 func (f Fault) answers() bool {
-	return f.Status != 0 || f.Body != "" || f.RateLimitReset > 0
+	return f.Status != 0 || f.Body != "" || f.RateLimitReset > 0 || f.Reset
 }
 
 func (s *Server) writeFault(w http.ResponseWriter, f Fault) {
 	switch {
+	case f.Reset:
+		resetConnection(w)
 	case f.RateLimitReset > 0:
 		writeRateLimited(w, s.now().Add(f.RateLimitReset).UnixMilli())
 	case f.Body != "":
@@ -56,12 +61,29 @@ func (s *Server) writeFault(w http.ResponseWriter, f Fault) {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		w.Header().Set("Content-Type", "application/json")
+		contentType := f.ContentType
+		if contentType == "" {
+			contentType = "application/json"
+		}
+		w.Header().Set("Content-Type", contentType)
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte(f.Body))
 	default:
 		writeError(w, f.Status, http.StatusText(f.Status))
 	}
+}
+
+// resetConnection closes the connection with a TCP RST (no linger), as a
+// crashing proxy does; the client sees "connection reset by peer".
+func resetConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0)
+	}
+	_ = conn.Close()
 }
 
 func writeRateLimited(w http.ResponseWriter, resetMillis int64) {
@@ -120,6 +142,9 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 }
+
+// Unwrap lets http.ResponseController reach the connection (to reset it).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) WriteHeader(status int) {
 	w.status = status

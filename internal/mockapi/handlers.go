@@ -38,11 +38,15 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	if faulted && fault.Latency > 0 && !sleep(r.Context(), fault.Latency) {
+		w.status = 0
 		return
 	}
 	if faulted {
 		for k, vs := range fault.Header {
 			w.Header()[k] = vs
+		}
+		if fault.Reset {
+			w.status = 0
 		}
 		if fault.answers() {
 			s.writeFault(w, fault)

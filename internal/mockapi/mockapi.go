@@ -78,7 +78,7 @@ type Request struct {
 	Method string
 	Path   string
 	Query  url.Values
-	Status int
+	Status int // 0 when no answer was sent: a reset connection, a request given up during latency
 }
 
 // Server is the mock API. It is an http.Handler and safe for concurrent use.

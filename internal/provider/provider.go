@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -36,10 +35,10 @@ type triggerdevProvider struct {
 }
 
 type providerModel struct {
-	APIKey         types.String         `tfsdk:"api_key"`
-	APIURL         types.String         `tfsdk:"api_url"`
-	MaxRetries     types.Int64          `tfsdk:"max_retries"`
-	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
+	APIKey         types.String `tfsdk:"api_key"`
+	APIURL         types.String `tfsdk:"api_url"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
 
 // New returns a constructor of the provider at the given version.
@@ -57,8 +56,9 @@ func (p *triggerdevProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 		MarkdownDescription: "Reads [Trigger.dev](https://trigger.dev) waitpoint tokens, to gate infrastructure changes on a token being completed.",
 		Attributes: map[string]schema.Attribute{
 			"api_key": schema.StringAttribute{
-				Optional:  true,
-				Sensitive: true,
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{apiKeyValidator{}},
 				MarkdownDescription: "A Trigger.dev secret API key (`tr_dev_…`, `tr_prod_…`). Defaults to the `" + envAPIKey +
 					"` environment variable. Needed only when a data source reads.",
 			},
@@ -74,7 +74,7 @@ func (p *triggerdevProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 			},
 			"request_timeout": schema.StringAttribute{
 				Optional:            true,
-				CustomType:          timetypes.GoDurationType{},
+				Validators:          []validator.String{durationValidator{}},
 				MarkdownDescription: "How long one HTTP request may take, as a Go duration such as `30s` or `2m`. Defaults to `30s`.",
 			},
 		},
@@ -144,11 +144,9 @@ func clientConfig(config providerModel, version, terraformVersion string) (clien
 		}
 	}
 	if !config.RequestTimeout.IsNull() {
-		timeout, d := config.RequestTimeout.ValueGoDuration()
-		diags.Append(d...)
-		if timeout <= 0 {
-			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-				fmt.Sprintf("request_timeout must be a positive duration, got %q.", config.RequestTimeout.ValueString()))
+		timeout, err := parseDuration(config.RequestTimeout.ValueString())
+		if err != nil { // the validator refuses it first; this keeps Configure safe on its own
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid duration", fmt.Sprintf("Attribute request_timeout %s.", err))
 		}
 		cfg.RequestTimeout = timeout
 	}

@@ -19,10 +19,14 @@ import (
 const testAPIKey = "tr_dev_test_secret_key_0123456789"
 
 // TestMain gives the CLI a configuration file of the tests' own, so no user
-// setting (or a missing file) changes what the tests see.
+// setting (or a missing file) changes what the tests see, and for acceptance
+// tests searches their trace logs for secrets (secrets_test.go).
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "triggerdev-test")
 	if err != nil {
+		panic(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "logs"), 0o700); err != nil {
 		panic(err)
 	}
 	cliConfig := filepath.Join(dir, "terraformrc")
@@ -32,7 +36,15 @@ func TestMain(m *testing.M) {
 	if err := os.Setenv("TF_CLI_CONFIG_FILE", cliConfig); err != nil {
 		panic(err)
 	}
+	traceDir := filepath.Join(dir, "logs")
+	tracing := os.Getenv("TF_ACC") != "" && startTraceLogs(traceDir)
 	code := m.Run()
+	if tracing && code == 0 {
+		if err := scanTraceLogs(traceDir); err != nil {
+			fmt.Fprintln(os.Stderr, "FAIL:", err)
+			code = 1
+		}
+	}
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -51,6 +63,7 @@ func startMock(t *testing.T, tokens int, opts ...func(*mockapi.Options)) (*mocka
 		f(&o)
 	}
 	mock := mockapi.New(o)
+	registerMock(mock)
 	srv := httptest.NewServer(mock)
 	t.Cleanup(srv.Close)
 	return mock, srv.URL

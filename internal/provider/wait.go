@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -27,9 +26,9 @@ const (
 
 // waitConfig is the `wait` attribute.
 type waitConfig struct {
-	Statuses []types.String       `tfsdk:"statuses"`
-	Timeout  timetypes.GoDuration `tfsdk:"timeout"`
-	Interval timetypes.GoDuration `tfsdk:"interval"`
+	Statuses []types.String `tfsdk:"statuses"`
+	Timeout  types.String   `tfsdk:"timeout"`
+	Interval types.String   `tfsdk:"interval"`
 }
 
 // waitSettings is a validated waitConfig with its defaults applied.
@@ -71,19 +70,19 @@ func waitSchemaAttribute() schema.Attribute {
 			},
 			"timeout": schema.StringAttribute{
 				Optional:            true,
-				CustomType:          timetypes.GoDurationType{},
-				MarkdownDescription: fmt.Sprintf("How long to wait before failing, as a Go duration such as `30m`. Defaults to `%s`.", formatDuration(defaultWaitTimeout)),
+				Validators:          []validator.String{durationValidator{}},
+				MarkdownDescription: fmt.Sprintf("How long to wait before failing, as a Go duration such as `30m`. Defaults to `%s`.", client.FormatDuration(defaultWaitTimeout)),
 			},
 			"interval": schema.StringAttribute{
 				Optional:            true,
-				CustomType:          timetypes.GoDurationType{},
-				MarkdownDescription: fmt.Sprintf("How long to sleep between polls, as a Go duration such as `10s`. Defaults to `%s`.", formatDuration(defaultWaitInterval)),
+				Validators:          []validator.String{durationValidator{}},
+				MarkdownDescription: fmt.Sprintf("How long to sleep between polls, as a Go duration such as `10s`. Defaults to `%s`.", client.FormatDuration(defaultWaitInterval)),
 			},
 		},
 	}
 }
 
-// settings applies the defaults and refuses non-positive durations.
+// settings applies the defaults.
 func (w *waitConfig) settings() (waitSettings, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	s := waitSettings{
@@ -97,15 +96,13 @@ func (w *waitConfig) settings() (waitSettings, diag.Diagnostics) {
 	return s, diags
 }
 
-func positiveDuration(diags *diag.Diagnostics, name string, v timetypes.GoDuration, fallback time.Duration) time.Duration {
+func positiveDuration(diags *diag.Diagnostics, name string, v types.String, fallback time.Duration) time.Duration {
 	if v.IsNull() || v.IsUnknown() {
 		return fallback
 	}
-	d, ds := v.ValueGoDuration()
-	diags.Append(ds...)
-	if !ds.HasError() && d <= 0 {
-		diags.AddAttributeError(path.Root("wait").AtName(name), "Invalid wait "+name,
-			fmt.Sprintf("wait.%s must be a positive duration, got %q.", name, v.ValueString()))
+	d, err := parseDuration(v.ValueString())
+	if err != nil { // the validator refuses it first; this keeps Read safe on its own
+		diags.AddAttributeError(path.Root("wait").AtName(name), "Invalid duration", fmt.Sprintf("Attribute wait.%s %s.", name, err))
 	}
 	return d
 }
@@ -139,7 +136,7 @@ func waitForToken(ctx context.Context, c *client.Client, id string, s waitSettin
 		remaining := time.Until(deadline)
 		if remaining <= 0 {
 			return token, &waitError{fmt.Sprintf("timed out after %s waiting for waitpoint token %q to become %s; its last status was %s",
-				formatDuration(s.timeout), id, want, token.Status)}
+				client.FormatDuration(s.timeout), id, want, token.Status)}
 		}
 		timer := time.NewTimer(min(s.interval, remaining))
 		select {
@@ -153,16 +150,4 @@ func waitForToken(ctx context.Context, c *client.Client, id string, s waitSettin
 
 func joinStatuses(statuses []client.Status) string {
 	return strings.Join(client.StatusStrings(statuses), " or ")
-}
-
-// formatDuration prints 10m rather than Go's 10m0s.
-func formatDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

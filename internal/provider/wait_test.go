@@ -29,13 +29,3 @@ func TestWaitForToken_cancelReturnsAtOnce(t *testing.T) {
 		t.Fatalf("%d polls, want 1", n)
 	}
 }
-
-func TestFormatDuration(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		10 * time.Minute: "10m", time.Hour: "1h", 90 * time.Minute: "1h30m", 5 * time.Second: "5s", 1500 * time.Millisecond: "1.5s",
-	} {
-		if got := formatDuration(d); got != want {
-			t.Errorf("formatDuration(%s) = %q, want %q", d, got, want)
-		}
-	}
-}

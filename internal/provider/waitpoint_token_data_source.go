@@ -18,8 +18,9 @@ import (
 
 var _ datasource.DataSourceWithConfigure = (*waitpointTokenDataSource)(nil)
 
-// tokenIDPattern refuses what would change the meaning of the request path.
-var tokenIDPattern = regexp.MustCompile(`^[^\s/?#%]+$`)
+// tokenIDPattern refuses what would change the meaning of the request path:
+// separators, escapes, and a segment of dots only (`..`).
+var tokenIDPattern = regexp.MustCompile(`^\.*[^\s/?#%.][^\s/?#%]*$`)
 
 type waitpointTokenDataSource struct {
 	data *providerData
@@ -38,7 +39,7 @@ func (d *waitpointTokenDataSource) Schema(_ context.Context, _ datasource.Schema
 		Required:            true,
 		MarkdownDescription: "The token's id, such as `waitpoint_abc123`.",
 		Validators: []validator.String{
-			stringvalidator.RegexMatches(tokenIDPattern, "must be a waitpoint token id: not empty, without whitespace or any of / ? # %"),
+			stringvalidator.RegexMatches(tokenIDPattern, "must be a waitpoint token id: not empty, not only dots, without whitespace or any of / ? # %"),
 		},
 	}
 	attrs["url"] = schema.StringAttribute{

@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"testing"
 	"time"
@@ -229,37 +228,6 @@ func TestAccWaitpointTokensDataSource_outputsNullWithoutIncludeOutput(t *testing
 			},
 		}},
 	})
-}
-
-func TestAccWaitpointTokensDataSource_invalidValues(t *testing.T) {
-	cases := []struct {
-		name, args string
-		want       *regexp.Regexp
-	}{
-		{"unknown status", `statuses = ["DONE"]`, wrappedText(`value must be one of`)},
-		{"bad period", `created_period = "2 days"`, wrappedText(`Attribute created_period must be a period such as`)},
-		{"timestamp not RFC 3339", `created_from = "yesterday"`, wrappedText(`Invalid RFC3339 String Value`)},
-		{"from after to", "created_from = \"2026-01-02T00:00:00Z\"\ncreated_to = \"2026-01-01T00:00:00Z\"", wrappedText(`created_to 2026-01-01T00:00:00Z must not be before created_from`)},
-		{"period with from", "created_period = \"1d\"\ncreated_from = \"2026-01-01T00:00:00Z\"", wrappedText(`cannot be specified when`)},
-		{"period with to", "created_period = \"1d\"\ncreated_to = \"2026-01-01T00:00:00Z\"", wrappedText(`cannot be specified when`)},
-		{"max_items below 1", `max_items = 0`, wrappedText(`Attribute max_items value must be at least 1`)},
-		{"page_size 0", `page_size = 0`, wrappedText(`Attribute page_size value must be between 1 and 100`)},
-		{"page_size 101", `page_size = 101`, wrappedText(`Attribute page_size value must be between 1 and 100`)},
-		{"tags_match", `tags_match = "some"`, wrappedText(`Attribute tags_match value must be one of`)},
-		{"tag with a comma", `tags = ["a,b"]`, wrappedText(`must be a non-empty tag without commas`)},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			mock, url := startMock(t, seededTokens)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: tokensConfig(url, tc.args), ExpectError: tc.want}},
-			})
-			if n := len(mock.Requests()); n != 0 {
-				t.Fatalf("the mock saw %d requests; invalid values must be refused before any", n)
-			}
-		})
-	}
 }
 
 // TestTokenFilter_matches: statuses match exactly, tags match any of them or,

@@ -1,0 +1,278 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// attrs is a block's attributes, rendered as HCL for the CLI and as JSON for
+// the provider server.
+type attrs map[string]any
+
+const (
+	providerBlockType = "provider"
+	tokenDataSource   = "data.triggerdev_waitpoint_token"
+	tokensDataSource  = "data.triggerdev_waitpoint_tokens"
+)
+
+// invalidConfigs is every way a configuration can be wrong that the provider
+// refuses before any request: one row per mistake, for every attribute a user
+// sets. A new resource's rows go here, one line each.
+var invalidConfigs = []struct {
+	name  string
+	block string // providerBlockType, or the block's kind and type: data.<type>, ephemeral.<type>
+	attrs attrs  // the attributes besides what the block needs anyway
+	path  string // where the one error must sit, e.g. wait.timeout or statuses[1]
+	want  string // the error's words: what is wrong and what is accepted
+}{
+	{"api_key with a newline", providerBlockType, attrs{"api_key": "tr_dev_read_from_a_file\n"}, "api_key", "Attribute api_key must be a Trigger.dev secret key, without whitespace: a key read from a file may end in a newline (use trimspace())"},
+	{"api_url with a query", providerBlockType, attrs{"api_url": "https://api.trigger.dev/?env=prod"}, "api_url", `without query or fragment, got "https://api.trigger.dev/?env=prod"`},
+	{"relative api_url", providerBlockType, attrs{"api_url": "api.trigger.dev"}, "api_url", `must be an absolute http:// or https:// URL without query or fragment, got "api.trigger.dev"`},
+	{"api_url of another scheme", providerBlockType, attrs{"api_url": "ftp://127.0.0.1/"}, "api_url", `must be an absolute http:// or https:// URL without query or fragment, got "ftp://127.0.0.1/"`},
+	{"negative max_retries", providerBlockType, attrs{"max_retries": -1}, "max_retries", `Attribute max_retries value must be at least 0, got: -1`},
+	{"request_timeout without a unit", providerBlockType, attrs{"request_timeout": "30"}, "request_timeout", `Attribute request_timeout must be a positive duration with a unit, such as "30s", "5m" or "1h30m" (units ns, us, ms, s, m, h), got "30"`},
+	{"request_timeout in words", providerBlockType, attrs{"request_timeout": "soon"}, "request_timeout", `got "soon"`},
+	{"zero request_timeout", providerBlockType, attrs{"request_timeout": "0s"}, "request_timeout", `must be a positive duration with a unit`},
+	{"negative request_timeout", providerBlockType, attrs{"request_timeout": "-5s"}, "request_timeout", `got "-5s"`},
+
+	{"empty id", tokenDataSource, attrs{"id": ""}, "id", `Attribute id must be a waitpoint token id: not empty, not only dots, without whitespace or any of / ? # %, got:`},
+	{"id with a space", tokenDataSource, attrs{"id": "waitpoint_a b"}, "id", `must be a waitpoint token id`},
+	{"id climbing a directory", tokenDataSource, attrs{"id": "../tokens"}, "id", `got: ../tokens`},
+	{"id of dots", tokenDataSource, attrs{"id": ".."}, "id", `got: ..`},
+	{"id with an escaped slash", tokenDataSource, attrs{"id": "waitpoint_a%2F..%2Fb"}, "id", `got: waitpoint_a%2F..%2Fb`},
+	{"id with a query", tokenDataSource, attrs{"id": "waitpoint_a?limit=1"}, "id", `got: waitpoint_a?limit=1`},
+	{"id with a fragment", tokenDataSource, attrs{"id": "waitpoint_a#b"}, "id", `got: waitpoint_a#b`},
+	{"wait.timeout in words", tokenDataSource, attrs{"wait": attrs{"timeout": "soon"}}, "wait.timeout", `Attribute wait.timeout must be a positive duration with a unit, such as "30s", "5m" or "1h30m" (units ns, us, ms, s, m, h), got "soon"`},
+	{"wait.timeout in days", tokenDataSource, attrs{"wait": attrs{"timeout": "1d"}}, "wait.timeout", `got "1d"`},
+	{"zero wait.timeout", tokenDataSource, attrs{"wait": attrs{"timeout": "0s"}}, "wait.timeout", `must be a positive duration`},
+	{"wait.interval without a unit", tokenDataSource, attrs{"wait": attrs{"interval": "10"}}, "wait.interval", `Attribute wait.interval must be a positive duration with a unit`},
+	{"negative wait.interval", tokenDataSource, attrs{"wait": attrs{"interval": "-1s"}}, "wait.interval", `got "-1s"`},
+	{"wait.statuses empty", tokenDataSource, attrs{"wait": attrs{"statuses": []string{}}}, "wait.statuses", `Attribute wait.statuses list must contain at least 1 elements, got: 0`},
+	{"wait.statuses unknown status", tokenDataSource, attrs{"wait": attrs{"statuses": []string{"COMPLETED", "DONE"}}}, "wait.statuses[1]", `value must be one of: ["WAITING" "COMPLETED" "TIMED_OUT"], got: "DONE"`},
+	{"wait.statuses lower case", tokenDataSource, attrs{"wait": attrs{"statuses": []string{"completed"}}}, "wait.statuses[0]", `got: "completed"`},
+	{"wait.statuses repeated", tokenDataSource, attrs{"wait": attrs{"statuses": []string{"COMPLETED", "COMPLETED"}}}, "wait.statuses", `This attribute contains duplicate values of: "COMPLETED"`},
+
+	{"statuses empty", tokensDataSource, attrs{"statuses": []string{}}, "statuses", `Attribute statuses list must contain at least 1 elements, got: 0`},
+	{"statuses unknown status", tokensDataSource, attrs{"statuses": []string{"PENDING"}}, "statuses[0]", `value must be one of: ["WAITING" "COMPLETED" "TIMED_OUT"], got: "PENDING"`},
+	{"statuses repeated", tokensDataSource, attrs{"statuses": []string{"WAITING", "WAITING"}}, "statuses", `duplicate values of: "WAITING"`},
+	{"tags empty", tokensDataSource, attrs{"tags": []string{}}, "tags", `Attribute tags list must contain at least 1 elements, got: 0`},
+	{"tag with a comma", tokensDataSource, attrs{"tags": []string{"team:a", "a,b"}}, "tags[1]", `must be a non-empty tag without commas, got: a,b`},
+	{"empty tag", tokensDataSource, attrs{"tags": []string{""}}, "tags[0]", `must be a non-empty tag without commas`},
+	{"tags_match unknown", tokensDataSource, attrs{"tags_match": "some"}, "tags_match", `Attribute tags_match value must be one of: ["any" "all"], got: "some"`},
+	{"empty idempotency_key", tokensDataSource, attrs{"idempotency_key": ""}, "idempotency_key", `Attribute idempotency_key string length must be at least 1, got: 0`},
+	{"created_period without a unit", tokensDataSource, attrs{"created_period": "24"}, "created_period", "must be a period such as `30m`, `24h`, `7d`, `2w` or `1h30m` (units ms, s, m, h, d, w, y), got: 24"},
+	{"created_period with an unknown unit", tokensDataSource, attrs{"created_period": "1fortnight"}, "created_period", `got: 1fortnight`},
+	{"created_period negative", tokensDataSource, attrs{"created_period": "-1d"}, "created_period", `got: -1d`},
+	{"created_period with created_from", tokensDataSource, attrs{"created_period": "1d", "created_from": "2026-01-01T00:00:00Z"}, "created_period", `Attribute "created_from" cannot be specified when "created_period" is specified`},
+	{"created_period with created_to", tokensDataSource, attrs{"created_period": "1d", "created_to": "2026-01-01T00:00:00Z"}, "created_period", `Attribute "created_to" cannot be specified when "created_period" is specified`},
+	{"created_period in words", tokensDataSource, attrs{"created_period": "2 days"}, "created_period", `got: 2 days`},
+	{"created_from not a time", tokensDataSource, attrs{"created_from": "yesterday"}, "created_from", `yesterday`},
+	{"created_to without a zone", tokensDataSource, attrs{"created_to": "2026-01-01T00:00:00"}, "created_to", `2026-01-01T00:00:00`},
+	{"created_to before created_from", tokensDataSource, attrs{"created_from": "2026-02-01T00:00:00Z", "created_to": "2026-01-01T00:00:00Z"}, "created_to", `created_to 2026-01-01T00:00:00Z must not be before created_from 2026-02-01T00:00:00Z`},
+	{"zero max_items", tokensDataSource, attrs{"max_items": 0}, "max_items", `Attribute max_items value must be at least 1, got: 0`},
+	{"page_size over 100", tokensDataSource, attrs{"page_size": 101}, "page_size", `Attribute page_size value must be between 1 and 100, got: 101`},
+	{"zero page_size", tokensDataSource, attrs{"page_size": 0}, "page_size", `value must be between 1 and 100, got: 0`},
+}
+
+// blockAttrs is a row's block with what the block needs anyway.
+func blockAttrs(block string, a attrs) attrs {
+	all := attrs{}
+	if _, typ, _ := strings.Cut(block, "."); typ == "triggerdev_waitpoint_token" {
+		all["id"] = "waitpoint_valid"
+	}
+	for k, v := range a {
+		all[k] = v
+	}
+	return all
+}
+
+// TestProvider_invalidConfigs: the provider server answers each row with one
+// error, on the row's attribute, with the row's words.
+func TestProvider_invalidConfigs(t *testing.T) {
+	for _, tc := range invalidConfigs {
+		t.Run(tc.name, func(t *testing.T) {
+			diags := validate(t, tc.block, blockAttrs(tc.block, tc.attrs))
+			if len(diags) != 1 {
+				t.Fatalf("got %d diagnostics, want one: %s", len(diags), describe(diags))
+			}
+			d := diags[0]
+			if d.Severity != tfprotov6.DiagnosticSeverityError || attributePath(d.Attribute) != tc.path ||
+				!strings.Contains(d.Detail, tc.want) || strings.Contains(d.Detail, `\n`) {
+				t.Fatalf("got %s, want an error on %s containing %q", describe(diags), tc.path, tc.want)
+			}
+		})
+	}
+}
+
+// validate runs what the CLI runs before any read: validation, and for the
+// provider block its configuration.
+func validate(t *testing.T, block string, a attrs) []*tfprotov6.Diagnostic {
+	t.Helper()
+	ctx := context.Background()
+	server := providerserver.NewProtocol6(New("test")())()
+	config := func(schema *tfprotov6.Schema) *tfprotov6.DynamicValue {
+		raw, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := tfprotov6.DynamicValue{JSON: raw}.Unmarshal(schema.ValueType())
+		if err != nil {
+			t.Fatal(err)
+		}
+		dv, err := tfprotov6.NewDynamicValue(schema.ValueType(), v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &dv
+	}
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if block == providerBlockType {
+		cfg := config(schemas.Provider)
+		resp, err := server.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{Config: cfg})
+		if err != nil || len(resp.Diagnostics) > 0 {
+			return resp.Diagnostics
+		}
+		configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: cfg, TerraformVersion: "1.11.4"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return configured.Diagnostics
+	}
+	switch kind, typ, _ := strings.Cut(block, "."); kind {
+	case "data":
+		resp, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: typ, Config: config(schemas.DataSourceSchemas[typ])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Diagnostics
+	case "ephemeral":
+		resp, err := server.ValidateEphemeralResourceConfig(ctx, &tfprotov6.ValidateEphemeralResourceConfigRequest{TypeName: typ, Config: config(schemas.EphemeralResourceSchemas[typ])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Diagnostics
+	}
+	t.Fatalf("no validation for block %s", block)
+	return nil
+}
+
+// attributePath writes a diagnostic's path the way the table does: wait.timeout,
+// statuses[1].
+func attributePath(p *tftypes.AttributePath) string {
+	if p == nil {
+		return "(the whole block)"
+	}
+	var b strings.Builder
+	for _, step := range p.Steps() {
+		switch s := step.(type) {
+		case tftypes.AttributeName:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(string(s))
+		case tftypes.ElementKeyInt:
+			fmt.Fprintf(&b, "[%d]", s)
+		default:
+			fmt.Fprintf(&b, "[%v]", s)
+		}
+	}
+	return b.String()
+}
+
+func describe(diags []*tfprotov6.Diagnostic) string {
+	parts := make([]string, len(diags))
+	for i, d := range diags {
+		parts[i] = fmt.Sprintf("[%s on %s: %s: %q]", d.Severity, attributePath(d.Attribute), d.Summary, d.Detail)
+	}
+	return strings.Join(parts, " ")
+}
+
+// TestAccProvider_invalidConfigs: the CLI refuses each row at plan time before
+// any request, naming the block and the attribute's line or path.
+func TestAccProvider_invalidConfigs(t *testing.T) {
+	for _, tc := range invalidConfigs {
+		t.Run(tc.name, func(t *testing.T) {
+			mock, url := startMock(t, 0)
+			config, address := hclConfig(url, tc.block, blockAttrs(tc.block, tc.attrs))
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      config,
+					ExpectError: cliError(address, tc.path, tc.want),
+				}},
+			})
+			if n := len(mock.Requests()); n != 0 {
+				t.Fatalf("the mock saw %d requests, want none", n)
+			}
+		})
+	}
+}
+
+// cliError matches the CLI's error: the block's address, the attribute's line
+// when it is a top-level one (for a nested one the CLI shows the block's line),
+// then the words.
+func cliError(address, attrPath, want string) *regexp.Regexp {
+	line := ""
+	if top := strings.Split(attrPath, "[")[0]; !strings.Contains(top, ".") {
+		line = `\d+:\s+` + regexp.QuoteMeta(top) + `\s+=.*`
+	}
+	return regexp.MustCompile(`(?s)with ` + regexp.QuoteMeta(address) + `,.*` + line + wrappedText(want).String())
+}
+
+// hclConfig is a configuration with the row's block, reading a token when the
+// block is the provider's, and the address the CLI names the block by.
+func hclConfig(url, block string, a attrs) (string, string) {
+	if block == providerBlockType {
+		p := attrs{"api_key": testAPIKey, "api_url": url}
+		for k, v := range a {
+			p[k] = v
+		}
+		return "provider \"triggerdev\" " + hcl(p, "") + "\n" + fmt.Sprintf(tokenBlock, "waitpoint_valid"),
+			`provider["registry.terraform.io/hashicorp/triggerdev"]`
+	}
+	kind, typ, _ := strings.Cut(block, ".")
+	return providerBlock(url) + fmt.Sprintf("%s %q \"test\" %s\n", kind, typ, hcl(a, "")), block + ".test"
+}
+
+// hcl renders a value: strings, numbers, lists of strings, and objects one
+// attribute a line so that the CLI shows the offending line.
+func hcl(v any, indent string) string {
+	switch v := v.(type) {
+	case string:
+		return strings.ReplaceAll(strings.ReplaceAll(fmt.Sprintf("%q", v), "${", "$${"), "%{", "%%{")
+	case []string:
+		items := make([]string, len(v))
+		for i, s := range v {
+			items[i] = hcl(s, indent)
+		}
+		return "[" + strings.Join(items, ", ") + "]"
+	case attrs:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		var b strings.Builder
+		b.WriteString("{\n")
+		for _, k := range keys {
+			fmt.Fprintf(&b, "%s  %s = %s\n", indent, k, hcl(v[k], indent+"  "))
+		}
+		b.WriteString(indent + "}")
+		return b.String()
+	default:
+		return fmt.Sprint(v)
+	}
+}
