@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -28,7 +29,7 @@ const (
 	envAppendUserAgent = "TF_APPEND_USER_AGENT"
 )
 
-var _ provider.Provider = (*triggerdevProvider)(nil)
+var _ provider.ProviderWithActions = (*triggerdevProvider)(nil)
 
 type triggerdevProvider struct {
 	version string
@@ -114,6 +115,7 @@ func (p *triggerdevProvider) Configure(ctx context.Context, req provider.Configu
 		data.client = c
 	}
 	resp.DataSourceData = data
+	resp.ActionData = data
 }
 
 func unknownAttributes(config providerModel) []string {
@@ -204,3 +206,7 @@ func (p *triggerdevProvider) DataSources(_ context.Context) []func() datasource.
 }
 
 func (p *triggerdevProvider) Resources(_ context.Context) []func() resource.Resource { return nil }
+
+func (p *triggerdevProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{NewWaitForWaitpointTokenAction}
+}

@@ -32,13 +32,19 @@ func (d *providerData) Client() (*client.Client, diag.Diagnostics) {
 
 // providerDataFrom is the shared body of every data source's Configure.
 func providerDataFrom(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *providerData {
-	if req.ProviderData == nil { // Configure runs before the provider is configured, too
+	return providerDataOf(req.ProviderData, &resp.Diagnostics)
+}
+
+// providerDataOf is what every kind of Configure shares: the provider's data, or
+// nil before the provider is configured (Configure runs then, too).
+func providerDataOf(providerValue any, diags *diag.Diagnostics) *providerData {
+	if providerValue == nil {
 		return nil
 	}
-	data, ok := req.ProviderData.(*providerData)
+	data, ok := providerValue.(*providerData)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", providerValue))
 		return nil
 	}
 	return data

@@ -36,6 +36,15 @@ type waitSettings struct {
 	statuses []client.Status
 	timeout  time.Duration
 	interval time.Duration
+	// progress, when set, hears of every poll: the action reports it to the CLI.
+	progress func(p waitProgress)
+}
+
+// waitProgress is one poll of a wait.
+type waitProgress struct {
+	id             string
+	status         client.Status
+	elapsed, limit time.Duration
 }
 
 // clientStatuses turns a configured list of statuses into the client's type.
@@ -87,8 +96,8 @@ func (w *waitConfig) settings() (waitSettings, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	s := waitSettings{
 		statuses: []client.Status{client.StatusCompleted, client.StatusTimedOut},
-		timeout:  positiveDuration(&diags, "timeout", w.Timeout, defaultWaitTimeout),
-		interval: positiveDuration(&diags, "interval", w.Interval, defaultWaitInterval),
+		timeout:  positiveDuration(&diags, path.Root("wait").AtName("timeout"), w.Timeout, defaultWaitTimeout),
+		interval: positiveDuration(&diags, path.Root("wait").AtName("interval"), w.Interval, defaultWaitInterval),
 	}
 	if w.Statuses != nil {
 		s.statuses = clientStatuses(w.Statuses)
@@ -96,13 +105,15 @@ func (w *waitConfig) settings() (waitSettings, diag.Diagnostics) {
 	return s, diags
 }
 
-func positiveDuration(diags *diag.Diagnostics, name string, v types.String, fallback time.Duration) time.Duration {
+// positiveDuration reads an optional duration attribute at p, or fallback when
+// it is not set.
+func positiveDuration(diags *diag.Diagnostics, p path.Path, v types.String, fallback time.Duration) time.Duration {
 	if v.IsNull() || v.IsUnknown() {
 		return fallback
 	}
 	d, err := parseDuration(v.ValueString())
-	if err != nil { // the validator refuses it first; this keeps Read safe on its own
-		diags.AddAttributeError(path.Root("wait").AtName(name), "Invalid duration", fmt.Sprintf("Attribute wait.%s %s.", name, err))
+	if err != nil { // the validator refuses it first; this keeps a read safe on its own
+		diags.AddAttributeError(p, "Invalid duration", fmt.Sprintf("Attribute %s %s.", p, err))
 	}
 	return d
 }
@@ -124,9 +135,13 @@ func waitForToken(ctx context.Context, c *client.Client, id string, s waitSettin
 		if err != nil {
 			return token, err
 		}
+		elapsed := time.Since(start)
 		tflog.Info(ctx, "waiting for waitpoint token", map[string]any{
-			"id": id, "status": string(token.Status), "want": want, "elapsed": time.Since(start).Round(time.Second).String(),
+			"id": id, "status": string(token.Status), "want": want, "elapsed": elapsed.Round(time.Second).String(),
 		})
+		if s.progress != nil {
+			s.progress(waitProgress{id: id, status: token.Status, elapsed: elapsed, limit: s.timeout})
+		}
 		switch {
 		case slices.Contains(s.statuses, token.Status):
 			return token, nil

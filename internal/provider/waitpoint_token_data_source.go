@@ -22,6 +22,11 @@ var _ datasource.DataSourceWithConfigure = (*waitpointTokenDataSource)(nil)
 // separators, escapes, and a segment of dots only (`..`).
 var tokenIDPattern = regexp.MustCompile(`^\.*[^\s/?#%.][^\s/?#%]*$`)
 
+// tokenIDValidator refuses, at plan time, an id that is not one.
+func tokenIDValidator() validator.String {
+	return stringvalidator.RegexMatches(tokenIDPattern, "must be a waitpoint token id: not empty, not only dots, without whitespace or any of / ? # %")
+}
+
 type waitpointTokenDataSource struct {
 	data *providerData
 }
@@ -39,7 +44,7 @@ func (d *waitpointTokenDataSource) Schema(_ context.Context, _ datasource.Schema
 		Required:            true,
 		MarkdownDescription: "The token's id, such as `waitpoint_abc123`.",
 		Validators: []validator.String{
-			stringvalidator.RegexMatches(tokenIDPattern, "must be a waitpoint token id: not empty, not only dots, without whitespace or any of / ? # %"),
+			tokenIDValidator(),
 		},
 	}
 	attrs["url"] = schema.StringAttribute{

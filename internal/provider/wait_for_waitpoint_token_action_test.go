@@ -1,0 +1,187 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+// actionConfig gates a terraform_data rollout of release on the action, with
+// the action's extra arguments.
+func actionConfig(apiURL, id, release, extra string) string {
+	return providerBlock(apiURL) + fmt.Sprintf(`
+action "triggerdev_wait_for_waitpoint_token" "approval" {
+  config {
+    id       = %q
+    interval = "200ms"
+    %s
+  }
+}
+
+resource "terraform_data" "rollout" {
+  input = %q
+  lifecycle {
+    action_trigger {
+      events  = [before_create, before_update]
+      actions = [action.triggerdev_wait_for_waitpoint_token.approval]
+    }
+  }
+}
+`, id, extra, release)
+}
+
+// actionTestCase runs steps under a CLI that has actions: Terraform 1.14 or
+// later, never OpenTofu, whose version numbers say nothing of actions.
+func actionTestCase(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	if os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org" {
+		t.Skip("OpenTofu has no actions")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps:                    steps,
+	})
+}
+
+var rolloutAddress = "terraform_data.rollout"
+
+func rolloutCreated(release string) []statecheck.StateCheck {
+	return []statecheck.StateCheck{statecheck.ExpectKnownValue(rolloutAddress, tfjsonpath.New("output"), knownvalue.StringExact(release))}
+}
+
+// rolloutAbsent fails when a failed apply created the rollout anyway.
+func rolloutAbsent(s *terraform.State) error {
+	if s != nil && s.RootModule() != nil {
+		if _, ok := s.RootModule().Resources[rolloutAddress]; ok {
+			return fmt.Errorf("%s exists although the action failed", rolloutAddress)
+		}
+	}
+	return nil
+}
+
+func TestAccWaitForWaitpointTokenAction_approvedWhileWaiting(t *testing.T) {
+	mock, url := startMock(t, 0)
+	tok := mock.CreateToken(mockapi.TokenSpec{})
+	var approvedAt time.Time
+	actionTestCase(t, resource.TestStep{
+		PreConfig: func() {
+			go func() {
+				time.Sleep(2 * time.Second) // the approver, while the action waits
+				approvedAt = time.Now()
+				_ = mock.Complete(tok.ID, []byte(`{"approved":true,"by":"alice"}`))
+			}()
+		},
+		Config:            actionConfig(url, tok.ID, "release-1", `output_contains = jsonencode({ approved = true })`),
+		ConfigStateChecks: rolloutCreated("release-1"),
+		Check: func(*terraform.State) error {
+			if approvedAt.IsZero() {
+				return fmt.Errorf("the rollout was created before the token was approved")
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccWaitForWaitpointTokenAction_failures(t *testing.T) {
+	cases := []struct {
+		name  string
+		token func(mock *mockapi.Server) string
+		extra string
+		want  *regexp.Regexp
+	}{
+		{"declined", func(mock *mockapi.Server) string { return approvedToken(t, mock, false) },
+			`output_contains = jsonencode({ approved = true })`, wrappedText(`its output's member "approved" is false, not true`)},
+		{"member missing", func(mock *mockapi.Server) string { return approvedToken(t, mock, true) },
+			`output_contains = jsonencode({ ticket = { id = 7 } })`, wrappedText(`its output has no member "ticket"`)},
+		{"timed out", func(mock *mockapi.Server) string {
+			return mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute}).ID
+		}, `timeout = "1m"`, wrappedText(`is TIMED_OUT and can no longer become COMPLETED`)},
+		{"error output when TIMED_OUT is wanted", func(mock *mockapi.Server) string {
+			return mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute}).ID
+		}, `statuses = ["COMPLETED", "TIMED_OUT"]`, wrappedText(`its output is an error`)},
+		{"nobody answers", func(mock *mockapi.Server) string { return mock.CreateToken(mockapi.TokenSpec{}).ID },
+			`timeout = "1s"`, regexp.MustCompile(`(?s)timed out after 1s.*last\s+status\s+was\s+WAITING`)},
+		{"not found", func(*mockapi.Server) string { return "waitpoint_doesnotexist" }, ``, regexp.MustCompile(`waitpoint_doesnotexist`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = 404 })
+			start := time.Now()
+			actionTestCase(t, resource.TestStep{
+				Config:      actionConfig(url, tc.token(mock), "release-1", tc.extra),
+				ExpectError: tc.want,
+				Check:       rolloutAbsent,
+			})
+			if elapsed := time.Since(start); elapsed > 30*time.Second {
+				t.Fatalf("the failure took %s: it must come at once, or at the timeout", elapsed)
+			}
+		})
+	}
+}
+
+// TestAccWaitForWaitpointTokenAction_onlyWhenChanging: an unchanged rollout
+// applies at once without asking the service; a changed one waits again.
+func TestAccWaitForWaitpointTokenAction_onlyWhenChanging(t *testing.T) {
+	mock, url := startMock(t, 0)
+	approved := approvedToken(t, mock, true)
+	pending := mock.CreateToken(mockapi.TokenSpec{}).ID
+	actionTestCase(t,
+		resource.TestStep{Config: actionConfig(url, approved, "release-1", ""), ConfigStateChecks: rolloutCreated("release-1")},
+		resource.TestStep{
+			// The same rollout now names a token nobody completes: nothing changes, so nothing waits.
+			PreConfig:         mock.ResetRequests,
+			Config:            actionConfig(url, pending, "release-1", `timeout = "1s"`),
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigStateChecks: rolloutCreated("release-1"),
+			Check: func(*terraform.State) error {
+				if n := len(mock.Requests()); n != 0 {
+					return fmt.Errorf("an unchanged rollout made %d requests", n)
+				}
+				return nil
+			},
+		},
+		resource.TestStep{
+			Config:      actionConfig(url, pending, "release-2", `timeout = "1s"`),
+			ExpectError: regexp.MustCompile(`(?s)timed out after 1s.*WAITING`),
+		},
+	)
+}
+
+func TestAccWaitForWaitpointTokenAction_invalidConfig(t *testing.T) {
+	cases := []struct{ name, id, extra, want string }{
+		{"empty id", "", "", `must be a waitpoint token id`},
+		{"id with a slash", "waitpoint_a/../b", "", `must be a waitpoint token id`},
+		{"id with a query", "waitpoint_a?b=c", "", `must be a waitpoint token id`},
+		{"unknown status", "waitpoint_a", `statuses = ["DONE"]`, `value must be one of`},
+		{"repeated status", "waitpoint_a", `statuses = ["COMPLETED", "COMPLETED"]`, `duplicate values`},
+		{"output_contains not JSON", "waitpoint_a", `output_contains = "approved"`, `must be JSON text of an object`},
+		{"output_contains an array", "waitpoint_a", `output_contains = jsonencode([true])`, `must be JSON text of an object`},
+		{"timeout without a unit", "waitpoint_a", `timeout = "30"`, `must be a positive duration`},
+		{"negative timeout", "waitpoint_a", `timeout = "-1s"`, `must be a positive duration`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mock, url := startMock(t, 0)
+			actionTestCase(t, resource.TestStep{
+				Config:      actionConfig(url, tc.id, "release-1", tc.extra),
+				ExpectError: wrappedText(tc.want),
+			})
+			if n := len(mock.Requests()); n != 0 {
+				t.Fatalf("the mock saw %d requests; invalid values must be refused before any", n)
+			}
+		})
+	}
+}
