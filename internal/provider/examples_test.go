@@ -13,13 +13,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
 
 // runExample runs one directory of examples/ against the mock at url, with the
 // provider configured from the environment as the examples advise.
-func runExample(t *testing.T, dir, url string, vars config.Variables, step resource.TestStep) {
+func runExample(t *testing.T, dir, url string, vars config.Variables, step resource.TestStep, checks ...tfversion.TerraformVersionCheck) {
 	t.Helper()
 	t.Setenv("TRIGGER_API_URL", url)
 	t.Setenv("TRIGGER_SECRET_KEY", testAPIKey)
@@ -40,7 +41,7 @@ func runExample(t *testing.T, dir, url string, vars config.Variables, step resou
 	if step.ExpectError == nil {
 		steps = append(steps, resource.TestStep{Config: "# nothing", ProtoV6ProviderFactories: testAccProtoV6ProviderFactories})
 	}
-	resource.Test(t, resource.TestCase{Steps: steps})
+	resource.Test(t, resource.TestCase{Steps: steps, TerraformVersionChecks: checks})
 }
 
 func declaresProvider(t *testing.T, files []string) bool {
@@ -130,6 +131,14 @@ func TestAccExamples_gatingPrecondition(t *testing.T) {
 			ExpectError: regexp.MustCompile(`(?s)The release has not been approved yet.*status: WAITING`),
 		})
 	})
+}
+
+func TestAccExamples_gatingAction(t *testing.T) {
+	skipOnOpenTofu(t, "OpenTofu has no actions")
+	mock, url := startMock(t, 0)
+	runExample(t, "gating/action", url, idVariable(approvedToken(t, mock, true)), resource.TestStep{
+		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("rolled_out", knownvalue.StringExact("release-42"))},
+	}, tfversion.SkipBelow(tfversion.Version1_14_0))
 }
 
 func TestAccExamples_gatingWaitWithTimeout(t *testing.T) {

@@ -46,14 +46,22 @@ resource "terraform_data" "rollout" {
 // later, never OpenTofu, whose version numbers say nothing of actions.
 func actionTestCase(t *testing.T, steps ...resource.TestStep) {
 	t.Helper()
-	if os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org" {
-		t.Skip("OpenTofu has no actions")
-	}
+	skipOnOpenTofu(t, "OpenTofu has no actions")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		Steps:                    steps,
 	})
+}
+
+// skipOnOpenTofu skips a test that OpenTofu cannot run. The harness's version
+// checks read only the CLI's version number, which says nothing of OpenTofu's
+// features; OpenTofu runs need TF_ACC_PROVIDER_HOST set to its registry.
+func skipOnOpenTofu(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org" {
+		t.Skip(why)
+	}
 }
 
 var rolloutAddress = "terraform_data.rollout"
