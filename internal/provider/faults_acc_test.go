@@ -21,6 +21,7 @@ const htmlErrorPage = "<html><head><title>502 Bad Gateway</title></head><body><h
 // endpoint, within the case's bound. The provider's retry waits are its
 // defaults (1s doubling), so bursts are kept short.
 func TestAccProvider_faults(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		list     bool            // read through triggerdev_waitpoint_tokens instead of one token
@@ -65,6 +66,7 @@ func TestAccProvider_faults(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			mock, url := startMock(t, 0)
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			for _, f := range tc.faults {

@@ -203,8 +203,10 @@ func describe(diags []*tfprotov6.Diagnostic) string {
 // TestAccProvider_invalidConfigs: the CLI refuses each row at plan time before
 // any request, naming the block and the attribute's line or path.
 func TestAccProvider_invalidConfigs(t *testing.T) {
+	t.Parallel()
 	for _, tc := range invalidConfigs {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			mock, url := startMock(t, 0)
 			config, address := hclConfig(url, tc.block, blockAttrs(tc.block, tc.attrs))
 			resource.Test(t, resource.TestCase{

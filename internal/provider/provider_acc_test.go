@@ -70,6 +70,7 @@ provider "triggerdev" {
 // TestAccWaitpointTokenDataSource_notFound: an id the environment does not
 // have, answered as the spec says (404).
 func TestAccWaitpointTokenDataSource_notFound(t *testing.T) {
+	t.Parallel()
 	mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = 404 })
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

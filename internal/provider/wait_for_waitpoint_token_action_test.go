@@ -86,6 +86,7 @@ func rolloutAbsent(s *terraform.State) error {
 }
 
 func TestAccWaitForWaitpointTokenAction_approvedWhileWaiting(t *testing.T) {
+	t.Parallel()
 	mock, url := startMock(t, 0)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	var approvedAt time.Time
@@ -109,6 +110,7 @@ func TestAccWaitForWaitpointTokenAction_approvedWhileWaiting(t *testing.T) {
 }
 
 func TestAccWaitForWaitpointTokenAction_failures(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		token func(mock *mockapi.Server) string
@@ -131,6 +133,7 @@ func TestAccWaitForWaitpointTokenAction_failures(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = 404 })
 			start := time.Now()
 			actionTestCase(t, resource.TestStep{
@@ -148,6 +151,7 @@ func TestAccWaitForWaitpointTokenAction_failures(t *testing.T) {
 // TestAccWaitForWaitpointTokenAction_onlyWhenChanging: an unchanged rollout
 // applies at once without asking the service; a changed one waits again.
 func TestAccWaitForWaitpointTokenAction_onlyWhenChanging(t *testing.T) {
+	t.Parallel()
 	mock, url := startMock(t, 0)
 	approved := approvedToken(t, mock, true)
 	pending := mock.CreateToken(mockapi.TokenSpec{}).ID
@@ -174,6 +178,7 @@ func TestAccWaitForWaitpointTokenAction_onlyWhenChanging(t *testing.T) {
 }
 
 func TestAccWaitForWaitpointTokenAction_invalidConfig(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ name, id, extra, want string }{
 		{"empty id", "", "", `must be a waitpoint token id`},
 		{"id with a slash", "waitpoint_a/../b", "", `must be a waitpoint token id`},
@@ -187,6 +192,7 @@ func TestAccWaitForWaitpointTokenAction_invalidConfig(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			mock, url := startMock(t, 0)
 			actionTestCase(t, resource.TestStep{
 				Config:      actionConfig(url, tc.id, "release-1", tc.extra),

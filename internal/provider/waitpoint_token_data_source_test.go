@@ -72,6 +72,7 @@ func tokenChecks(mock *mockapi.Server, id, wantOutputJSON string) []statecheck.S
 }
 
 func TestAccWaitpointTokenDataSource_everyAttribute(t *testing.T) {
+	t.Parallel()
 	mock, url := startMock(t, 0)
 	waiting := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-42", Tags: []string{"deploy:prod", "approval"}, Timeout: time.Hour})
 	completedObject := mock.CreateToken(mockapi.TokenSpec{})
@@ -97,6 +98,7 @@ func TestAccWaitpointTokenDataSource_everyAttribute(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
@@ -111,9 +113,11 @@ func TestAccWaitpointTokenDataSource_everyAttribute(t *testing.T) {
 // TestAccWaitpointTokenDataSource_applicationJSON reads a seeded token whose
 // output was stored as plain JSON text.
 func TestAccWaitpointTokenDataSource_outputTypes(t *testing.T) {
+	t.Parallel()
 	mock, url := startMock(t, 30)
 	for _, outputType := range []string{"application/json", "application/super+json", "text/plain", "application/store"} {
 		t.Run(outputType, func(t *testing.T) {
+			t.Parallel()
 			tok := firstToken(t, mock, func(tok mockapi.Token) bool { return tok.Output != nil && tok.OutputType == outputType })
 			var wantJSON knownvalue.Check = knownvalue.Null() // a store output is a path, not the data
 			switch outputType {
@@ -151,6 +155,7 @@ func firstToken(t *testing.T, mock *mockapi.Server, keep func(mockapi.Token) boo
 }
 
 func TestAccWaitpointTokenDataSource_jsondecodeOutput(t *testing.T) {
+	t.Parallel()
 	mock, url := startMock(t, 0)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	if err := mock.Complete(tok.ID, []byte(`{"approved":true,"by":"alice","reviewers":["bob","carol"]}`)); err != nil {
@@ -176,6 +181,7 @@ output "decision" {
 }
 
 func TestAccWaitpointTokenDataSource_urlIsSensitive(t *testing.T) {
+	t.Parallel()
 	mock, url := startMock(t, 0)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	resource.Test(t, resource.TestCase{
@@ -193,6 +199,7 @@ output "callback" {
 }
 
 func TestAccWaitpointTokenDataSource_waitCompletes(t *testing.T) {
+	t.Parallel()
 	mock, url := startMock(t, 0)
 	tok := mock.CreateToken(mockapi.TokenSpec{Tags: []string{"approval"}})
 	callback := mock.CallbackURL(url, tok.ID)
@@ -218,6 +225,7 @@ func TestAccWaitpointTokenDataSource_waitCompletes(t *testing.T) {
 // TestAccWaitpointTokenDataSource_waitErrors: waits that end without the wanted
 // status (invalid_config_test.go has invalid wait settings).
 func TestAccWaitpointTokenDataSource_waitErrors(t *testing.T) {
+	t.Parallel()
 	mock, url := startMock(t, 0)
 	waiting := mock.CreateToken(mockapi.TokenSpec{})
 	timedOut := mock.CreateToken(mockapi.TokenSpec{Timeout: time.Millisecond})
@@ -232,6 +240,7 @@ func TestAccWaitpointTokenDataSource_waitErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps:                    []resource.TestStep{{Config: tokenConfig(url, tc.id, tc.wait), ExpectError: tc.want}},

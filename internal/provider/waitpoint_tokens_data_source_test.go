@@ -66,6 +66,7 @@ func both(a, b func(mockapi.Token) bool) func(mockapi.Token) bool {
 }
 
 func TestAccWaitpointTokensDataSource_filters(t *testing.T) {
+	t.Parallel()
 	from, to := time.Now().Add(-96*time.Hour).UTC().Truncate(time.Second), time.Now().Add(-24*time.Hour).UTC().Truncate(time.Second)
 	anyTag := func(t mockapi.Token) bool { return hasTag("deploy:prod")(t) || hasTag("release")(t) }
 	cases := []struct {
@@ -86,6 +87,7 @@ func TestAccWaitpointTokensDataSource_filters(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			mock, url := startMock(t, seededTokens)
 			ids, more := expectedIDs(mock, tc.keep, defaultMaxItems)
 			if len(ids) == 0 {
@@ -102,12 +104,14 @@ func TestAccWaitpointTokensDataSource_filters(t *testing.T) {
 // TestAccWaitpointTokensDataSource_maxItems reads exactly
 // ceil(min(matching, max_items) / page_size) pages per read.
 func TestAccWaitpointTokensDataSource_maxItems(t *testing.T) {
+	t.Parallel()
 	const pageSize = 10
 	probe := mockapi.New(mockapi.Options{APIKey: testAPIKey, Tokens: seededTokens, Seed: 1})
 	waiting, _ := expectedIDs(probe, hasStatus("WAITING"), seededTokens)
 	matching := len(waiting)
 	for _, maxItems := range []int{25, pageSize * 3, matching, matching + 40} {
 		t.Run(fmt.Sprintf("max_items %d of %d", maxItems, matching), func(t *testing.T) {
+			t.Parallel()
 			mock, url := startMock(t, seededTokens)
 			ids, more := expectedIDs(mock, hasStatus("WAITING"), maxItems)
 			resource.Test(t, resource.TestCase{
@@ -140,6 +144,7 @@ func assertPagesPerRead(t *testing.T, requests []mockapi.Request, pages int) {
 }
 
 func TestAccWaitpointTokensDataSource_emptyResult(t *testing.T) {
+	t.Parallel()
 	_, url := startMock(t, seededTokens)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -177,6 +182,7 @@ output "with_output" {
 `
 
 func TestAccWaitpointTokensDataSource_includeOutput(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		limit *mockapi.RateLimit
@@ -187,6 +193,7 @@ func TestAccWaitpointTokensDataSource_includeOutput(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			mock, url := startMock(t, seededTokens, func(o *mockapi.Options) { o.RateLimit = tc.limit })
 			ids, _ := expectedIDs(mock, hasStatus("COMPLETED", "TIMED_OUT"), 40)
 			withOutput := 0
@@ -213,6 +220,7 @@ func TestAccWaitpointTokensDataSource_includeOutput(t *testing.T) {
 }
 
 func TestAccWaitpointTokensDataSource_outputsNullWithoutIncludeOutput(t *testing.T) {
+	t.Parallel()
 	_, url := startMock(t, seededTokens)
 	first := tfjsonpath.New("tokens").AtSliceIndex(0)
 	resource.Test(t, resource.TestCase{
