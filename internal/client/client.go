@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -111,6 +112,9 @@ func (c *Client) GetToken(ctx context.Context, id string) (Token, error) {
 	}
 	var t Token
 	err := c.get(ctx, operation, "/api/v1/waitpoints/tokens/"+url.PathEscape(id), nil, &t)
+	// Retrieve returns tags in stored order, list sorted: one token reads the
+	// same either way.
+	slices.Sort(t.Tags)
 	return t, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -215,5 +216,18 @@ func TestGetToken_escapesID(t *testing.T) {
 	}
 	if got := mock.Requests()[0].Path; got != "/api/v1/waitpoints/tokens/a/b?c#d" {
 		t.Fatalf("the id must stay one path segment, server saw path %q", got)
+	}
+}
+
+// TestGetToken_sortsTags: retrieve answers tags in stored order; the client
+// sorts them as the list endpoint does, so a token reads the same either way.
+func TestGetToken_sortsTags(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"id":"waitpoint_a","url":"u","status":"WAITING","tags":["team:b","deploy:prod","approval"],"createdAt":"2026-01-05T10:00:00.266Z"}`))
+	}))
+	defer srv.Close()
+	tok, err := newClient(t, srv.URL, client.Config{}).GetToken(context.Background(), "waitpoint_a")
+	if err != nil || !slices.Equal(tok.Tags, []string{"approval", "deploy:prod", "team:b"}) {
+		t.Fatalf("got %v, %v; want the tags sorted", tok.Tags, err)
 	}
 }

@@ -48,6 +48,7 @@ func (l *Listing) All() iter.Seq2[Token, error] {
 			next := page.Pagination.Next
 			hasNext := next != nil && *next != ""
 			for i, t := range page.Data {
+				slices.Sort(t.Tags) // the service sorts by locale, the provider by byte: one order for both endpoints
 				l.more = i < len(page.Data)-1 || hasNext
 				if !yield(t, nil) {
 					return
@@ -117,15 +118,15 @@ func (p ListParams) query() (url.Values, error) {
 	}
 	if p.CreatedFrom != nil && p.CreatedTo != nil && p.CreatedFrom.After(*p.CreatedTo) {
 		return nil, fmt.Errorf("list waitpoint tokens: created from %s is after created to %s",
-			p.CreatedFrom.UTC().Format(timeLayout), p.CreatedTo.UTC().Format(timeLayout))
+			p.CreatedFrom.UTC().Format(TimeLayout), p.CreatedTo.UTC().Format(TimeLayout))
 	}
 	setTime(q, "filter[createdAt][from]", p.CreatedFrom)
 	setTime(q, "filter[createdAt][to]", p.CreatedTo)
 	return q, nil
 }
 
-// timeLayout is the service's own: RFC 3339 with milliseconds, in UTC.
-const timeLayout = "2006-01-02T15:04:05.000Z"
+// TimeLayout is the service's own: RFC 3339 with milliseconds, in UTC.
+const TimeLayout = "2006-01-02T15:04:05.000Z"
 
 func setList(q url.Values, key string, items []string) {
 	if len(items) > 0 {
@@ -135,6 +136,6 @@ func setList(q url.Values, key string, items []string) {
 
 func setTime(q url.Values, key string, t *time.Time) {
 	if t != nil {
-		q.Set(key, t.UTC().Format(timeLayout))
+		q.Set(key, t.UTC().Format(TimeLayout))
 	}
 }

@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"time"
+
 	"fmt"
 	"strings"
 
@@ -33,14 +35,14 @@ var tokenAttributes = []tokenAttribute{
 		func(t client.Token) attr.Value { return types.StringPointerValue(t.IdempotencyKey) }},
 	{"idempotency_key_expires_at", timetypes.RFC3339Type{}, "When the idempotency key expires (RFC 3339); null when it does not.",
 		func(t client.Token) attr.Value {
-			return timetypes.NewRFC3339TimePointerValue(t.IdempotencyKeyExpiresAt)
+			return serviceTime(t.IdempotencyKeyExpiresAt)
 		}},
 	{"timeout_at", timetypes.RFC3339Type{}, "When the token times out if still waiting (RFC 3339); null when it has no timeout.",
-		func(t client.Token) attr.Value { return timetypes.NewRFC3339TimePointerValue(t.TimeoutAt) }},
+		func(t client.Token) attr.Value { return serviceTime(t.TimeoutAt) }},
 	{"completed_at", timetypes.RFC3339Type{}, "When the token was completed or timed out (RFC 3339); null while it waits.",
-		func(t client.Token) attr.Value { return timetypes.NewRFC3339TimePointerValue(t.CompletedAt) }},
+		func(t client.Token) attr.Value { return serviceTime(t.CompletedAt) }},
 	{"created_at", timetypes.RFC3339Type{}, "When the token was created (RFC 3339).",
-		func(t client.Token) attr.Value { return timetypes.NewRFC3339TimeValue(t.CreatedAt) }},
+		func(t client.Token) attr.Value { return serviceTime(&t.CreatedAt) }},
 	{"tags", stringListType, "The token's tags, sorted alphabetically.",
 		func(t client.Token) attr.Value { return stringList(t.Tags) }},
 	{"output", types.StringType, "The output exactly as the service stores it, interpreted by `output_type`; null when there is none.",
@@ -131,4 +133,13 @@ func stringList(items []string) basetypes.ListValue {
 		elems[i] = types.StringValue(s)
 	}
 	return types.ListValueMust(types.StringType, elems)
+}
+
+// serviceTime is an instant as the service writes it, to the millisecond:
+// timetypes' own constructors drop the fraction (`.266Z` would become `Z`).
+func serviceTime(t *time.Time) timetypes.RFC3339 {
+	if t == nil {
+		return timetypes.NewRFC3339Null()
+	}
+	return timetypes.NewRFC3339ValueMust(t.UTC().Format(client.TimeLayout))
 }

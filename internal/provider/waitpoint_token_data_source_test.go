@@ -35,7 +35,7 @@ func timeCheck(t *time.Time) knownvalue.Check {
 	if t == nil {
 		return knownvalue.Null()
 	}
-	return knownvalue.StringExact(t.UTC().Format(time.RFC3339))
+	return knownvalue.StringExact(t.UTC().Format("2006-01-02T15:04:05.000Z")) // the service's precision
 }
 
 // tokenChecks asserts every attribute against the mock's record of the token.

@@ -264,3 +264,24 @@ func TestTokenFilter_matches(t *testing.T) {
 		})
 	}
 }
+
+// TestAccWaitpointTokensDataSource_millisecondTimes: both data sources hold the
+// instants the service sent, to the millisecond.
+func TestAccWaitpointTokensDataSource_millisecondTimes(t *testing.T) {
+	t.Parallel()
+	mock, url := startMock(t, 0)
+	created := time.Date(2026, 11, 23, 16, 0, 12, 266_000_000, time.UTC)
+	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-ms", CreatedAt: created, Timeout: 100 * 365 * 24 * time.Hour})
+	const want = "2026-11-23T16:00:12.266Z"
+	config := tokensConfig(url, `idempotency_key = "release-ms"`) + fmt.Sprintf("data \"triggerdev_waitpoint_token\" \"test\" {\n  id = %q\n}\n", tok.ID)
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(tokensAddress, tfjsonpath.New("tokens").AtSliceIndex(0).AtMapKey("created_at"), knownvalue.StringExact(want)),
+		attrCheck("created_at", knownvalue.StringExact(want)),
+		attrCheck("timeout_at", timeCheck(tok.TimeoutAt)),
+		attrCheck("idempotency_key_expires_at", timeCheck(tok.IdempotencyKeyExpiresAt)),
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: config, ConfigStateChecks: checks}},
+	})
+}
