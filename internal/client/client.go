@@ -115,6 +115,9 @@ func (c *Client) GetToken(ctx context.Context, id string) (Token, error) {
 	// Retrieve returns tags in stored order, list sorted: one token reads the
 	// same either way.
 	slices.Sort(t.Tags)
+	if apiErr, ok := errors.AsType[*APIError](err); ok {
+		apiErr.TokenID = id
+	}
 	return t, err
 }
 

@@ -231,3 +231,42 @@ func TestGetToken_sortsTags(t *testing.T) {
 		t.Fatalf("got %v, %v; want the tags sorted", tok.Tags, err)
 	}
 }
+
+// TestUnknownToken: a retrieve answered 404 (the spec) or 500 (the real
+// service, for an id its environment does not have) may mean no such token;
+// other answers, and other operations, do not.
+func TestUnknownToken(t *testing.T) {
+	cases := []struct {
+		name    string
+		status  int
+		body    string
+		unknown bool
+	}{
+		{"the real service's 500", 500, `{"error":"Internal Server Error"}`, true},
+		{"the spec's 404", 404, `{"error":"Waitpoint not found"}`, true},
+		{"a refused key", 401, `{"error":"Invalid API key"}`, false},
+		{"a bad request", 400, `{"error":"Params Error"}`, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			requests := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				requests++
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(tc.body))
+			}))
+			defer srv.Close()
+			_, err := newClient(t, srv.URL, client.Config{MaxRetries: -1}).GetToken(context.Background(), "waitpoint_gone")
+			apiErr, unknown := client.UnknownToken(err)
+			if unknown != tc.unknown {
+				t.Fatalf("UnknownToken = %v for %v", unknown, err)
+			}
+			if unknown && (apiErr.TokenID != "waitpoint_gone" || !strings.Contains(apiErr.Reply(), strconv.Itoa(tc.status))) {
+				t.Fatalf("the answer must name the id and the status: %+v", apiErr)
+			}
+			if requests != 1 {
+				t.Fatalf("%d requests with retries off", requests)
+			}
+		})
+	}
+}

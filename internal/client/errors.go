@@ -17,10 +17,29 @@ type APIError struct {
 	StatusCode int
 	Message    string // the body's "error" (or problem+json "detail"/"title"), else the status text
 	Operation  string // what was attempted, e.g. `retrieve waitpoint token "waitpoint_abc"`
+	// TokenID is the id a retrieve named: the service answers an id its
+	// environment does not have with 500 (the spec says 404), so either code
+	// may mean that no such token exists.
+	TokenID string
+}
+
+// Reply is the service's answer alone, without the operation: "HTTP 404: Waitpoint not found".
+func (e *APIError) Reply() string {
+	return fmt.Sprintf("HTTP %d: %s", e.StatusCode, e.Message)
+}
+
+// UnknownToken returns the answer to a retrieve that may mean the token does
+// not exist in the key's environment: a 404, or the real service's 500.
+func UnknownToken(err error) (*APIError, bool) {
+	apiErr, ok := errors.AsType[*APIError](err)
+	if !ok || apiErr.TokenID == "" {
+		return nil, false
+	}
+	return apiErr, apiErr.StatusCode == http.StatusNotFound || apiErr.StatusCode == http.StatusInternalServerError
 }
 
 func (e *APIError) Error() string {
-	return fmt.Sprintf("%s: HTTP %d: %s", e.Operation, e.StatusCode, e.Message)
+	return e.Operation + ": " + e.Reply()
 }
 
 // Is makes errors.Is(err, ErrNotFound) true for a 404.

@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -11,19 +12,44 @@ import (
 
 // addClientError turns an error from the client into one diagnostic: a clear
 // summary for a missing token, a refused key or a wait that ended, the server's
-// own message otherwise.
+// own message otherwise, each naming the operation once.
 func addClientError(diags *diag.Diagnostics, action string, err error) {
-	var apiErr *client.APIError
 	var waitErr *waitError
+	apiErr, isAPIError := errors.AsType[*client.APIError](err)
+	reason := err.Error()
+	if isAPIError {
+		reason = apiErr.Reply() // the operation is named by action already
+	}
+	if unknown, ok := client.UnknownToken(err); ok {
+		summary, detail := unknownTokenMessage(unknown)
+		diags.AddError(summary, detail)
+		return
+	}
 	switch {
 	case errors.As(err, &waitErr):
 		diags.AddError("Waitpoint token did not reach the wanted status", fmt.Sprintf("Could not %s: %s.", action, err))
-	case client.IsNotFound(err):
-		diags.AddError("Waitpoint token not found", fmt.Sprintf("Could not %s: %s.", action, err))
-	case errors.As(err, &apiErr) && (apiErr.StatusCode == 401 || apiErr.StatusCode == 403):
+	case isAPIError && (apiErr.StatusCode == 401 || apiErr.StatusCode == 403):
 		diags.AddError("Trigger.dev refused the API key",
-			fmt.Sprintf("Could not %s: %s. Check the provider's api_key (or %s) and api_url.", action, err, envAPIKey))
+			fmt.Sprintf("Could not %s: %s. Check the provider's api_key (or %s) and api_url.", action, reason, envAPIKey))
 	default:
-		diags.AddError("Trigger.dev API error", fmt.Sprintf("Could not %s: %s.", action, err))
+		diags.AddError("Trigger.dev API error", fmt.Sprintf("Could not %s: %s.", action, reason))
 	}
+}
+
+// environmentHint says why a token that exists may not be found.
+const environmentHint = "Tokens belong to one environment of a project, and so do API keys (`tr_dev_…`, `tr_prod_…`): " +
+	"a key of another environment than the token's is the usual cause."
+
+// unknownTokenMessage explains a retrieve answered 404, or 500 as the real
+// service answers an id its environment does not have.
+func unknownTokenMessage(apiErr *client.APIError) (string, string) {
+	if apiErr.StatusCode == http.StatusNotFound {
+		return "Waitpoint token not found", fmt.Sprintf(
+			"No waitpoint token %q exists in the environment of the API key (Trigger.dev answered %s). %s",
+			apiErr.TokenID, apiErr.Reply(), environmentHint)
+	}
+	return "Waitpoint token not found, or Trigger.dev failing", fmt.Sprintf(
+		"Trigger.dev answered %s to a read of waitpoint token %q. It answers so when no such token exists "+
+			"in the environment of the API key, so the token most likely does not exist there; otherwise the service is failing. %s",
+		apiErr.Reply(), apiErr.TokenID, environmentHint)
 }

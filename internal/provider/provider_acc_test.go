@@ -68,19 +68,32 @@ provider "triggerdev" {
 }
 
 // TestAccWaitpointTokenDataSource_notFound: an id the environment does not
-// have, answered as the spec says (404).
+// have, answered as the real service does (500) and as the spec says (404):
+// either way the error names the id and the likely cause, once.
 func TestAccWaitpointTokenDataSource_notFound(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = 404 })
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      tokenConfig(url, "waitpoint_doesnotexist", ""),
-			ExpectError: wrappedText(`Waitpoint token not found`),
-		}},
-	})
-	if n := len(mock.Requests()); n != 1 {
-		t.Fatalf("the mock saw %d requests, want 1", n)
+	cases := []struct {
+		name   string
+		status int
+		want   *regexp.Regexp
+	}{
+		{"the spec's 404", 404, regexp.MustCompile(`(?s)Waitpoint token not found.*No waitpoint token "waitpoint_doesnotexist" exists in\s+the\s+environment\s+of\s+the\s+API\s+key.*HTTP\s+404:\s+Waitpoint\s+not\s+found.*another\s+environment`)},
+		{"the real service's 500", 500, regexp.MustCompile(`(?s)Waitpoint token not found, or Trigger.dev failing.*HTTP\s+500:\s+Internal\s+Server\s+Error.*"waitpoint_doesnotexist".*no\s+such\s+token\s+exists.*another\s+environment`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = tc.status })
+			config := fmt.Sprintf("provider \"triggerdev\" {\n api_url = %q\n api_key = %q\n max_retries = 0\n}\n", url, testAPIKey) +
+				fmt.Sprintf(tokenBlock, "waitpoint_doesnotexist")
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: config, ExpectError: tc.want}},
+			})
+			if n := len(mock.Requests()); n != 1 {
+				t.Fatalf("the mock saw %d requests, want 1", n)
+			}
+		})
 	}
 }
 
