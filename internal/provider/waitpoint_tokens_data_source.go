@@ -131,8 +131,10 @@ func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 				MarkdownDescription: "The ids of `tokens`, in the same order.",
 			},
 			"has_more": schema.BoolAttribute{
-				Computed:            true,
-				MarkdownDescription: "Whether more tokens matched than `max_items`.",
+				Computed: true,
+				MarkdownDescription: "Whether more tokens match the filters than `tokens` holds (at most `max_items`). It costs no extra request when the service filters exactly; " +
+					"with `tags_match = \"all\"`, or several `statuses` with one of `COMPLETED` and `TIMED_OUT` but not the other, the service returns tokens the provider drops, " +
+					"so the read goes on, page by page, until one more matching token or the end of the listing.",
 			},
 		},
 	}
@@ -295,9 +297,29 @@ func (f tokenFilter) list(ctx context.Context, c *client.Client) ([]client.Token
 		if !f.matches(t) {
 			continue
 		}
-		if tokens = append(tokens, t); len(tokens) == f.maxItems {
-			break
+		if len(tokens) == f.maxItems {
+			return tokens, true, nil // one more exact match: there are more
+		}
+		tokens = append(tokens, t)
+		if len(tokens) == f.maxItems && f.serviceIsExact() {
+			// What the service has left all matches: the rest of the page in
+			// hand and its cursor tell, without another request.
+			return tokens, listing.More(), nil
 		}
 	}
-	return tokens, listing.More(), nil
+	return tokens, false, nil
+}
+
+// serviceIsExact reports whether the service returns only tokens that match.
+// It does not for `tags_match = "all"` (it matches any tag) nor for several
+// statuses of which one is COMPLETED or TIMED_OUT without the other (it stores
+// TIMED_OUT as COMPLETED, and tells them apart only for a single status).
+func (f tokenFilter) serviceIsExact() bool {
+	if f.allTags && len(f.tags) > 1 {
+		return false
+	}
+	if len(f.statuses) < 2 {
+		return true
+	}
+	return slices.Contains(f.statuses, client.StatusCompleted) == slices.Contains(f.statuses, client.StatusTimedOut)
 }

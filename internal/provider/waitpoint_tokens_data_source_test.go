@@ -285,3 +285,68 @@ func TestAccWaitpointTokensDataSource_millisecondTimes(t *testing.T) {
 		Steps:                    []resource.TestStep{{Config: config, ConfigStateChecks: checks}},
 	})
 }
+
+// TestAccWaitpointTokensDataSource_hasMoreExact: has_more is true exactly when
+// more tokens match than were returned, at no extra request where the service
+// filters exactly, and reading on only to one more match where it does not.
+func TestAccWaitpointTokensDataSource_hasMoreExact(t *testing.T) {
+	t.Parallel()
+	const pageSize = 10
+	waitingOrCompleted := hasStatus("WAITING", "COMPLETED")
+	allTags := both(hasTag("approval"), hasTag("deploy:prod"))
+	anyTag := func(tok mockapi.Token) bool { return hasTag("approval")(tok) || hasTag("deploy:prod")(tok) }
+	probe := mockapi.New(mockapi.Options{APIKey: testAPIKey, Tokens: seededTokens, Seed: 1})
+	count := func(keep func(mockapi.Token) bool) int {
+		ids, _ := expectedIDs(probe, keep, seededTokens)
+		return len(ids)
+	}
+	cases := []struct {
+		name, args      string
+		service, keep   func(mockapi.Token) bool // what the service returns, what matches
+		maxItems        int
+		exactlyFiltered bool
+	}{
+		{"one status, exact count", `statuses = ["WAITING"]`, hasStatus("WAITING"), hasStatus("WAITING"), count(hasStatus("WAITING")), true},
+		{"WAITING and COMPLETED, exact count", `statuses = ["WAITING", "COMPLETED"]`, func(mockapi.Token) bool { return true }, waitingOrCompleted, count(waitingOrCompleted), false},
+		{"WAITING and COMPLETED, one fewer", `statuses = ["WAITING", "COMPLETED"]`, func(mockapi.Token) bool { return true }, waitingOrCompleted, count(waitingOrCompleted) - 1, false},
+		{"all tags, exact count", "tags = [\"approval\", \"deploy:prod\"]\ntags_match = \"all\"", anyTag, allTags, count(allTags), false},
+		{"all tags, one fewer", "tags = [\"approval\", \"deploy:prod\"]\ntags_match = \"all\"", anyTag, allTags, count(allTags) - 1, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			mock, url := startMock(t, seededTokens)
+			ids, more := expectedIDs(mock, tc.keep, tc.maxItems)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:            tokensConfig(url, fmt.Sprintf("%s\npage_size = %d\nmax_items = %d", tc.args, pageSize, tc.maxItems)),
+					ConfigStateChecks: idsCheck(ids, more),
+				}},
+			})
+			pages := pagesRead(mock.Tokens(), tc.service, tc.keep, tc.maxItems, pageSize, tc.exactlyFiltered)
+			t.Logf("max_items %d: has_more %v in %d requests per read", tc.maxItems, more, pages)
+			assertPagesPerRead(t, mock.Requests(), pages)
+		})
+	}
+}
+
+// pagesRead is how many pages an exact has_more costs: where the service
+// filters exactly, those holding the first maxItems matches; otherwise those up
+// to one more match, or to the end.
+func pagesRead(tokens []mockapi.Token, service, keep func(mockapi.Token) bool, maxItems, pageSize int, exactlyFiltered bool) int {
+	served, matched := 0, 0
+	for _, tok := range tokens {
+		if !service(tok) {
+			continue
+		}
+		served++
+		if keep(tok) {
+			matched++
+		}
+		if exactlyFiltered && matched == maxItems || matched == maxItems+1 {
+			break
+		}
+	}
+	return max(1, (served+pageSize-1)/pageSize)
+}
