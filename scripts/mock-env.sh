@@ -4,7 +4,7 @@
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-tf=$(./scripts/terraform-cli.sh)
+tf=$(./scripts/terraform-cli.sh "${TF:-}")
 work=$(mktemp -d)
 mock_pid=
 

@@ -1,26 +1,23 @@
 #!/usr/bin/env bash
-# Prints the path of the Terraform-compatible CLI the acceptance tests run:
-# $TF_ACC_TERRAFORM_PATH, else terraform on PATH, else tofu on PATH, else an
-# OpenTofu built once from its Go module into .cache/bin (a few minutes).
+# terraform-cli.sh [CLI]: prints the path of the Terraform-compatible CLI the
+# acceptance tests and the demo run. CLI is a path, a command on PATH, or
+# NAME@VERSION (terraform@v1.16.4, tofu@v1.12.6: built once from its Go module by
+# build-cli.sh). Without it: $TF_ACC_TERRAFORM_PATH, else terraform on PATH,
+# else tofu on PATH, else OpenTofu v1.12.6 built by build-cli.sh.
 set -euo pipefail
 
-OPENTOFU_VERSION=${OPENTOFU_VERSION:-v1.12.6}
-root=$(cd "$(dirname "$0")/.." && pwd)
+here=$(dirname "$0")
+cli=${1:-}
+case "$cli" in
+*@*) exec "$here/build-cli.sh" "${cli%@*}" "${cli#*@}" ;;
+*/*) [ -x "$cli" ] || { echo "terraform-cli.sh: $cli is not an executable" >&2; exit 2; }; echo "$cli"; exit 0 ;;
+?*) command -v "$cli" || { echo "terraform-cli.sh: no $cli on PATH" >&2; exit 2; }; exit 0 ;;
+esac
 
 if [ -n "${TF_ACC_TERRAFORM_PATH:-}" ]; then
   echo "$TF_ACC_TERRAFORM_PATH"; exit 0
 fi
-for cli in terraform tofu; do
-  if path=$(command -v "$cli"); then echo "$path"; exit 0; fi
+for name in terraform tofu; do
+  if path=$(command -v "$name"); then echo "$path"; exit 0; fi
 done
-
-cached="$root/.cache/bin/tofu"
-if [ ! -x "$cached" ]; then
-  echo "no terraform or tofu found: building OpenTofu $OPENTOFU_VERSION into .cache/bin" >&2
-  go mod download "github.com/opentofu/opentofu@$OPENTOFU_VERSION" >&2
-  src="$(go env GOMODCACHE)/github.com/opentofu/opentofu@$OPENTOFU_VERSION"
-  mkdir -p "$root/.cache/bin"
-  (cd "$src" && GOFLAGS=-mod=mod go build -o "$cached.tmp" ./cmd/tofu) >&2
-  mv "$cached.tmp" "$cached"
-fi
-echo "$cached"
+exec "$here/build-cli.sh" tofu v1.12.6

@@ -34,7 +34,7 @@ func TestAccProvider_faults(t *testing.T) {
 	}{
 		{name: "500 and 502 within the retry budget", faults: []mockapi.Fault{{Status: 500}, {Status: 502}}, requests: 3, bound: 10 * time.Second},
 		{name: "503 burst beyond the budget", settings: attrs{"max_retries": 1}, faults: []mockapi.Fault{{Status: 503, Count: 3}},
-			want: `retrieve waitpoint token "TOKEN": HTTP 503: Service Unavailable`, requests: 2, bound: 10 * time.Second},
+			want: `Could not read waitpoint token "TOKEN": HTTP 503: Service Unavailable`, requests: 2, bound: 10 * time.Second},
 		{name: "502 burst beyond the budget of a list", list: true, settings: attrs{"max_retries": 1}, faults: []mockapi.Fault{{Status: 502, Count: 3}},
 			want: `list waitpoint tokens: HTTP 502: Bad Gateway`, requests: 2, bound: 10 * time.Second},
 		{name: "429 reset two seconds ahead is waited out", faults: []mockapi.Fault{{RateLimitReset: 2 * time.Second}},
@@ -50,7 +50,7 @@ func TestAccProvider_faults(t *testing.T) {
 		{name: "connection resets beyond the budget", settings: attrs{"max_retries": 1}, faults: []mockapi.Fault{{Reset: true, Count: 2}},
 			want: `retrieve waitpoint token "TOKEN": Get "URL/api/v1/waitpoints/tokens/TOKEN": read tcp 127.0.0.1:`, requests: 2, bound: 10 * time.Second},
 		{name: "HTML error page", settings: attrs{"max_retries": 0}, faults: []mockapi.Fault{{Status: 502, Body: htmlErrorPage, ContentType: "text/html"}},
-			want: `retrieve waitpoint token "TOKEN": HTTP 502: Bad Gateway`, requests: 1, bound: 5 * time.Second},
+			want: `Could not read waitpoint token "TOKEN": HTTP 502: Bad Gateway`, requests: 1, bound: 5 * time.Second},
 		{name: "HTML page with 200", faults: []mockapi.Fault{{Body: htmlErrorPage, ContentType: "text/html"}},
 			want: `retrieve waitpoint token "TOKEN": malformed response body from /api/v1/waitpoints/tokens/TOKEN (Content-Type "text/html"): invalid character '<'`, requests: 1, bound: 5 * time.Second},
 		{name: "malformed JSON", list: true, faults: []mockapi.Fault{{Body: `{"data":[{"id":"waitpoint_a",]}`}},
