@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -243,7 +245,7 @@ func hclConfig(url, block string, a attrs) (string, string) {
 			p[k] = v
 		}
 		return "provider \"triggerdev\" " + hcl(p, "") + "\n" + fmt.Sprintf(tokenBlock, "waitpoint_valid"),
-			`provider["registry.terraform.io/hashicorp/triggerdev"]`
+			fmt.Sprintf(`provider["%s/hashicorp/triggerdev"]`, cmp.Or(os.Getenv("TF_ACC_PROVIDER_HOST"), "registry.terraform.io"))
 	}
 	kind, typ, _ := strings.Cut(block, ".")
 	return providerBlock(url) + fmt.Sprintf("%s %q \"test\" %s\n", kind, typ, hcl(a, "")), block + ".test"
