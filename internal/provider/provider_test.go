@@ -8,9 +8,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
@@ -82,4 +86,124 @@ provider "triggerdev" {
 // wrappedText matches text in a CLI error, which wraps lines at any space.
 func wrappedText(text string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`))
+}
+
+// TestAccProvider_environment: the block beats the environment, which beats
+// the default. Each case checks the mock's requests itself, after its own
+// resource.Test, so that nothing is counted when TF_ACC is unset and the cases skip.
+func TestAccProvider_environment(t *testing.T) {
+	mock, url := startMock(t, 0)
+	tok := mock.CreateToken(mockapi.TokenSpec{})
+	read := []statecheck.StateCheck{attrCheck("status", knownvalue.StringExact("WAITING"))}
+	t.Run("environment only", func(t *testing.T) {
+		t.Setenv("TRIGGER_SECRET_KEY", testAPIKey)
+		t.Setenv("TRIGGER_API_URL", url)
+		before := len(mock.Requests())
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps:                    []resource.TestStep{{Config: fmt.Sprintf(tokenBlock, tok.ID), ConfigStateChecks: read}},
+		})
+		checkTokenReads(t, mock, before)
+	})
+	t.Run("block beats environment", func(t *testing.T) {
+		t.Setenv("TRIGGER_SECRET_KEY", "tr_dev_wrong")
+		t.Setenv("TRIGGER_API_URL", "http://127.0.0.1:1")
+		before := len(mock.Requests())
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps:                    []resource.TestStep{{Config: tokenConfig(url, tok.ID, ""), ConfigStateChecks: read}},
+		})
+		checkTokenReads(t, mock, before)
+	})
+}
+
+// checkTokenReads asserts that the mock saw requests after the first `before`,
+// and that every one of them read a token.
+func checkTokenReads(t *testing.T, mock *mockapi.Server, before int) {
+	t.Helper()
+	requests := mock.Requests()[before:]
+	if len(requests) == 0 {
+		t.Fatal("the mock saw no request")
+	}
+	for _, r := range requests {
+		if !strings.HasPrefix(r.Path, "/api/v1/waitpoints/tokens/") {
+			t.Fatalf("unexpected request %s %s", r.Method, r.Path)
+		}
+	}
+}
+
+// TestAccProvider_secretsNeverLogged runs a read with a retry and a wait at
+// TF_LOG=trace and searches the whole log for the key and the callback hash. The
+// key comes from the environment: the test harness logs the configuration itself.
+func TestAccProvider_secretsNeverLogged(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "trace.log")
+	t.Setenv("TF_LOG", "trace")
+	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	t.Setenv("TF_LOG_PATH_MASK", "") // TestMain's per-test files would take precedence
+	mock, url := startMock(t, 0)
+	tok := mock.CreateToken(mockapi.TokenSpec{})
+	mock.InjectFault(mockapi.Fault{Status: 503})
+	t.Setenv("TRIGGER_SECRET_KEY", testAPIKey)
+	t.Setenv("TRIGGER_API_URL", url)
+	callback := mock.CallbackURL(url, tok.ID)
+	hash := callback[strings.LastIndex(callback, "/")+1:]
+	go func() {
+		time.Sleep(time.Second)
+		_ = mock.Complete(tok.ID, []byte(`{"approved":true}`))
+	}()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            fmt.Sprintf("data \"triggerdev_waitpoint_token\" \"test\" {\n id = %q\n wait = { interval = \"200ms\" }\n}\n", tok.ID),
+			ConfigStateChecks: []statecheck.StateCheck{attrCheck("status", knownvalue.StringExact("COMPLETED"))},
+		}},
+	})
+	log, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"waiting for waitpoint token", "retrying Trigger.dev API request", "[TRACE]"} {
+		if !strings.Contains(string(log), want) {
+			t.Fatalf("the trace log lacks %q: the test would prove nothing", want)
+		}
+	}
+	for name, secret := range map[string]string{"API key": testAPIKey, "callback hash": hash} {
+		if strings.Contains(string(log), secret) {
+			t.Errorf("the %s appears in the trace log", name)
+		}
+	}
+}
+
+// TestProvider_checkAPIURL: the key over plain http to a host that is not
+// loopback is worth a warning, not an error.
+func TestProvider_checkAPIURL(t *testing.T) {
+	cases := []struct {
+		url           string
+		errs, warning bool
+	}{
+		{url: "https://api.trigger.dev"},
+		{url: "http://127.0.0.1:8080"},
+		{url: "http://localhost:3030"},
+		{url: "http://[::1]:3030"},
+		{url: "http://trigger.internal.example", warning: true},
+		{url: "trigger.example", errs: true},
+		{url: "", errs: true},
+		{url: "https://api.trigger.dev/?region=eu", errs: true},
+		{url: "https://api.trigger.dev/#top", errs: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.url, func(t *testing.T) {
+			diags := checkAPIURL(tc.url)
+			if diags.HasError() != tc.errs || (diags.WarningsCount() > 0) != tc.warning {
+				t.Fatalf("got %v", diags)
+			}
+		})
+	}
+}
+
+func TestProvider_userAgent(t *testing.T) {
+	t.Setenv("TF_APPEND_USER_AGENT", "  ci-pipeline/7 ")
+	if got, want := userAgent("1.2.3", "1.11.4"), "terraform-provider-triggerdev/1.2.3 Terraform/1.11.4 ci-pipeline/7"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
 }

@@ -248,3 +248,84 @@ func TestAccWaitpointTokenDataSource_waitErrors(t *testing.T) {
 		})
 	}
 }
+
+const tokenBlock = `
+data "triggerdev_waitpoint_token" "test" {
+  id = %q
+}
+`
+
+// TestAccWaitpointTokenDataSource_errors covers the refusals that depend on the
+// key, and asserts which of them come before any request; invalid_config_test.go
+// has the invalid configurations.
+func TestAccWaitpointTokenDataSource_errors(t *testing.T) {
+	cases := []struct {
+		name     string
+		config   func(url, id string) string
+		want     *regexp.Regexp
+		requests int
+	}{
+		{"wrong key", func(url, id string) string {
+			return fmt.Sprintf("provider \"triggerdev\" {\n api_url = %q\n api_key = \"tr_dev_wrong\"\n}\n"+tokenBlock, url, id)
+		}, wrappedText(`Trigger.dev refused the API key`), 1},
+		{"missing key", func(url, id string) string {
+			return fmt.Sprintf("provider \"triggerdev\" {\n api_url = %q\n}\n"+tokenBlock, url, id)
+		}, regexp.MustCompile(`(?s)api_key.*TRIGGER_SECRET_KEY`), 0},
+		{"key unknown at plan time", func(url, id string) string {
+			return fmt.Sprintf(`
+resource "terraform_data" "key" {
+  input = %q
+}
+provider "triggerdev" {
+  api_url = %q
+  api_key = terraform_data.key.output
+}
+`+tokenBlock, testAPIKey, url, id)
+		}, wrappedText(`Unknown provider configuration value`), 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("TRIGGER_SECRET_KEY", "")
+			t.Setenv("TRIGGER_API_URL", "")
+			mock, url := startMock(t, 0)
+			tok := mock.CreateToken(mockapi.TokenSpec{})
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: tc.config(url, tok.ID), ExpectError: tc.want}},
+			})
+			if n := len(mock.Requests()); n != tc.requests {
+				t.Fatalf("the mock saw %d requests, want %d", n, tc.requests)
+			}
+		})
+	}
+}
+
+// TestAccWaitpointTokenDataSource_notFound: an id the environment does not
+// have, answered as the real service does (500) and as the spec says (404):
+// either way the error names the id and the likely cause, once.
+func TestAccWaitpointTokenDataSource_notFound(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		status int
+		want   *regexp.Regexp
+	}{
+		{"the spec's 404", 404, regexp.MustCompile(`(?s)Waitpoint token not found.*No waitpoint token "waitpoint_doesnotexist" exists in\s+the\s+environment\s+of\s+the\s+API\s+key.*HTTP\s+404:\s+Waitpoint\s+not\s+found.*another\s+environment`)},
+		{"the real service's 500", 500, regexp.MustCompile(`(?s)Waitpoint token not found, or Trigger.dev failing.*HTTP\s+500:\s+Internal\s+Server\s+Error.*"waitpoint_doesnotexist".*no\s+such\s+token\s+exists.*another\s+environment`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = tc.status })
+			config := fmt.Sprintf("provider \"triggerdev\" {\n api_url = %q\n api_key = %q\n max_retries = 0\n}\n", url, testAPIKey) +
+				fmt.Sprintf(tokenBlock, "waitpoint_doesnotexist")
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: config, ExpectError: tc.want}},
+			})
+			if n := len(mock.Requests()); n != 1 {
+				t.Fatalf("the mock saw %d requests, want 1", n)
+			}
+		})
+	}
+}
