@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -29,7 +30,10 @@ const (
 	envAppendUserAgent = "TF_APPEND_USER_AGENT"
 )
 
-var _ provider.ProviderWithActions = (*triggerdevProvider)(nil)
+var (
+	_ provider.ProviderWithActions            = (*triggerdevProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*triggerdevProvider)(nil)
+)
 
 type triggerdevProvider struct {
 	version string
@@ -116,6 +120,7 @@ func (p *triggerdevProvider) Configure(ctx context.Context, req provider.Configu
 	}
 	resp.DataSourceData = data
 	resp.ActionData = data
+	resp.EphemeralResourceData = data
 }
 
 func unknownAttributes(config providerModel) []string {
@@ -206,6 +211,10 @@ func (p *triggerdevProvider) DataSources(_ context.Context) []func() datasource.
 }
 
 func (p *triggerdevProvider) Resources(_ context.Context) []func() resource.Resource { return nil }
+
+func (p *triggerdevProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{NewWaitpointTokenEphemeralResource}
+}
 
 func (p *triggerdevProvider) Actions(_ context.Context) []func() action.Action {
 	return []func() action.Action{NewWaitForWaitpointTokenAction}

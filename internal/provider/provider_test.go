@@ -1,15 +1,18 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -205,5 +208,92 @@ func TestProvider_userAgent(t *testing.T) {
 	t.Setenv("TF_APPEND_USER_AGENT", "  ci-pipeline/7 ")
 	if got, want := userAgent("1.2.3", "1.11.4"), "terraform-provider-triggerdev/1.2.3 Terraform/1.11.4 ci-pipeline/7"; got != want {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// cliWorkspace runs the acceptance tests' CLI itself, for what the test harness
+// does not drive (`apply -invoke`, saved plan files): the provider is built and
+// served through dev_overrides in a CLI configuration of the test's own.
+type cliWorkspace struct {
+	t        *testing.T
+	cli, dir string
+	version  *version.Version
+	openTofu bool
+	env      []string
+	runs     int
+}
+
+func newCLIWorkspace(t *testing.T) *cliWorkspace {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		var err error
+		if cli, err = exec.LookPath("terraform"); err != nil {
+			t.Skip("no terraform on PATH")
+		}
+	}
+	ws := &cliWorkspace{t: t, cli: cli, dir: t.TempDir(), openTofu: os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org"}
+	ws.version = cliVersion(t, cli)
+	bin := filepath.Join(ws.dir, ".bin")
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-triggerdev"), "../..").CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	host := "registry.terraform.io"
+	if ws.openTofu {
+		host = "registry.opentofu.org"
+	}
+	cliConfig := filepath.Join(ws.dir, ".cli.tfrc")
+	writeFile(t, cliConfig, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
+		host+"/triggerdev-terraform/triggerdev", bin))
+	ws.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig)
+	return ws
+}
+
+// writeConfig writes main.tf: config, with the provider's source declared.
+func (ws *cliWorkspace) writeConfig(config string) {
+	writeFile(ws.t, filepath.Join(ws.dir, "main.tf"),
+		"terraform {\n  required_providers {\n    triggerdev = { source = \"triggerdev-terraform/triggerdev\" }\n  }\n}\n"+config)
+}
+
+// run runs the CLI in the workspace, its trace log kept where the secrets scan
+// reads the harness's logs.
+func (ws *cliWorkspace) run(args ...string) (string, error) {
+	ws.runs++
+	cmd := exec.Command(ws.cli, append(args, "-no-color")...)
+	cmd.Dir = ws.dir
+	cmd.Env = ws.env
+	if mask := os.Getenv("TF_LOG_PATH_MASK"); mask != "" {
+		cmd.Env = append(cmd.Env, "TF_LOG_PATH="+strings.ReplaceAll(mask, "%s", fmt.Sprintf("%s-%d", strings.ReplaceAll(ws.t.Name(), "/", "_"), ws.runs)))
+	}
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// cliVersion is the version the CLI reports of itself (Terraform's or OpenTofu's).
+func cliVersion(t *testing.T, cli string) *version.Version {
+	t.Helper()
+	out, err := exec.Command(cli, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", cli, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("%s version -json: %v", cli, err)
+	}
+	return version.Must(version.NewVersion(v.Version))
+}
+
+func writeFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

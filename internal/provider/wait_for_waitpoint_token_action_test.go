@@ -1,17 +1,14 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -207,90 +204,28 @@ func TestAccWaitForWaitpointTokenAction_invalidConfig(t *testing.T) {
 
 // TestAccWaitForWaitpointTokenAction_invoke runs the action on its own with
 // `terraform apply -invoke`, which the test harness does not drive: through the
-// CLI itself, with the provider built and served by dev_overrides.
+// CLI itself.
 func TestAccWaitForWaitpointTokenAction_invoke(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	skipOnOpenTofu(t, "OpenTofu has no actions")
-	cli := terraformCLI(t)
-	if v := cliVersion(t, cli); v.LessThan(tfversion.Version1_14_0) {
-		t.Skipf("Terraform %s has no actions", v)
+	ws := newCLIWorkspace(t)
+	if ws.version.LessThan(tfversion.Version1_14_0) {
+		t.Skipf("Terraform %s has no actions", ws.version)
 	}
 	mock, url := startMock(t, 0)
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-triggerdev"), "../..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	cliConfig := filepath.Join(dir, "cli.tfrc")
-	writeFile(t, cliConfig, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"registry.terraform.io/triggerdev-terraform/triggerdev", bin))
-	work := filepath.Join(dir, "config")
 	invoke := func(id string) (string, error) {
-		writeFile(t, filepath.Join(work, "main.tf"), "terraform {\n  required_providers {\n    triggerdev = { source = \"triggerdev-terraform/triggerdev\" }\n  }\n}\n"+
-			actionConfig(url, id, "release-1", `timeout = "2s"`))
-		cmd := exec.Command(cli, "apply", "-auto-approve", "-input=false", "-no-color", "-invoke=action.triggerdev_wait_for_waitpoint_token.approval")
-		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig)
-		if mask := os.Getenv("TF_LOG_PATH_MASK"); mask != "" { // searched for secrets like the harness's logs
-			cmd.Env = append(cmd.Env, "TF_LOG_PATH="+strings.ReplaceAll(mask, "%s", t.Name()+"-"+id))
-		}
-		out, err := cmd.CombinedOutput()
-		return string(out), err
+		ws.writeConfig(actionConfig(url, id, "release-1", `timeout = "2s"`))
+		return ws.run("apply", "-auto-approve", "-input=false", "-invoke=action.triggerdev_wait_for_waitpoint_token.approval")
 	}
 	out, err := invoke(approvedToken(t, mock, true))
 	t.Log(out)
 	if err != nil || !strings.Contains(out, "is COMPLETED") {
 		t.Fatalf("invoking the action on an approved token: %v\n%s", err, out)
 	}
-	if _, statErr := os.Stat(filepath.Join(work, "terraform.tfstate")); statErr == nil {
-		if state, _ := os.ReadFile(filepath.Join(work, "terraform.tfstate")); strings.Contains(string(state), "terraform_data") {
-			t.Fatalf("-invoke created the rollout:\n%s", state)
-		}
+	if state, _ := os.ReadFile(filepath.Join(ws.dir, "terraform.tfstate")); strings.Contains(string(state), "terraform_data") {
+		t.Fatalf("-invoke created the rollout:\n%s", state)
 	}
 	out, err = invoke(mock.CreateToken(mockapi.TokenSpec{}).ID)
 	if err == nil || !regexp.MustCompile(`(?s)timed out after 2s.*WAITING`).MatchString(out) {
 		t.Fatalf("invoking the action on a pending token must fail at its timeout naming WAITING: %v\n%s", err, out)
-	}
-}
-
-// terraformCLI is the CLI the acceptance tests run.
-func terraformCLI(t *testing.T) string {
-	t.Helper()
-	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" {
-		return cli
-	}
-	cli, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Skip("no terraform on PATH")
-	}
-	return cli
-}
-
-// cliVersion is the version the CLI reports of itself.
-func cliVersion(t *testing.T, cli string) *version.Version {
-	t.Helper()
-	out, err := exec.Command(cli, "version", "-json").Output()
-	if err != nil {
-		t.Fatalf("%s version: %v", cli, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("%s version -json: %v", cli, err)
-	}
-	return version.Must(version.NewVersion(v.Version))
-}
-
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -6,11 +6,13 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
@@ -39,13 +41,17 @@ func (d *waitpointTokenDataSource) Metadata(_ context.Context, req datasource.Me
 }
 
 func (d *waitpointTokenDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = waitpointTokenSchema()
+}
+
+// waitpointTokenSchema is the one definition of a single token's arguments and
+// attributes, for the data source and (converted) the ephemeral resource.
+func waitpointTokenSchema() schema.Schema {
 	attrs := tokenSchemaAttributes()
 	attrs["id"] = schema.StringAttribute{
 		Required:            true,
 		MarkdownDescription: "The token's id, such as `waitpoint_abc123`.",
-		Validators: []validator.String{
-			tokenIDValidator(),
-		},
+		Validators:          []validator.String{tokenIDValidator()},
 	}
 	attrs["url"] = schema.StringAttribute{
 		Computed:            true,
@@ -53,7 +59,7 @@ func (d *waitpointTokenDataSource) Schema(_ context.Context, _ datasource.Schema
 		MarkdownDescription: "The token's callback URL: a POST to it completes the token without an API key, so it is a secret.",
 	}
 	attrs["wait"] = waitSchemaAttribute()
-	resp.Schema = schema.Schema{
+	return schema.Schema{
 		MarkdownDescription: "Reads one Trigger.dev waitpoint token, optionally waiting until it is completed or times out.",
 		Attributes:          attrs,
 	}
@@ -64,31 +70,39 @@ func (d *waitpointTokenDataSource) Configure(_ context.Context, req datasource.C
 }
 
 func (d *waitpointTokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var configID types.String
-	var wait *waitConfig
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &configID)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("wait"), &wait)...)
-	c, diags := d.data.Client()
+	values, diags := readTokenAttributes(ctx, req.Config, d.data)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	id := configID.ValueString()
-	token, diags := readToken(ctx, c, id, wait)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	values, err := tokenValues(token, true)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("output_json"), "Undecodable waitpoint token output", err.Error())
-		return
-	}
-	values["url"] = types.StringValue(token.URL)
-	values["id"] = configID // as configured: the service also accepts the id without its prefix
 	for name, v := range values {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
 	}
+}
+
+// readTokenAttributes reads (or waits for) the token config names, and returns
+// every attribute of waitpointTokenSchema: the data source and the ephemeral
+// resource differ only in where they put them.
+func readTokenAttributes(ctx context.Context, config tfsdk.Config, data *providerData) (map[string]attr.Value, diag.Diagnostics) {
+	var configID types.String
+	var wait *waitConfig
+	diags := config.GetAttribute(ctx, path.Root("id"), &configID)
+	diags.Append(config.GetAttribute(ctx, path.Root("wait"), &wait)...)
+	c, clientDiags := data.Client()
+	diags.Append(clientDiags...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	token, readDiags := readToken(ctx, c, configID.ValueString(), wait)
+	diags.Append(readDiags...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	values, err := tokenValues(token, true)
+	if err != nil {
+		diags.AddAttributeError(path.Root("output_json"), "Undecodable waitpoint token output", err.Error())
+		return nil, diags
+	}
+	values["url"] = types.StringValue(token.URL)
+	values["id"] = configID // as configured: the service also accepts the id without its prefix
+	return values, diags
 }
 
 // readToken retrieves a token once, or polls it as wait says.

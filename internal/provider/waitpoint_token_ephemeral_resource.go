@@ -1,0 +1,83 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+)
+
+var _ ephemeral.EphemeralResourceWithConfigure = (*waitpointTokenEphemeralResource)(nil)
+
+// waitpointTokenEphemeralResource is the data source's read, kept out of state
+// and plan: the callback URL and the output can be used without being stored.
+type waitpointTokenEphemeralResource struct {
+	data *providerData
+}
+
+// NewWaitpointTokenEphemeralResource is the `triggerdev_waitpoint_token` ephemeral resource.
+func NewWaitpointTokenEphemeralResource() ephemeral.EphemeralResource {
+	return &waitpointTokenEphemeralResource{}
+}
+
+func (r *waitpointTokenEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_waitpoint_token"
+}
+
+func (r *waitpointTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	ds := waitpointTokenSchema()
+	resp.Schema = schema.Schema{
+		MarkdownDescription: ds.MarkdownDescription + " As an ephemeral resource, nothing it returns, the callback `url` included, " +
+			"is written to state or plan. Needs Terraform 1.10 or OpenTofu 1.11 or later.",
+		Attributes: ephemeralAttributes(ds.Attributes),
+	}
+}
+
+func (r *waitpointTokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *waitpointTokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	values, diags := readTokenAttributes(ctx, req.Config, r.data)
+	resp.Diagnostics.Append(diags...)
+	for name, v := range values {
+		resp.Diagnostics.Append(resp.Result.SetAttribute(ctx, path.Root(name), v)...)
+	}
+}
+
+// ephemeralAttributes converts the data source's attributes, so that both
+// kinds have one definition. It panics, when the provider starts and in every
+// test, on a kind of attribute it does not convert.
+func ephemeralAttributes(attrs map[string]dsschema.Attribute) map[string]schema.Attribute {
+	out := make(map[string]schema.Attribute, len(attrs))
+	for name, a := range attrs {
+		switch a := a.(type) {
+		case dsschema.StringAttribute:
+			out[name] = schema.StringAttribute{
+				Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
+				CustomType: a.CustomType, Validators: a.Validators, MarkdownDescription: a.MarkdownDescription,
+			}
+		case dsschema.BoolAttribute:
+			out[name] = schema.BoolAttribute{
+				Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
+				Validators: a.Validators, MarkdownDescription: a.MarkdownDescription,
+			}
+		case dsschema.ListAttribute:
+			out[name] = schema.ListAttribute{
+				Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
+				ElementType: a.ElementType, Validators: a.Validators, MarkdownDescription: a.MarkdownDescription,
+			}
+		case dsschema.SingleNestedAttribute:
+			out[name] = schema.SingleNestedAttribute{
+				Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
+				Attributes: ephemeralAttributes(a.Attributes), Validators: a.Validators, MarkdownDescription: a.MarkdownDescription,
+			}
+		default:
+			panic(fmt.Sprintf("ephemeralAttributes: attribute %q is a %T, which it does not convert", name, a))
+		}
+	}
+	return out
+}

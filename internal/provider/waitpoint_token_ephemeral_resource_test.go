@@ -1,0 +1,178 @@
+package provider
+
+import (
+	"archive/zip"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+// ephemeralConfig opens the ephemeral token (with extra arguments) and hands
+// its status, output and callback URL to a provisioner, which writes them to
+// file: the one place they may go.
+func ephemeralConfig(apiURL, id, extra, file string) string {
+	return providerBlock(apiURL) + fmt.Sprintf(`
+ephemeral "triggerdev_waitpoint_token" "approval" {
+  id = %q
+  %s
+}
+
+resource "terraform_data" "notify" {
+  provisioner "local-exec" {
+    command = "printf '%%s %%s %%s' \"$STATUS\" \"$URL\" \"$OUTPUT\" > '%s'"
+    environment = {
+      STATUS = ephemeral.triggerdev_waitpoint_token.approval.status
+      URL    = ephemeral.triggerdev_waitpoint_token.approval.url
+      OUTPUT = coalesce(ephemeral.triggerdev_waitpoint_token.approval.output_json, "none")
+    }
+  }
+}
+`, id, extra, file)
+}
+
+// skipWithoutEphemeral skips where the CLI has no ephemeral resources:
+// Terraform before 1.10, OpenTofu before 1.11, each judged by its own numbers.
+func skipWithoutEphemeral(t *testing.T, openTofu bool, v *version.Version) {
+	t.Helper()
+	least := version.Must(version.NewVersion("1.10.0"))
+	if openTofu {
+		least = version.Must(version.NewVersion("1.11.0"))
+	}
+	if v.LessThan(least) {
+		t.Skipf("this CLI (%s) has no ephemeral resources", v)
+	}
+}
+
+// TestAccWaitpointTokenEphemeralResource_notStored: a saved plan and the state
+// of a configuration that uses the callback URL and the output hold neither,
+// while the provisioner that used them got both.
+func TestAccWaitpointTokenEphemeralResource_notStored(t *testing.T) {
+	t.Parallel()
+	ws := newCLIWorkspace(t)
+	skipWithoutEphemeral(t, ws.openTofu, ws.version)
+	mock, url := startMock(t, 0)
+	id := approvedToken(t, mock, true)
+	received := filepath.Join(ws.dir, "received")
+	ws.writeConfig(ephemeralConfig(url, id, "", received))
+	if out, err := ws.run("plan", "-input=false", "-out=saved.tfplan"); err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	if out, err := ws.run("apply", "-input=false", "saved.tfplan"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	callback := mock.CallbackURL(url, id)
+	got, err := os.ReadFile(received)
+	if err != nil || string(got) != `COMPLETED `+callback+` {"approved":true,"by":"alice"}` {
+		t.Fatalf("the provisioner got %q (%v), want the status, the callback URL and the output", got, err)
+	}
+	secrets := map[string]string{"callback hash": callback[strings.LastIndex(callback, "/")+1:], "output": `alice`}
+	for name, content := range map[string]string{"state": readFileString(t, filepath.Join(ws.dir, "terraform.tfstate")), "saved plan": planText(t, filepath.Join(ws.dir, "saved.tfplan"))} {
+		if !strings.Contains(content, "terraform_data") {
+			t.Fatalf("the %s does not hold the configuration's resource: it proves nothing", name)
+		}
+		for what, secret := range secrets {
+			if strings.Contains(content, secret) {
+				t.Errorf("the %s holds the %s", name, what)
+			}
+		}
+	}
+}
+
+func readFileString(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// planText is every file of a saved plan (a zip archive), uncompressed.
+func planText(t *testing.T, name string) string {
+	t.Helper()
+	archive, err := zip.OpenReader(name)
+	if err != nil {
+		t.Fatalf("the saved plan: %v", err)
+	}
+	defer func() { _ = archive.Close() }()
+	var all strings.Builder
+	for _, f := range archive.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = io.Copy(&all, r)
+		_ = r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return all.String()
+}
+
+// TestAccWaitpointTokenEphemeralResource_wait: the data source's wait, as an
+// ephemeral resource.
+func TestAccWaitpointTokenEphemeralResource_wait(t *testing.T) {
+	t.Parallel()
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	if cli == "" {
+		cli = "terraform"
+	}
+	skipWithoutEphemeral(t, os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org", cliVersion(t, cli))
+	cases := []struct {
+		name    string
+		token   func(mock *mockapi.Server) string
+		wait    string
+		want    *regexp.Regexp // nil: the read succeeds with status COMPLETED
+		maxTime time.Duration
+	}{
+		{"completed through the callback while waiting", func(mock *mockapi.Server) string {
+			tok := mock.CreateToken(mockapi.TokenSpec{})
+			go func() {
+				time.Sleep(2 * time.Second) // the approver
+				_ = mock.Complete(tok.ID, []byte(`{"approved":true}`))
+			}()
+			return tok.ID
+		}, `wait = { interval = "200ms", timeout = "30s" }`, nil, 30 * time.Second},
+		{"nobody answers", func(mock *mockapi.Server) string { return mock.CreateToken(mockapi.TokenSpec{}).ID },
+			`wait = { interval = "200ms", timeout = "1s" }`, regexp.MustCompile(`(?s)timed out after 1s.*last\s+status\s+was\s+WAITING`), 30 * time.Second},
+		{"timed out", func(mock *mockapi.Server) string {
+			return mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute}).ID
+		}, `wait = { statuses = ["COMPLETED"], timeout = "10m" }`, wrappedText(`is TIMED_OUT and can no longer become COMPLETED`), 30 * time.Second},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			mock, url := startMock(t, 0)
+			received := filepath.Join(t.TempDir(), "received")
+			step := resource.TestStep{Config: ephemeralConfig(url, tc.token(mock), tc.wait, received), ExpectError: tc.want}
+			if tc.want == nil {
+				step.Check = func(*terraform.State) error {
+					if got := readFileString(t, received); !strings.HasPrefix(got, "COMPLETED ") {
+						return fmt.Errorf("the provisioner got %q, want the COMPLETED token", got)
+					}
+					return nil
+				}
+			}
+			start := time.Now()
+			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: []resource.TestStep{step}})
+			if elapsed := time.Since(start); elapsed > tc.maxTime {
+				t.Fatalf("took %s", elapsed)
+			}
+		})
+	}
+}
