@@ -25,6 +25,7 @@ const (
 	providerBlockType = "provider"
 	tokenDataSource   = "data.triggerdev_waitpoint_token"
 	tokensDataSource  = "data.triggerdev_waitpoint_tokens"
+	tokenEphemeral    = "ephemeral.triggerdev_waitpoint_token"
 )
 
 // invalidConfigs is every way a configuration can be wrong that the provider
@@ -84,6 +85,17 @@ var invalidConfigs = []struct {
 	{"zero max_items", tokensDataSource, attrs{"max_items": 0}, "max_items", `Attribute max_items value must be at least 1, got: 0`},
 	{"page_size over 100", tokensDataSource, attrs{"page_size": 101}, "page_size", `Attribute page_size value must be between 1 and 100, got: 101`},
 	{"zero page_size", tokensDataSource, attrs{"page_size": 0}, "page_size", `value must be between 1 and 100, got: 0`},
+}
+
+// The ephemeral resource shares the data source's schema: each of the data
+// source's rows is one of the ephemeral resource's too.
+func init() {
+	for _, row := range invalidConfigs {
+		if row.block == tokenDataSource {
+			row.name, row.block = "ephemeral "+row.name, tokenEphemeral
+			invalidConfigs = append(invalidConfigs, row)
+		}
+	}
 }
 
 // blockAttrs is a row's block with what the block needs anyway.
