@@ -118,6 +118,9 @@ func (c *Client) GetToken(ctx context.Context, id string) (Token, error) {
 	if apiErr, ok := errors.AsType[*APIError](err); ok {
 		apiErr.TokenID = id
 	}
+	if err == nil {
+		err = c.resolveStoredOutput(ctx, &t)
+	}
 	return t, err
 }
 

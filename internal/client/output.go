@@ -9,9 +9,14 @@ import (
 
 // OutputJSON returns the token's output as plain JSON text, whatever type the
 // service stored it as: a superjson document unwrapped to its "json" member,
-// text/plain as a JSON string, application/json as is. It returns nil when there
-// is no output or the output is an application/store path rather than the data.
+// text/plain as a JSON string, application/json as is, and an
+// application/store output as its fetched data decoded by its content type. It
+// returns nil when there is no output, or for a store output not fetched (list
+// items).
 func (t Token) OutputJSON() (*string, error) {
+	if t.stored != nil {
+		return Token{ID: t.ID, Output: &t.stored.data, OutputType: &t.stored.contentType}.OutputJSON()
+	}
 	if t.Output == nil {
 		return nil, nil
 	}

@@ -73,6 +73,9 @@ type Token struct {
 	Output        *string `json:"output"`
 	OutputType    *string `json:"outputType"`
 	OutputIsError *bool   `json:"outputIsError"`
+	// stored is the data behind an application/store Output, which GetToken
+	// fetches; Output and OutputType keep the service's own values.
+	stored *storedOutput
 }
 
 // checkShape refuses a token without the values every token has.

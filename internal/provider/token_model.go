@@ -47,7 +47,7 @@ var tokenAttributes = []tokenAttribute{
 		func(t client.Token) attr.Value { return stringList(t.Tags) }},
 	{"output", types.StringType, "The output exactly as the service stores it, interpreted by `output_type`; null when there is none.",
 		func(t client.Token) attr.Value { return types.StringPointerValue(t.Output) }},
-	{"output_type", types.StringType, "How `output` is encoded: `application/super+json`, `application/json`, `text/plain` or `application/store` (a storage path, not the data).",
+	{"output_type", types.StringType, "How `output` is encoded: `application/super+json`, `application/json`, `text/plain` or `application/store` (a storage path, not the data: `output_json` has the data).",
 		func(t client.Token) attr.Value { return types.StringPointerValue(t.OutputType) }},
 	{"output_is_error", types.BoolType, "Whether the output is an error, as it is for a timed-out token.",
 		func(t client.Token) attr.Value { return types.BoolPointerValue(t.OutputIsError) }},
@@ -56,7 +56,7 @@ var tokenAttributes = []tokenAttribute{
 // outputJSONAttribute is computed separately because decoding can fail.
 const (
 	outputJSONName        = "output_json"
-	outputJSONDescription = "The output as plain JSON text whatever its `output_type` (superjson unwrapped to its `json` member, `text/plain` as a JSON string), ready for `jsondecode`; null when there is no output or it is `application/store`."
+	outputJSONDescription = "The output as plain JSON text whatever its `output_type` (superjson unwrapped to its `json` member, `text/plain` as a JSON string), ready for `jsondecode`; an `application/store` output is fetched from object storage, as the official SDK does, and decoded by its content type. Null when there is no output."
 )
 
 // tokenAttrTypes is the object type of one token in a list.

@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -119,8 +121,19 @@ func TestAccWaitpointTokenDataSource_outputTypes(t *testing.T) {
 		t.Run(outputType, func(t *testing.T) {
 			t.Parallel()
 			tok := firstToken(t, mock, func(tok mockapi.Token) bool { return tok.Output != nil && tok.OutputType == outputType })
-			var wantJSON knownvalue.Check = knownvalue.Null() // a store output is a path, not the data
+			var wantJSON knownvalue.Check
 			switch outputType {
+			case "application/store": // a path: the data is fetched and decoded
+				wantJSON = knownvalue.StringFunc(func(s string) error {
+					var decision struct {
+						Approved *bool  `json:"approved"`
+						Report   string `json:"report"`
+					}
+					if err := json.Unmarshal([]byte(s), &decision); err != nil || decision.Approved == nil || len(decision.Report) < 512<<10 {
+						return fmt.Errorf("output_json is not the stored decision: %.80s (%v)", s, err)
+					}
+					return nil
+				})
 			case "application/json":
 				wantJSON = knownvalue.StringExact(*tok.Output)
 			case "application/super+json":
@@ -326,6 +339,44 @@ func TestAccWaitpointTokenDataSource_notFound(t *testing.T) {
 			if n := len(mock.Requests()); n != 1 {
 				t.Fatalf("the mock saw %d requests, want 1", n)
 			}
+		})
+	}
+}
+
+// TestAccWaitpointTokenDataSource_storedOutputs: outputs of 512 KiB or more are
+// offloaded to object storage (application/store); the read fetches them as
+// the official SDK does and decodes them into output_json, while output and
+// output_type keep what the service said.
+func TestAccWaitpointTokenDataSource_storedOutputs(t *testing.T) {
+	t.Parallel()
+	object := fmt.Sprintf(`{"approved":true,"report":%q}`, strings.Repeat("a", 600_000))
+	text := strings.Repeat("t", 600_000)
+	for name, tc := range map[string]struct{ body, outputJSON string }{
+		"600 KB superjson object": {object, object},
+		"600 KB text":             {strconv.Quote(text), strconv.Quote(text)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			mock, url := startMock(t, 0)
+			tok := mock.CreateToken(mockapi.TokenSpec{})
+			if err := mock.Complete(tok.ID, []byte(tc.body)); err != nil {
+				t.Fatal(err)
+			}
+			stored, _ := mock.Token(tok.ID)
+			if stored.OutputType != "application/store" {
+				t.Fatalf("the mock stored the output as %s, not application/store: the test proves nothing", stored.OutputType)
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: tokenConfig(url, tok.ID, ""),
+					ConfigStateChecks: []statecheck.StateCheck{
+						attrCheck("output_type", knownvalue.StringExact("application/store")),
+						attrCheck("output", knownvalue.StringExact(*stored.Output)),
+						attrCheck("output_json", knownvalue.StringExact(tc.outputJSON)),
+					},
+				}},
+			})
 		})
 	}
 }
