@@ -24,6 +24,15 @@ const (
 	defaultWaitInterval = 5 * time.Second
 )
 
+// The descriptions of a wait's timeout and interval, for the data source's
+// `wait` and the action alike.
+var (
+	waitTimeoutDescription = fmt.Sprintf("How long to wait before failing, as a Go duration such as `30m`. Defaults to `%s`.",
+		client.FormatDuration(defaultWaitTimeout))
+	waitIntervalDescription = fmt.Sprintf("How long to sleep between polls, as a Go duration such as `10s`. Defaults to `%s`.",
+		client.FormatDuration(defaultWaitInterval))
+)
+
 // waitConfig is the `wait` attribute.
 type waitConfig struct {
 	Statuses []types.String `tfsdk:"statuses"`
@@ -80,12 +89,12 @@ func waitSchemaAttribute() schema.Attribute {
 			"timeout": schema.StringAttribute{
 				Optional:            true,
 				Validators:          []validator.String{durationValidator{}},
-				MarkdownDescription: fmt.Sprintf("How long to wait before failing, as a Go duration such as `30m`. Defaults to `%s`.", client.FormatDuration(defaultWaitTimeout)),
+				MarkdownDescription: waitTimeoutDescription,
 			},
 			"interval": schema.StringAttribute{
 				Optional:            true,
 				Validators:          []validator.String{durationValidator{}},
-				MarkdownDescription: fmt.Sprintf("How long to sleep between polls, as a Go duration such as `10s`. Defaults to `%s`.", client.FormatDuration(defaultWaitInterval)),
+				MarkdownDescription: waitIntervalDescription,
 			},
 		},
 	}

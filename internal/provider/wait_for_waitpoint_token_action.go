@@ -67,12 +67,12 @@ func (a *waitForWaitpointTokenAction) Schema(_ context.Context, _ action.SchemaR
 			"timeout": schema.StringAttribute{
 				Optional:            true,
 				Validators:          []validator.String{durationValidator{}},
-				MarkdownDescription: fmt.Sprintf("How long to wait before failing, as a Go duration such as `30m`. Defaults to `%s`.", client.FormatDuration(defaultWaitTimeout)),
+				MarkdownDescription: waitTimeoutDescription,
 			},
 			"interval": schema.StringAttribute{
 				Optional:            true,
 				Validators:          []validator.String{durationValidator{}},
-				MarkdownDescription: fmt.Sprintf("How long to sleep between polls, as a Go duration such as `10s`. Defaults to `%s`.", client.FormatDuration(defaultWaitInterval)),
+				MarkdownDescription: waitIntervalDescription,
 			},
 		},
 	}
