@@ -130,7 +130,7 @@ func TestAccWaitpointTokenDataSource_outputTypes(t *testing.T) {
 						Report   string `json:"report"`
 					}
 					if err := json.Unmarshal([]byte(s), &decision); err != nil || decision.Approved == nil || len(decision.Report) < 512<<10 {
-						return fmt.Errorf("output_json is not the stored decision: %.80s (%v)", s, err)
+						return fmt.Errorf("output_json is not the stored decision: %.80s (%w)", s, err)
 					}
 					return nil
 				})
