@@ -2,6 +2,7 @@ package mockapi_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -222,3 +223,32 @@ func TestFaults_reset(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// TestRateLimit_routes: the callback URL, the packets route and object storage
+// are not rate-limited and send no rate-limit headers; the API routes are.
+func TestRateLimit_routes(t *testing.T) {
+	mock := mockapi.New(mockapi.Options{APIKey: "tr_dev_k", RateLimit: &mockapi.RateLimit{Burst: 1, Refill: 1, Period: time.Hour}})
+	srv := httptest.NewServer(mock)
+	defer srv.Close()
+	get := func(path string) *http.Response {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer tr_dev_k")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		return resp
+	}
+	get("/api/v1/waitpoints/tokens") // spends the bucket
+	for path, limited := range map[string]bool{
+		"/api/v1/waitpoints/tokens":                true,
+		"/api/v1/packets/waitpoint_a%2Ftoken.json": false,
+		"/storage/waitpoint_a%2Ftoken.json":        false,
+	} {
+		resp := get(path)
+		if (resp.StatusCode == http.StatusTooManyRequests) != limited || (resp.Header.Get("x-ratelimit-limit") != "") != limited {
+			t.Errorf("%s: status %d, x-ratelimit-limit %q; rate-limited should be %v", path, resp.StatusCode, resp.Header.Get("x-ratelimit-limit"), limited)
+		}
+	}
+}

@@ -34,7 +34,10 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 		s.mu.Unlock()
 	}()
 	fault, faulted := s.nextFault()
-	limitedUntil := s.takeRateLimit(w.Header())
+	var limitedUntil int64
+	if rateLimited(r.URL.EscapedPath()) {
+		limitedUntil = s.takeRateLimit(w.Header())
+	}
 	s.mu.Unlock()
 
 	if faulted && fault.Latency > 0 && !sleep(r.Context(), fault.Latency) {
@@ -67,6 +70,13 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 	if cut != nil {
 		cut.flush()
 	}
+}
+
+// rateLimited reports whether the service rate-limits a route: not the
+// callback URL, the packets route nor object storage, which send no
+// rate-limit headers either.
+func rateLimited(path string) bool {
+	return !strings.HasPrefix(path, storagePath) && !strings.HasPrefix(path, packetsPath) && !strings.Contains(path, "/callback/")
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
