@@ -141,7 +141,7 @@ func TestGetToken_errors(t *testing.T) {
 		message  string
 		notFound bool
 	}{
-		{name: "unauthorized", key: "wrong", id: "waitpoint_x", status: 401, message: "Invalid or Missing API key"},
+		{name: "unauthorized", key: "wrong", id: "waitpoint_x", status: 401, message: "Invalid API key"},
 		{name: "not found (the spec's 404)", id: "waitpoint_missing", fault: &mockapi.Fault{Status: 404, Body: `{"error":"Waitpoint not found"}`}, status: 404, message: "Waitpoint not found", notFound: true},
 		{name: "bad request", id: "waitpoint_x", fault: &mockapi.Fault{Status: 400, Body: `{"error":"Query Error","details":["page[size]"]}`}, status: 400, message: "Query Error"},
 		{name: "unprocessable", id: "waitpoint_x", fault: &mockapi.Fault{Status: 422, Body: `{"error":"Invalid status"}`}, status: 422, message: "Invalid status"},
@@ -183,7 +183,7 @@ func TestGetToken_decodesRealAndSpecShapes(t *testing.T) {
 		}
 		if got.ID != want.ID || string(got.Status) != want.Status || !got.CreatedAt.Equal(want.CreatedAt) ||
 			got.OutputType == nil || *got.OutputType != want.OutputType || (got.Output == nil) != (want.Output == nil) ||
-			strings.Join(got.Tags, ",") != strings.Join(want.Tags, ",") || got.IdempotencyKey == nil {
+			strings.Join(got.Tags, ",") != strings.Join(slices.Sorted(slices.Values(want.Tags)), ",") || got.IdempotencyKey == nil {
 			t.Fatalf("token %s decoded as %+v, mock has %+v", want.ID, got, want)
 		}
 	}

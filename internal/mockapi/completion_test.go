@@ -1,6 +1,8 @@
 package mockapi_test
 
 import (
+	"cmp"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -12,19 +14,28 @@ import (
 )
 
 func TestCompletion(t *testing.T) {
-	big := `"` + strings.Repeat("x", 600<<10) + `"`
+	bigText := strings.Repeat("x", 600<<10)
+	bigObject := `{"report":"` + bigText + `"}`
 	cases := []struct {
 		name, route, body string
 		outputType        string
 		output            *string // nil: no output
+		stored            string  // the object's name in storage, for application/store
 	}{
-		{"callback with an object", "callback", `{"approved":true}`, "application/super+json", ptr(`{"json":{"approved":true}}`)},
-		{"callback with a string", "callback", `"ship it"`, "text/plain", ptr(`ship it`)},
-		{"callback without a body", "callback", ``, "application/json", nil},
-		{"complete with data", "complete", `{"data":{"by":"alice"}}`, "application/super+json", ptr(`{"json":{"by":"alice"}}`)},
-		{"complete with a string", "complete", `{"data":"ok"}`, "text/plain", ptr(`ok`)},
-		{"complete without data", "complete", `{}`, "application/json", nil},
-		{"a payload over 512 KB goes to object storage", "callback", big, "application/store", nil},
+		{name: "callback with an object", route: "callback", body: `{"approved":true}`, outputType: "application/super+json", output: ptr(`{"json":{"approved":true}}`)},
+		{name: "callback with a string", route: "callback", body: `"ship it"`, outputType: "text/plain", output: ptr(`ship it`)},
+		{name: "callback without a body", route: "callback", body: ``, outputType: "application/super+json", output: ptr(`{"json":{}}`)},
+		{name: "callback with invalid JSON", route: "callback", body: `{"a":`, outputType: "application/super+json", output: ptr(`{"json":{}}`)},
+		{name: "complete with data", route: "complete", body: `{"data":{"by":"alice"}}`, outputType: "application/super+json", output: ptr(`{"json":{"by":"alice"}}`)},
+		{name: "complete with a string", route: "complete", body: `{"data":"ok"}`, outputType: "text/plain", output: ptr(`ok`)},
+		{name: "complete with null", route: "complete", body: `{"data":null}`, outputType: "application/super+json", output: ptr(`{"json":null}`)},
+		{name: "complete without data", route: "complete", body: `{}`, outputType: "application/json"},
+		{name: "a callback object over 512 KB goes to storage", route: "callback", body: bigObject, outputType: "application/super+json",
+			output: ptr(`{"json":` + bigObject + `}`), stored: "http-callback.json"},
+		{name: "a callback string over 512 KB goes to storage as text", route: "callback", body: `"` + bigText + `"`, outputType: "text/plain",
+			output: &bigText, stored: "http-callback.txt"},
+		{name: "completed text over 512 KB goes to storage as text", route: "complete", body: `{"data":"` + bigText + `"}`, outputType: "text/plain",
+			output: &bigText, stored: "token.txt"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -38,24 +49,16 @@ func TestCompletion(t *testing.T) {
 				t.Fatalf("got %d %s", r.status, r.raw)
 			}
 			got := f.get("/api/v1/waitpoints/tokens/" + tok.ID).body
-			if got["status"] != "COMPLETED" || got["outputType"] != tc.outputType || got["completedAt"] == nil {
+			wantType := tc.outputType
+			if tc.stored != "" {
+				wantType = "application/store"
+			}
+			if got["status"] != "COMPLETED" || got["outputType"] != wantType || got["completedAt"] == nil {
 				t.Fatalf("after completion: %v", got)
 			}
 			switch {
-			case tc.outputType == "application/store":
-				path := got["output"].(string)
-				if path != tok.ID+"/http-callback.json" {
-					t.Fatalf("store path %q", path)
-				}
-				packet := f.get("/api/v1/packets/" + strings.ReplaceAll(path, "/", "%2F"))
-				data := f.call(http.MethodGet, packet.body["presignedUrl"].(string), "", false)
-				if data.status != http.StatusOK || string(data.raw) != strings.Trim(big, `"`) || data.header.Get("Content-Type") != "text/plain" {
-					t.Fatalf("presigned GET: %d, %d bytes, %s", data.status, len(data.raw), data.header.Get("Content-Type"))
-				}
-				unsigned := strings.Split(packet.body["presignedUrl"].(string), "?")[0]
-				if r := f.call(http.MethodGet, unsigned, "", false); r.status != http.StatusForbidden {
-					t.Fatalf("an unsigned storage GET answered %d", r.status)
-				}
+			case tc.stored != "":
+				checkStored(t, f, got["output"], tok.ID+"/"+tc.stored, tc.outputType, *tc.output)
 			case tc.output == nil:
 				if _, ok := got["output"]; ok {
 					t.Fatalf("output must be omitted: %v", got["output"])
@@ -67,31 +70,74 @@ func TestCompletion(t *testing.T) {
 			if r := f.call(http.MethodPost, f.mock.CallbackURL(f.url, tok.ID), `{"again":true}`, false); r.status != http.StatusOK {
 				t.Fatalf("second completion: %d", r.status)
 			}
-			if again, _ := f.mock.Token(tok.ID); again.OutputType != tc.outputType {
+			if again, _ := f.mock.Token(tok.ID); again.OutputType != wantType {
 				t.Fatal("a second completion changed the output")
 			}
 		})
 	}
 }
 
+// checkStored follows a stored output as the SDK does: the packets route gives
+// a presigned URL, valid for 300 s, that serves the data with its type.
+func checkStored(t *testing.T, f *fixture, output any, wantPath, wantType, wantData string) {
+	t.Helper()
+	if output != wantPath {
+		t.Fatalf("store path %v, want %s", output, wantPath)
+	}
+	packet := f.get("/api/v1/packets/" + strings.ReplaceAll(wantPath, "/", "%2F"))
+	presigned, _ := packet.body["presignedUrl"].(string)
+	data := f.call(http.MethodGet, presigned, "", false)
+	if data.status != http.StatusOK || string(data.raw) != wantData || data.header.Get("Content-Type") != wantType {
+		t.Fatalf("presigned GET: %d, %d bytes, %s", data.status, len(data.raw), data.header.Get("Content-Type"))
+	}
+	if r := f.call(http.MethodGet, strings.Split(presigned, "?")[0], "", false); r.status != http.StatusForbidden {
+		t.Fatalf("an unsigned storage GET answered %d", r.status)
+	}
+	f.now = f.now.Add(299 * time.Second)
+	if r := f.call(http.MethodGet, presigned, "", false); r.status != http.StatusOK {
+		t.Fatalf("the presigned URL expired early: %d", r.status)
+	}
+	f.now = f.now.Add(time.Second)
+	if r := f.call(http.MethodGet, presigned, "", false); r.status != http.StatusForbidden || r.body["error"] != "Request has expired" {
+		t.Fatalf("a presigned URL 300 s old answered %d %s", r.status, r.raw)
+	}
+}
+
 func TestCompletionRefusals(t *testing.T) {
-	f := newFixture(t, 0)
-	tok := f.mock.CreateToken(mockapi.TokenSpec{})
+	tokensPath := "/api/v1/waitpoints/tokens/"
 	cases := []struct {
-		name, target, body string
-		withKey            bool
-		status             int
+		name, method, target, body string
+		withKey, chunked           bool
+		status                     int
+		error                      string
 	}{
-		{"wrong callback hash", "/api/v1/waitpoints/tokens/" + tok.ID + "/callback/0000", `{}`, false, http.StatusUnauthorized},
-		{"complete without the key", "/api/v1/waitpoints/tokens/" + tok.ID + "/complete", `{}`, false, http.StatusUnauthorized},
-		{"callback with invalid JSON", f.mock.CallbackURL(f.url, tok.ID), `{"a":`, false, http.StatusBadRequest},
-		{"payload over 3 MB", f.mock.CallbackURL(f.url, tok.ID), `"` + strings.Repeat("x", 3<<20) + `"`, false, http.StatusRequestEntityTooLarge},
-		{"unknown token", "/api/v1/waitpoints/tokens/waitpoint_nope/complete", `{}`, true, http.StatusNotFound},
+		{name: "wrong callback hash", target: "{id}/callback/0000", body: `{}`, status: http.StatusUnauthorized, error: "Invalid callback URL"},
+		{name: "callback of an unknown token", target: "waitpoint_nope/callback/0000", body: `{}`, status: http.StatusNotFound, error: "Waitpoint not found"},
+		{name: "callback not POST", method: http.MethodGet, target: "{callback}", status: http.StatusMethodNotAllowed},
+		{name: "callback without Content-Length", target: "{callback}", body: `{}`, chunked: true, status: http.StatusLengthRequired},
+		{name: "callback payload over 3 MB", target: "{callback}", body: `"` + strings.Repeat("x", 3<<20) + `"`, status: http.StatusRequestEntityTooLarge},
+		{name: "complete without the key", target: "{id}/complete", body: `{}`, status: http.StatusUnauthorized},
+		{name: "complete with an empty body", target: "{id}/complete", body: ``, withKey: true, status: http.StatusBadRequest},
+		{name: "complete with invalid JSON", target: "{id}/complete", body: `{"data":`, withKey: true, status: http.StatusBadRequest},
+		{name: "complete of an unknown token", target: "waitpoint_nope/complete", body: `{}`, withKey: true, status: http.StatusNotFound, error: "Waitpoint not found"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if r := f.call(http.MethodPost, tc.target, tc.body, tc.withKey); r.status != tc.status {
-				t.Fatalf("got %d %s, want %d", r.status, r.raw, tc.status)
+			f := newFixture(t, 0)
+			tok := f.mock.CreateToken(mockapi.TokenSpec{})
+			target := strings.NewReplacer("{callback}", f.mock.CallbackURL(f.url, tok.ID), "{id}", tokensPath+tok.ID).Replace(tc.target)
+			if !strings.HasPrefix(target, "http") && !strings.HasPrefix(target, "/") {
+				target = tokensPath + target
+			}
+			method := cmp.Or(tc.method, http.MethodPost)
+			var r response
+			if tc.chunked {
+				r = f.send(method, target, io.MultiReader(strings.NewReader(tc.body)), tc.withKey)
+			} else {
+				r = f.call(method, target, tc.body, tc.withKey)
+			}
+			if r.status != tc.status || tc.error != "" && r.body["error"] != tc.error {
+				t.Fatalf("got %d %s, want %d %q", r.status, r.raw, tc.status, tc.error)
 			}
 			if got, _ := f.mock.Token(tok.ID); got.Status != "WAITING" {
 				t.Fatal("a refused completion changed the token")
@@ -132,8 +178,19 @@ func TestRateLimit(t *testing.T) {
 			r.header.Get("x-ratelimit-limit") != "2" || r.header.Get("x-ratelimit-reset") != wantReset {
 			t.Fatalf("request %d: %d remaining %s reset %s", i, r.status, r.header.Get("x-ratelimit-remaining"), r.header.Get("x-ratelimit-reset"))
 		}
-		if r.status == 429 && (r.header.Get("Content-Type") != "application/problem+json" || r.body["title"] == nil || r.body["detail"] == nil) {
-			t.Fatalf("a 429 is problem+json: %s", r.raw)
+		if r.status == 429 {
+			if r.header.Get("Content-Type") != "application/problem+json" {
+				t.Fatalf("a 429 is problem+json: %s", r.header.Get("Content-Type"))
+			}
+			for k, v := range map[string]any{"title": "Rate Limit Exceeded", "status": 429.0, "error": "Rate limit exceeded",
+				"reset": float64(f.now.Add(10 * time.Second).UnixMilli()), "limit": 2.0, "remaining": 0.0, "secondsUntilReset": 10.0} {
+				if r.body[k] != v {
+					t.Errorf("429 body %s = %v, want %v", k, r.body[k], v)
+				}
+			}
+			if detail, _ := r.body["detail"].(string); !strings.Contains(detail, "10 seconds") {
+				t.Errorf("429 detail %q", detail)
+			}
 		}
 	}
 	f.now = f.now.Add(10 * time.Second)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -55,7 +56,7 @@ func (s *Server) writeFault(w http.ResponseWriter, f Fault) {
 	case f.Reset:
 		resetConnection(w)
 	case f.RateLimitReset > 0:
-		writeRateLimited(w, s.now().Add(f.RateLimitReset).UnixMilli())
+		s.writeRateLimited(w, s.now().Add(f.RateLimitReset).UnixMilli())
 	case f.Body != "":
 		status := f.Status
 		if status == 0 {
@@ -86,14 +87,23 @@ func resetConnection(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-func writeRateLimited(w http.ResponseWriter, resetMillis int64) {
+// writeRateLimited answers 429 as the service does, the bucket empty until
+// resetMillis (unix ms).
+func (s *Server) writeRateLimited(w http.ResponseWriter, resetMillis int64) {
+	untilReset := max(0, (resetMillis-s.now().UnixMilli()+999)/1000)
+	w.Header().Set("x-ratelimit-limit", strconv.Itoa(s.limit.Burst))
 	w.Header().Set("x-ratelimit-reset", strconv.FormatInt(resetMillis, 10))
 	w.Header().Set("x-ratelimit-remaining", "0")
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(http.StatusTooManyRequests)
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"title": "Rate Limit Exceeded", "status": http.StatusTooManyRequests,
-		"detail": "Rate limit exceeded. Retry after the time in the x-ratelimit-reset header.",
+		"detail":            fmt.Sprintf("Rate limit exceeded 0/%d requests remaining. Retry in %d seconds.", s.limit.Burst, untilReset),
+		"reset":             resetMillis,
+		"limit":             s.limit.Burst,
+		"remaining":         0,
+		"secondsUntilReset": untilReset,
+		"error":             "Rate limit exceeded",
 	})
 }
 

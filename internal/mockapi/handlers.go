@@ -1,16 +1,18 @@
 package mockapi
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 )
 
 const (
@@ -19,6 +21,8 @@ const (
 	storagePath = "/storage/"
 	// maxPayload is the most the service accepts as a completion payload.
 	maxPayload = 3 << 20
+	// presignedLifetime is how long a presigned storage URL stays valid.
+	presignedLifetime = 300 * time.Second
 )
 
 // serve applies faults, the rate limit and auth, then routes.
@@ -57,7 +61,7 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 		}
 	}
 	if limitedUntil != 0 {
-		writeRateLimited(w, limitedUntil)
+		s.writeRateLimited(w, limitedUntil)
 		return
 	}
 	target := http.ResponseWriter(w)
@@ -84,12 +88,13 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(path, storagePath) && r.Method == http.MethodGet:
 		s.serveStorage(w, r)
-	case strings.Contains(path, "/callback/") && strings.HasPrefix(path, tokensPath+"/") && r.Method == http.MethodPost:
+	case strings.Contains(path, "/callback/") && strings.HasPrefix(path, tokensPath+"/"):
 		s.serveCallback(w, r)
-	case !s.authorized(r):
-		writeError(w, http.StatusUnauthorized, "Invalid or Missing API key")
+	case !s.authorized(w, r):
 	case path == tokensPath && r.Method == http.MethodGet:
 		s.serveList(w, r)
+	case path == tokensPath && r.Method == http.MethodPost:
+		s.serveCreate(w, r)
 	case strings.HasPrefix(path, packetsPath) && r.Method == http.MethodGet:
 		s.servePacket(w, r)
 	case strings.HasPrefix(path, tokensPath+"/") && strings.HasSuffix(path, "/complete") && r.Method == http.MethodPost:
@@ -101,9 +106,27 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) authorized(r *http.Request) bool {
-	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && s.opts.APIKey != "" && subtle.ConstantTimeCompare([]byte(key), []byte(s.opts.APIKey)) == 1
+// authorized checks the bearer key, answering 401 as the service does for
+// each way of getting it wrong.
+func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
+	header, present := r.Header["Authorization"]
+	key, bearer := strings.CutPrefix(strings.Join(header, ""), "Bearer ")
+	switch {
+	case !present:
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"title": "Unauthorized", "status": http.StatusUnauthorized,
+			"error": "No authorization header provided", "detail": "Provide the API key in the Authorization header: Bearer <key>.",
+		})
+	case !bearer || strings.TrimSpace(key) == "":
+		writeError(w, http.StatusUnauthorized, "Invalid or Missing API key")
+	case s.opts.APIKey == "" || subtle.ConstantTimeCompare([]byte(key), []byte(s.opts.APIKey)) != 1:
+		writeError(w, http.StatusUnauthorized, "Invalid API key")
+	default:
+		return true
+	}
+	return false
 }
 
 func (s *Server) serveRetrieve(w http.ResponseWriter, r *http.Request, escapedID string) {
@@ -144,41 +167,52 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, page)
 }
 
+// serveCallback is the token's callback url: no API key, the hash in the path
+// instead; the body, whatever it holds, completes the token.
 func (s *Server) serveCallback(w http.ResponseWriter, r *http.Request) {
 	rest := strings.TrimPrefix(r.URL.EscapedPath(), tokensPath+"/")
 	id, hash, _ := strings.Cut(rest, "/callback/")
-	if !hmac.Equal([]byte(hash), []byte(s.callbackHash(id))) {
+	s.mu.Lock()
+	known := s.lookup(id) != nil
+	s.mu.Unlock()
+	switch {
+	case r.Method != http.MethodPost:
+		w.Header().Set("Allow", http.MethodPost)
+		writeError(w, http.StatusMethodNotAllowed, "Method not allowed")
+	case !known:
+		writeError(w, http.StatusNotFound, "Waitpoint not found")
+	case !hmac.Equal([]byte(hash), []byte(s.callbackHash(id))):
 		writeError(w, http.StatusUnauthorized, "Invalid callback URL")
-		return
+	case r.ContentLength < 0 || r.Header.Get("Content-Length") == "":
+		writeError(w, http.StatusLengthRequired, "Content-Length required")
+	default:
+		if body, ok := readBody(w, r, maxPayload); ok {
+			s.finishCompletion(w, id, callbackData(body), "http-callback")
+		}
 	}
-	body, ok := readPayload(w, r)
-	if !ok {
-		return
-	}
-	s.finishCompletion(w, id, body, "http-callback.json")
 }
 
+// serveComplete completes a token with the request's data: {"data": null}
+// stores null, {} stores no output, and a body that is not a JSON object is
+// refused.
 func (s *Server) serveComplete(w http.ResponseWriter, r *http.Request, id string) {
-	raw, ok := readPayload(w, r)
+	raw, ok := readBody(w, r, maxPayload)
 	if !ok {
 		return
 	}
 	var req struct {
 		Data json.RawMessage `json:"data"`
 	}
-	if len(bytes.TrimSpace(raw)) > 0 && json.Unmarshal(raw, &req) != nil {
+	if err := json.Unmarshal(raw, &req); err != nil {
 		writeError(w, http.StatusBadRequest, "Invalid request body")
 		return
 	}
-	if string(req.Data) == "null" {
-		req.Data = nil
-	}
-	s.finishCompletion(w, id, req.Data, "token.json")
+	s.finishCompletion(w, id, req.Data, "token")
 }
 
-func (s *Server) finishCompletion(w http.ResponseWriter, id string, payload []byte, storeName string) {
+func (s *Server) finishCompletion(w http.ResponseWriter, id string, data json.RawMessage, storeBase string) {
 	s.mu.Lock()
-	res := s.complete(id, payload, storeName)
+	res := s.complete(id, data, storeBase)
 	s.mu.Unlock()
 	if res.status != http.StatusOK {
 		writeError(w, res.status, res.message)
@@ -203,18 +237,26 @@ func (s *Server) servePacket(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Packet not found")
 		return
 	}
-	presigned := baseURLOf(r) + storagePath + url.PathEscape(name) + "?signature=" + s.sign(name)
+	expires := strconv.FormatInt(s.now().Add(presignedLifetime).Unix(), 10)
+	presigned := baseURLOf(r) + storagePath + url.PathEscape(name) + "?expires=" + expires + "&signature=" + s.sign(name+"\n"+expires)
 	writeJSON(w, http.StatusOK, map[string]string{"presignedUrl": presigned})
 }
 
+// serveStorage is object storage: a presigned URL's signature and expiry are
+// checked, no API key.
 func (s *Server) serveStorage(w http.ResponseWriter, r *http.Request) {
 	name, b, ok := s.storedObject(r, storagePath)
-	if !ok || !hmac.Equal([]byte(r.URL.Query().Get("signature")), []byte(s.sign(name))) {
-		writeError(w, http.StatusForbidden, "Invalid or expired signature")
-		return
+	expires := r.URL.Query().Get("expires")
+	deadline, err := strconv.ParseInt(expires, 10, 64)
+	switch {
+	case !ok || err != nil || !hmac.Equal([]byte(r.URL.Query().Get("signature")), []byte(s.sign(name+"\n"+expires))):
+		writeError(w, http.StatusForbidden, "Invalid signature")
+	case s.now().Unix() >= deadline:
+		writeError(w, http.StatusForbidden, "Request has expired")
+	default:
+		w.Header().Set("Content-Type", b.contentType)
+		_, _ = w.Write(b.data)
 	}
-	w.Header().Set("Content-Type", b.contentType)
-	_, _ = w.Write(b.data)
 }
 
 // callbackHash is the capability in a token's callback url: an HMAC of the id
@@ -229,14 +271,15 @@ func (s *Server) sign(msg string) string {
 	return hex.EncodeToString(mac.Sum(nil))[:40]
 }
 
-func readPayload(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxPayload+1))
+// readBody reads a request body of at most limit bytes, answering 413 above it.
+func readBody(w http.ResponseWriter, r *http.Request, limit int) ([]byte, bool) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
 	switch {
 	case err != nil:
 		writeError(w, http.StatusBadRequest, "Could not read the request body")
 		return nil, false
-	case len(body) > maxPayload:
-		writeError(w, http.StatusRequestEntityTooLarge, "Payload too large: the limit is 3 MB")
+	case len(body) > limit:
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Payload too large: the limit is %d bytes", limit))
 		return nil, false
 	}
 	return body, true

@@ -126,7 +126,7 @@ func (q listQuery) matches(r *record) bool {
 	if len(q.tags) > 0 && !slices.ContainsFunc(q.tags, func(t string) bool { return slices.Contains(r.Tags, t) }) {
 		return false
 	}
-	if q.idempotencyKey != "" && q.idempotencyKey != r.IdempotencyKey {
+	if q.idempotencyKey != "" && q.idempotencyKey != r.IdempotencyKey && q.idempotencyKey != r.inactiveKey {
 		return false
 	}
 	if q.from != nil && r.CreatedAt.Before(*q.from) || q.to != nil && r.CreatedAt.After(*q.to) {

@@ -4,11 +4,12 @@
 // It serves:
 //
 //	GET  /api/v1/waitpoints/tokens                          list (filters, cursors)
+//	POST /api/v1/waitpoints/tokens                          create (idempotency keys, TTL, timeout, tags)
 //	GET  /api/v1/waitpoints/tokens/{id}                     retrieve
 //	POST /api/v1/waitpoints/tokens/{id}/complete            complete with {"data": …}
 //	POST /api/v1/waitpoints/tokens/{id}/callback/{hash}     the callback url (no API key)
 //	GET  /api/v1/packets/{path}                             presigned url of a stored output
-//	GET  /storage/{path}?signature=…                        the stored output itself
+//	GET  /storage/{path}?expires=…&signature=…              the stored output itself, for 300 s
 //
 // Seeded tokens (Options.Tokens) are the same for the same Options.Seed. Token i,
 // counted from the newest (i = 0), is WAITING when i%10 < 4 (with a timeout in the
@@ -23,6 +24,8 @@
 package mockapi
 
 import (
+	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -67,10 +70,12 @@ type Token struct {
 
 // TokenSpec describes a token to create.
 type TokenSpec struct {
-	IdempotencyKey string
-	Tags           []string
-	Timeout        time.Duration // 0: no timeout
-	CreatedAt      time.Time     // zero: now
+	IdempotencyKey    string
+	IdempotencyKeyTTL time.Duration // how long the key stays live; 0: for ever
+	Tags              []string      // in the order given, as the service stores them
+	Timeout           time.Duration // from CreatedAt; 0: no timeout
+	TimeoutAt         time.Time     // an absolute timeout instead of Timeout
+	CreatedAt         time.Time     // zero: now
 }
 
 // Request is one request the mock received, and the status it answered.
@@ -121,30 +126,27 @@ func New(opts Options) *Server {
 	return s
 }
 
-// CreateToken adds a WAITING token, as the SDK's wait.createToken would.
+// CreateToken creates a token as POST /api/v1/waitpoints/tokens does (the
+// SDK's wait.createToken): a live idempotency key returns its token unchanged.
 func (s *Server) CreateToken(spec TokenSpec) Token {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	created := spec.CreatedAt
-	if created.IsZero() {
-		created = s.now()
-	}
-	r := s.add(created, spec.Tags)
-	if spec.IdempotencyKey != "" {
-		r.setUserKey(spec.IdempotencyKey, created.Add(24*time.Hour))
-	}
-	if spec.Timeout > 0 {
-		at := created.Add(spec.Timeout)
-		r.TimeoutAt = &at
-	}
+	r, _ := s.create(spec)
 	return r.snapshot()
 }
 
-// Complete does exactly what a POST of body to the token's callback url does.
-func (s *Server) Complete(id string, body []byte) error {
+// Complete does what POST /api/v1/waitpoints/tokens/{id}/complete with
+// {"data": data} does (the SDK's wait.completeToken); empty data completes the
+// token with no output.
+func (s *Server) Complete(id string, data []byte) error {
+	if len(data) == 0 {
+		data = nil
+	} else if !json.Valid(data) {
+		return errors.New("data is not JSON")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.complete(id, body, "http-callback.json").err()
+	return s.complete(id, data, "token").err()
 }
 
 // Token returns the current state of one token.

@@ -1,6 +1,7 @@
 package mockapi_test
 
 import (
+	"fmt"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -56,10 +57,16 @@ type response struct {
 // JSON object answer.
 func (f *fixture) call(method, target string, body string, withKey bool) response {
 	f.t.Helper()
+	return f.send(method, target, strings.NewReader(body), withKey)
+}
+
+// send is call with any body: one of unknown length goes without Content-Length.
+func (f *fixture) send(method, target string, body io.Reader, withKey bool) response {
+	f.t.Helper()
 	if !strings.HasPrefix(target, "http") {
 		target = f.url + target
 	}
-	req, err := http.NewRequest(method, target, strings.NewReader(body))
+	req, err := http.NewRequest(method, target, body)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -162,8 +169,11 @@ func TestWireFormat(t *testing.T) {
 			if got.body["userProvidedIdempotencyKey"] != (tok.IdempotencyKey != "") {
 				t.Errorf("userProvidedIdempotencyKey = %v", got.body["userProvidedIdempotencyKey"])
 			}
-			if got.body["completedAfter"] != item["timeoutAt"] {
-				t.Errorf("completedAfter %v must equal timeoutAt %v", got.body["completedAfter"], item["timeoutAt"])
+			if got.body["completedAfter"] != item["timeoutAt"] || item["completedAfter"] != item["timeoutAt"] {
+				t.Errorf("completedAfter %v (list: %v) must equal timeoutAt %v", got.body["completedAfter"], item["completedAfter"], item["timeoutAt"])
+			}
+			if fmt.Sprint(got.body["tags"]) != fmt.Sprint(tok.Tags) {
+				t.Errorf("retrieve tags %v, want the stored order %v", got.body["tags"], tok.Tags)
 			}
 			if _, ok := got.body["output"]; ok != (tok.Output != nil) {
 				t.Errorf("output present: %v, token has one: %v", ok, tok.Output != nil)
@@ -205,22 +215,36 @@ func TestSeedMixAndDeterminism(t *testing.T) {
 	}
 }
 
+// TestAuth: each way of getting the key wrong gets the service's own answer.
 func TestAuth(t *testing.T) {
 	f := newFixture(t, 3)
-	for name, header := range map[string]string{"missing": "", "wrong": "Bearer tr_dev_other", "not bearer": key} {
-		t.Run(name, func(t *testing.T) {
+	cases := []struct {
+		name, header, contentType, error string
+		absent                           bool
+	}{
+		{name: "no header", absent: true, contentType: "application/problem+json", error: "No authorization header provided"},
+		{name: "wrong key", header: "Bearer tr_dev_other", contentType: "application/json", error: "Invalid API key"},
+		{name: "empty bearer", header: "Bearer ", contentType: "application/json", error: "Invalid or Missing API key"},
+		{name: "not bearer", header: key, contentType: "application/json", error: "Invalid or Missing API key"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodGet, f.url+"/api/v1/waitpoints/tokens", nil)
-			if header != "" {
-				req.Header.Set("Authorization", header)
+			if !tc.absent {
+				req.Header.Set("Authorization", tc.header)
 			}
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer func() { _ = resp.Body.Close() }()
-			raw, _ := io.ReadAll(resp.Body)
-			if resp.StatusCode != http.StatusUnauthorized || string(raw) != `{"error":"Invalid or Missing API key"}`+"\n" {
-				t.Fatalf("got %d %s", resp.StatusCode, raw)
+			var body map[string]any
+			_ = json.NewDecoder(resp.Body).Decode(&body)
+			if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("Content-Type") != tc.contentType || body["error"] != tc.error {
+				t.Fatalf("got %d %s %v", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+			}
+			if tc.absent && (body["detail"] == nil || body["status"] != float64(401)) {
+				t.Fatalf("problem+json without detail or status: %v", body)
 			}
 		})
 	}

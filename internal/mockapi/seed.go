@@ -26,7 +26,8 @@ func (s *Server) seed() {
 		created := now.Add(-time.Duration(i+1) * step)
 		r := s.add(created, seedTags(rng, i))
 		if i%7 == 0 {
-			r.setUserKey(fmt.Sprintf("release-%d", i), created.Add(24*time.Hour))
+			expires := created.Add(24 * time.Hour)
+			r.setUserKey(fmt.Sprintf("release-%d", i), &expires)
 		}
 		s.seedState(r, rng, i, now)
 	}
@@ -55,7 +56,7 @@ func (s *Server) seedState(r *record, rng *rand.Rand, i int, now time.Time) {
 			r.TimeoutAt = &at
 		}
 	case kind < 8:
-		s.complete(r.ID, seedPayload(rng, kind, i), "http-callback.json")
+		s.complete(r.ID, seedPayload(rng, kind, i), "http-callback")
 		if kind == 5 { // sent by a client that stores JSON text as is
 			out := fmt.Sprintf(`{"status":"deployed","build":%d}`, 100+i)
 			r.Output, r.OutputType = &out, "application/json"

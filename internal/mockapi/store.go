@@ -1,13 +1,13 @@
 package mockapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -23,6 +23,8 @@ type record struct {
 	cursor     string // the internal id: opaque to clients
 	generated  string // the idempotency key the service made up when the user gave none
 	createdKey bool   // whether IdempotencyKey came from the user
+	// inactiveKey is the user's key after it expired and a new token took it over.
+	inactiveKey string
 }
 
 type blob struct {
@@ -39,7 +41,7 @@ func (s *Server) add(created time.Time, tags []string) *record {
 			ID:         "waitpoint_" + randomBody(rng, 25),
 			Status:     "WAITING",
 			CreatedAt:  created.UTC().Truncate(time.Millisecond),
-			Tags:       sortedUnique(tags),
+			Tags:       uniqueInOrder(tags),
 			OutputType: "application/json",
 		},
 		seq:       seq,
@@ -52,9 +54,28 @@ func (s *Server) add(created time.Time, tags []string) *record {
 	return r
 }
 
-func (r *record) setUserKey(key string, expires time.Time) {
-	expires = expires.UTC().Truncate(time.Millisecond)
-	r.IdempotencyKey, r.IdempotencyKeyExpiresAt, r.createdKey = key, &expires, true
+// setUserKey gives the token the user's idempotency key, live until expires
+// (nil: for ever).
+func (r *record) setUserKey(key string, expires *time.Time) {
+	if expires != nil {
+		at := expires.UTC().Truncate(time.Millisecond)
+		expires = &at
+	}
+	r.IdempotencyKey, r.IdempotencyKeyExpiresAt, r.createdKey = key, expires, true
+}
+
+// retireKey frees an expired user key for a new token, as the service does:
+// the key moves to inactiveIdempotencyKey and the token gets a generated one.
+func (r *record) retireKey() {
+	r.inactiveKey, r.IdempotencyKey = r.IdempotencyKey, r.generated
+}
+
+// listKey is the key list items show: the expired one if any, else the current.
+func (r *record) listKey() string {
+	if r.inactiveKey != "" {
+		return r.inactiveKey
+	}
+	return r.IdempotencyKey
 }
 
 // lookup finds a token by friendly id or bare body, timeouts applied; the caller
@@ -93,9 +114,10 @@ func (c completion) err() error {
 	return errors.New(c.message)
 }
 
-// complete stores payload as the token's output the way the service does; the
-// caller holds s.mu.
-func (s *Server) complete(id string, payload []byte, storeName string) completion {
+// complete stores data, a JSON value (nil: none), as the token's output the
+// way the service does: an output over storeThreshold goes to object storage
+// as <id>/<storeBase>.json, or .txt for text. The caller holds s.mu.
+func (s *Server) complete(id string, data json.RawMessage, storeBase string) completion {
 	r := s.lookup(id)
 	switch {
 	case r == nil:
@@ -106,36 +128,50 @@ func (s *Server) complete(id string, payload []byte, storeName string) completio
 		// The service refuses to complete a waitpoint that has already timed out.
 		return completion{http.StatusBadRequest, "Waitpoint has already timed out"}
 	}
-	output, outputType, err := encodeOutput(payload)
-	if err != nil {
-		return completion{http.StatusBadRequest, err.Error()}
-	}
-	if output != nil && len(*output) > storeThreshold {
-		name := r.ID + "/" + storeName
-		s.blobs[name] = blob{data: []byte(*output), contentType: outputType}
-		output, outputType = &name, "application/store"
-	}
+	output, outputType := stringifyIO(data)
+	output, outputType = s.offload(r.ID+"/"+storeBase, output, outputType)
 	now := s.now().UTC().Truncate(time.Millisecond)
 	r.Status, r.CompletedAt, r.Output, r.OutputType = "COMPLETED", &now, output, outputType
 	return completion{status: http.StatusOK}
 }
 
-// encodeOutput stores a JSON string as text/plain and any other JSON value as a
-// superjson document, as the SDK does; no payload means no output.
-func encodeOutput(payload []byte) (*string, string, error) {
-	payload = []byte(strings.TrimSpace(string(payload)))
-	if len(payload) == 0 {
-		return nil, "application/json", nil
+// offload moves an output over storeThreshold to object storage, as the
+// service does, and returns what the token then holds: the object's path.
+func (s *Server) offload(base string, output *string, outputType string) (*string, string) {
+	if output == nil || len(*output) <= storeThreshold {
+		return output, outputType
 	}
-	if !json.Valid(payload) {
-		return nil, "", errors.New("invalid JSON body")
+	name := base + ".json"
+	if outputType == "text/plain" {
+		name = base + ".txt"
+	}
+	s.blobs[name] = blob{data: []byte(*output), contentType: outputType}
+	return &name, "application/store"
+}
+
+// stringifyIO serialises a JSON value as the service does (superjson): a string
+// as text/plain, any other value (null too) as a superjson document; no value
+// means no output.
+func stringifyIO(data json.RawMessage) (*string, string) {
+	if data == nil {
+		return nil, "application/json"
 	}
 	var text string
-	if json.Unmarshal(payload, &text) == nil {
-		return &text, "text/plain", nil
+	if data[0] == '"' && json.Unmarshal(data, &text) == nil {
+		return &text, "text/plain"
 	}
-	doc := `{"json":` + string(payload) + `}`
-	return &doc, "application/super+json", nil
+	doc := `{"json":` + string(data) + `}`
+	return &doc, "application/super+json"
+}
+
+// callbackData is what the service makes of a callback's body: the JSON value
+// it holds, or {} when it is empty or not JSON.
+func callbackData(body []byte) json.RawMessage {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || !json.Valid(body) {
+		return json.RawMessage(`{}`)
+	}
+	return body
 }
 
 func (r *record) snapshot() Token {
@@ -153,11 +189,13 @@ func randomBody(rng *rand.Rand, n int) string {
 	return string(b)
 }
 
-func sortedUnique(tags []string) []string {
-	out := slices.Clone(tags)
-	if out == nil {
-		out = []string{}
+// uniqueInOrder is tags as the service stores them: in the order given, once each.
+func uniqueInOrder(tags []string) []string {
+	out := []string{}
+	for _, t := range tags {
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return out
 }

@@ -3,7 +3,10 @@ package mockapi
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // listItemJSON is a list item as the service sends it: absent values omitted, no
@@ -16,6 +19,7 @@ type listItemJSON struct {
 	IdempotencyKeyExpiresAt string   `json:"idempotencyKeyExpiresAt,omitempty"`
 	TimeoutAt               string   `json:"timeoutAt,omitempty"`
 	CompletedAt             string   `json:"completedAt,omitempty"`
+	CompletedAfter          string   `json:"completedAfter,omitempty"`
 	Tags                    []string `json:"tags"`
 	CreatedAt               string   `json:"createdAt"`
 }
@@ -25,43 +29,83 @@ type retrieveJSON struct {
 	listItemJSON
 	Type                       string  `json:"type"`
 	UserProvidedIdempotencyKey bool    `json:"userProvidedIdempotencyKey"`
-	CompletedAfter             string  `json:"completedAfter,omitempty"`
+	InactiveIdempotencyKey     string  `json:"inactiveIdempotencyKey,omitempty"`
 	Output                     *string `json:"output,omitempty"`
 	OutputType                 string  `json:"outputType"`
 	OutputIsError              bool    `json:"outputIsError"`
 }
 
+// listItemJSON is the token as a list item: tags sorted as the service sorts
+// them, and the user's key (the expired one if any) only when they gave one.
 func (r *record) listItemJSON(baseURL, hash string) listItemJSON {
-	item := listItemJSON{
-		ID:          r.ID,
-		URL:         baseURL + tokensPath + "/" + r.ID + "/callback/" + hash,
-		Status:      r.Status,
-		TimeoutAt:   formatTimePtr(r.TimeoutAt),
-		CompletedAt: formatTimePtr(r.CompletedAt),
-		Tags:        r.Tags,
-		CreatedAt:   formatTime(r.CreatedAt),
-	}
+	item := r.itemJSON(baseURL, hash)
+	item.Tags = slices.Clone(r.Tags)
+	slices.SortFunc(item.Tags, localeCompare)
 	if r.createdKey {
-		item.IdempotencyKey = r.IdempotencyKey
+		item.IdempotencyKey = r.listKey()
 		item.IdempotencyKeyExpiresAt = formatTimePtr(r.IdempotencyKeyExpiresAt)
 	}
 	return item
 }
 
+// itemJSON holds what list items and retrieve share, tags in stored order.
+func (r *record) itemJSON(baseURL, hash string) listItemJSON {
+	return listItemJSON{
+		ID:             r.ID,
+		URL:            baseURL + tokensPath + "/" + r.ID + "/callback/" + hash,
+		Status:         r.Status,
+		TimeoutAt:      formatTimePtr(r.TimeoutAt),
+		CompletedAt:    formatTimePtr(r.CompletedAt),
+		CompletedAfter: formatTimePtr(r.TimeoutAt),
+		Tags:           r.Tags,
+		CreatedAt:      formatTime(r.CreatedAt),
+	}
+}
+
+// retrieveJSON is the retrieve answer: tags in stored order, and always a key,
+// made up by the service when the user gave none.
 func (r *record) retrieveJSON(baseURL, hash string) retrieveJSON {
 	out := retrieveJSON{
-		listItemJSON:               r.listItemJSON(baseURL, hash),
+		listItemJSON:               r.itemJSON(baseURL, hash),
 		Type:                       "MANUAL",
 		UserProvidedIdempotencyKey: r.createdKey,
-		CompletedAfter:             formatTimePtr(r.TimeoutAt),
+		InactiveIdempotencyKey:     r.inactiveKey,
 		Output:                     r.Output,
 		OutputType:                 r.OutputType,
 		OutputIsError:              r.OutputIsError,
 	}
-	if !r.createdKey { // retrieve always carries a key: the service makes one up
+	out.IdempotencyKey = r.IdempotencyKey
+	if !r.createdKey {
 		out.IdempotencyKey = r.generated
+	} else {
+		out.IdempotencyKeyExpiresAt = formatTimePtr(r.IdempotencyKeyExpiresAt)
 	}
 	return out
+}
+
+// localeCompare orders strings roughly as JavaScript's localeCompare does:
+// punctuation before digits before letters, letters case-blind with lower case
+// first on a tie.
+func localeCompare(a, b string) int {
+	if c := slices.Compare(collationKey(a), collationKey(b)); c != 0 {
+		return c
+	}
+	return -strings.Compare(a, b) // on a case-only tie, lower case (greater bytes) first
+}
+
+func collationKey(s string) []rune {
+	key := make([]rune, 0, len(s))
+	for _, c := range s {
+		class := rune(0)
+		switch {
+		case unicode.IsDigit(c):
+			class = 1
+		case unicode.IsLetter(c):
+			class, c = 2, unicode.ToLower(c)
+		}
+		key = append(key, class<<21|c)
+	}
+	return key
 }
 
 func formatTime(t time.Time) string {
