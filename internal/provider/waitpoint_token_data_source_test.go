@@ -352,9 +352,9 @@ func TestAccWaitpointTokenDataSource_storedOutputs(t *testing.T) {
 	t.Parallel()
 	object := fmt.Sprintf(`{"approved":true,"report":%q}`, strings.Repeat("a", 600_000))
 	text := strings.Repeat("t", 600_000)
-	for name, tc := range map[string]struct{ body, outputJSON string }{
-		"600 KB superjson object": {object, object},
-		"600 KB text":             {strconv.Quote(text), strconv.Quote(text)},
+	for name, tc := range map[string]struct{ body, outputJSON, object string }{
+		"600 KB superjson object": {object, object, "token.json"},
+		"600 KB text":             {strconv.Quote(text), strconv.Quote(text), "token.txt"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -364,8 +364,8 @@ func TestAccWaitpointTokenDataSource_storedOutputs(t *testing.T) {
 				t.Fatal(err)
 			}
 			stored, _ := mock.Token(tok.ID)
-			if stored.OutputType != "application/store" {
-				t.Fatalf("the mock stored the output as %s, not application/store: the test proves nothing", stored.OutputType)
+			if stored.OutputType != "application/store" || *stored.Output != tok.ID+"/"+tc.object {
+				t.Fatalf("the mock stored the output as %s at %s, not application/store at %s: the test proves nothing", stored.OutputType, *stored.Output, tc.object)
 			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
