@@ -39,7 +39,7 @@ func (s *Server) create(spec TokenSpec) (r *record, cached bool) {
 		}
 		old.retireKey()
 	}
-	r = s.add(created, spec.Tags)
+	r = s.add("", created, spec.Tags)
 	if spec.IdempotencyKey != "" {
 		var expires *time.Time
 		if spec.IdempotencyKeyTTL > 0 {

@@ -37,6 +37,7 @@ import (
 type Options struct {
 	APIKey    string           // the one secret key accepted as a bearer token
 	Tokens    int              // how many tokens to seed
+	Fixtures  []Fixture        // when not nil, exactly these tokens instead of seeded ones
 	Seed      int64            // seeds the generator; the same seed gives the same tokens
 	Now       func() time.Time // the clock; default time.Now
 	RateLimit *RateLimit       // nil: the real service's bucket
@@ -122,7 +123,11 @@ func New(opts Options) *Server {
 		s.limit = *opts.RateLimit
 	}
 	s.bucket = bucket{available: s.limit.Burst, refilledAt: s.now()}
-	s.seed()
+	if opts.Fixtures != nil {
+		s.load(opts.Fixtures)
+	} else {
+		s.seed()
+	}
 	return s
 }
 

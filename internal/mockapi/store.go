@@ -1,6 +1,7 @@
 package mockapi
 
 import (
+	"cmp"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -32,13 +33,15 @@ type blob struct {
 	contentType string
 }
 
-// add appends a WAITING token; the caller holds s.mu.
-func (s *Server) add(created time.Time, tags []string) *record {
+// add appends a WAITING token, with a generated id when id is ""; the caller
+// holds s.mu.
+func (s *Server) add(id string, created time.Time, tags []string) *record {
 	seq := len(s.records) + 1
 	rng := rand.New(rand.NewPCG(uint64(s.opts.Seed), uint64(seq)))
+	generatedID := "waitpoint_" + randomBody(rng, 25)
 	r := &record{
 		Token: Token{
-			ID:         "waitpoint_" + randomBody(rng, 25),
+			ID:         cmp.Or(id, generatedID),
 			Status:     "WAITING",
 			CreatedAt:  created.UTC().Truncate(time.Millisecond),
 			Tags:       uniqueInOrder(tags),

@@ -1,6 +1,7 @@
 // Command mockapi serves the mock Trigger.dev API on a local port:
 //
 //	go run ./internal/cmd/mockapi -listen 127.0.0.1:0 -api-key KEY -tokens 40
+//	go run ./internal/cmd/mockapi -api-key KEY -fixtures tokens.json
 //
 // It prints one line, "ready: http://HOST:PORT", once it accepts connections,
 // logs one line per request to stderr, and stops cleanly on SIGINT or SIGTERM.
@@ -36,6 +37,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	listen := flags.String("listen", "127.0.0.1:0", "address to listen on; port 0 picks a free one")
 	apiKey := flags.String("api-key", "", "the secret key clients must send as a bearer token (required)")
 	tokens := flags.Int("tokens", 40, "how many tokens to seed")
+	fixtures := flags.String("fixtures", "", "a JSON file of token objects (the retrieve endpoint's keys) to serve instead of seeded tokens")
 	seed := flags.Int64("seed", 1, "seed of the generated tokens")
 	unknownIDStatus := flags.Int("unknown-id-status", http.StatusInternalServerError,
 		"the status a retrieve of an unknown id answers: 500 as the real service does, or 404 as the spec says")
@@ -51,8 +53,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "mockapi: -unknown-id-status must be 500 or 404, got %d\n", *unknownIDStatus)
 		return 2
 	}
+	opts := mockapi.Options{APIKey: *apiKey, Tokens: *tokens, Seed: *seed, UnknownIDStatus: *unknownIDStatus}
+	if *fixtures != "" {
+		loaded, err := loadFixtures(*fixtures)
+		if err != nil {
+			_, _ = fmt.Fprintf(stderr, "mockapi: %v\n", err)
+			return 2
+		}
+		opts.Fixtures = loaded
+	}
 	logger := log.New(stderr, "mockapi: ", log.LstdFlags)
-	handler := mockapi.New(mockapi.Options{APIKey: *apiKey, Tokens: *tokens, Seed: *seed, Logf: logger.Printf, UnknownIDStatus: *unknownIDStatus})
+	opts.Logf = logger.Printf
+	handler := mockapi.New(opts)
 
 	listener, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -80,4 +92,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// loadFixtures reads a fixtures file; an error names the file and the entry.
+func loadFixtures(path string) ([]mockapi.Fixture, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	fixtures, err := mockapi.ParseFixtures(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return fixtures, nil
 }
