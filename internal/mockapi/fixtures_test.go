@@ -37,7 +37,7 @@ func TestFixtures(t *testing.T) {
 		"waitpoint_done": {"status": "COMPLETED", "completedAt": "2026-01-04T09:05:00.000Z", "idempotencyKey": "gen", "userProvidedIdempotencyKey": false,
 			"output": `{"json":{"approved":true}}`, "outputType": "application/super+json"},
 		"waitpoint_late": {"status": "TIMED_OUT", "outputIsError": true, "outputType": "application/json", "tags": "[]"},
-		generated: {"outputType": "application/store", "output": generated + "/token.txt"},
+		generated:        {"outputType": "application/store", "output": generated + "/token.txt"},
 	}
 	for id, fields := range want {
 		r := f.get("/api/v1/waitpoints/tokens/" + id)
@@ -54,7 +54,7 @@ func TestFixtures(t *testing.T) {
 			}
 		}
 	}
-	checkStored(t, f, f.get("/api/v1/waitpoints/tokens/"+generated).body["output"], generated+"/token.txt", "text/plain", big)
+	checkStored(t, f, f.get("/api/v1/waitpoints/tokens/" + generated).body["output"], generated+"/token.txt", "text/plain", big)
 }
 
 // TestParseFixtures_refusals: a malformed entry is named by its index and id.
