@@ -133,6 +133,28 @@ func TestAccExamples_gatingPrecondition(t *testing.T) {
 	})
 }
 
+// TestAccExamples_gatingPreconditionFixtures runs the README's example of a
+// user testing their gating configuration against the mock command's
+// -fixtures file: one plan per token of the file.
+func TestAccExamples_gatingPreconditionFixtures(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "gating", "precondition", "fixtures.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixtures, err := mockapi.ParseFixtures(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, url := startMock(t, 0, func(o *mockapi.Options) { o.Fixtures = fixtures })
+	for id, step := range map[string]resource.TestStep{
+		"waitpoint_approved": {ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("approved_by", knownvalue.StringExact("alice"))}},
+		"waitpoint_rejected": {ExpectError: regexp.MustCompile(`(?s)The release has not been approved yet.*status: COMPLETED`)},
+		"waitpoint_pending":  {ExpectError: regexp.MustCompile(`(?s)The release has not been approved yet.*status: WAITING`)},
+	} {
+		t.Run(id, func(t *testing.T) { runExample(t, "gating/precondition", url, idVariable(id), step) })
+	}
+}
+
 func TestAccExamples_gatingAction(t *testing.T) {
 	skipOnOpenTofu(t, "OpenTofu has no actions")
 	mock, url := startMock(t, 0)
