@@ -1,0 +1,131 @@
+package mockapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+// sdkCheckDir holds the official SDK's check script and its pinned install
+// (make sdk-deps, which make test runs).
+var sdkCheckDir = filepath.Join("..", "..", "sdkcheck")
+
+// TestOfficialSDK drives @trigger.dev/sdk (the version sdkcheck/package.json
+// pins) against the mock: createToken, completeToken, retrieveToken and
+// listTokens must take every answer without a validation error, and see what
+// the mock holds. In CI it must run; elsewhere it skips without Node or the
+// installed SDK.
+func TestOfficialSDK(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if _, statErr := os.Stat(filepath.Join(sdkCheckDir, "node_modules", "@trigger.dev", "sdk")); err != nil || statErr != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI must run the SDK check: node %v, SDK %v (make sdk-deps installs it)", err, statErr)
+		}
+		t.Skip("needs node and the SDK in sdkcheck/node_modules: make sdk-deps")
+	}
+	mock := mockapi.New(mockapi.Options{APIKey: key, Tokens: 5, Seed: 2})
+	srv := httptest.NewServer(mock)
+	defer srv.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "check.mjs")
+	cmd.Dir = sdkCheckDir
+	cmd.Env = append(os.Environ(), "TRIGGER_API_URL="+srv.URL, "TRIGGER_SECRET_KEY="+key)
+	out, err := cmd.Output()
+	if err != nil {
+		stderr := ""
+		if exitErr, ok := err.(*exec.ExitError); ok {
+			stderr = string(exitErr.Stderr)
+		}
+		t.Fatalf("the SDK failed against the mock: %v\n%s", err, stderr)
+	}
+	var seen struct {
+		Created struct {
+			ID, URL  string
+			IsCached bool
+		}
+		Again struct {
+			ID       string
+			IsCached bool
+		}
+		Completed struct{ Success bool }
+		Retrieved struct {
+			ID, Status, TimeoutAt string
+			Output                map[string]any
+			Tags                  []string
+		}
+		Text  struct{ Status, Output string }
+		Large struct {
+			Status       string
+			ReportLength int
+		}
+		Waiting struct {
+			Status string
+			Output any
+		}
+		Listed []struct {
+			ID, Status string
+			Tags       []string
+		}
+	}
+	if err := json.Unmarshal(out, &seen); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+
+	tok, ok := mock.Token(seen.Created.ID)
+	switch {
+	case !ok || seen.Created.IsCached || seen.Created.URL != mock.CallbackURL(srv.URL, tok.ID):
+		t.Errorf("createToken: %+v", seen.Created)
+	case seen.Again.ID != tok.ID || !seen.Again.IsCached:
+		t.Errorf("createToken with a live key: %+v, want the first token, cached", seen.Again)
+	case !seen.Completed.Success || seen.Retrieved.Status != "COMPLETED" || seen.Retrieved.Output["approved"] != true || seen.Retrieved.Output["by"] != "sdk":
+		t.Errorf("completeToken then retrieveToken: %+v %+v", seen.Completed, seen.Retrieved)
+	case strings.Join(seen.Retrieved.Tags, ",") != "sdk,deploy:prod" || seen.Retrieved.TimeoutAt == "":
+		t.Errorf("retrieveToken: tags %v (want the stored order), timeoutAt %q", seen.Retrieved.Tags, seen.Retrieved.TimeoutAt)
+	case seen.Text.Status != "COMPLETED" || seen.Text.Output != "ship it":
+		t.Errorf("a text output: %+v", seen.Text)
+	case seen.Large.Status != "COMPLETED" || seen.Large.ReportLength != 600*1024:
+		t.Errorf("a stored output: %+v", seen.Large)
+	case seen.Waiting.Status != "WAITING" || seen.Waiting.Output != nil:
+		t.Errorf("a waiting token: %+v", seen.Waiting)
+	}
+
+	var want []string
+	for _, tok := range mock.Tokens() {
+		if tok.Status == "COMPLETED" && slices.Contains(tok.Tags, "sdk") {
+			want = append(want, tok.ID)
+		}
+	}
+	var got []string
+	for _, item := range seen.Listed {
+		got = append(got, item.ID)
+		if !slices.IsSorted(item.Tags) {
+			t.Errorf("listTokens: tags %v not sorted", item.Tags)
+		}
+	}
+	if len(want) != 3 || !slices.Equal(got, want) {
+		t.Errorf("listTokens over two pages: %v, want %v", got, want)
+	}
+	stored := 0
+	for _, r := range mock.Requests() {
+		if r.Status >= 400 {
+			t.Errorf("%s %s answered %d", r.Method, r.Path, r.Status)
+		}
+		if strings.HasPrefix(r.Path, "/storage/") {
+			stored++
+		}
+	}
+	if stored != 1 {
+		t.Errorf("%d object storage reads, want 1 for the stored output", stored)
+	}
+}
