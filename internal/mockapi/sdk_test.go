@@ -3,6 +3,7 @@ package mockapi_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -44,7 +45,7 @@ func TestOfficialSDK(t *testing.T) {
 	out, err := cmd.Output()
 	if err != nil {
 		stderr := ""
-		if exitErr, ok := err.(*exec.ExitError); ok {
+		if exitErr, ok := errors.AsType[*exec.ExitError](err); ok {
 			stderr = string(exitErr.Stderr)
 		}
 		t.Fatalf("the SDK failed against the mock: %v\n%s", err, stderr)
