@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
@@ -37,6 +38,9 @@ var (
 
 type triggerdevProvider struct {
 	version string
+	// configured is what Configure handed the data sources, for the list data
+	// source's fast path (protocolServer), which reads outside the framework.
+	configured atomic.Pointer[providerData]
 }
 
 type providerModel struct {
@@ -118,6 +122,7 @@ func (p *triggerdevProvider) Configure(ctx context.Context, req provider.Configu
 		}
 		data.client = c
 	}
+	p.configured.Store(data)
 	resp.DataSourceData = data
 	resp.ActionData = data
 	resp.EphemeralResourceData = data

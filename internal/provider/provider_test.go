@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-version"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -58,7 +57,7 @@ func TestMain(m *testing.M) {
 
 // testAccProtoV6ProviderFactories serve the provider in-process to the real CLI.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"triggerdev": providerserver.NewProtocol6WithError(New("test")()),
+	"triggerdev": NewServer("test"),
 }
 
 // startMock starts a mock API on loopback for one test, seeded with tokens

@@ -165,22 +165,33 @@ func isKnown(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
 func (d *waitpointTokensDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var model waitpointTokensModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	c, diags := d.data.Client()
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	filter := newTokenFilter(model)
-	tokens, hasMore, err := filter.list(ctx, c)
-	if err == nil && model.IncludeOutput.ValueBool() {
-		err = fetchOutputs(ctx, c, tokens)
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, "list waitpoint tokens", err)
+	tokens, hasMore := readTokens(ctx, d.data, model, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(model.setResults(tokens, hasMore, model.IncludeOutput.ValueBool())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// readTokens lists what the configuration asks for, outputs included when it
+// says so: the one read both the framework's path and the fast path make.
+func readTokens(ctx context.Context, data *providerData, model waitpointTokensModel, diags *diag.Diagnostics) ([]client.Token, bool) {
+	c, clientDiags := data.Client()
+	diags.Append(clientDiags...)
+	if diags.HasError() {
+		return nil, false
+	}
+	tokens, hasMore, err := newTokenFilter(model).list(ctx, c)
+	if err == nil && model.IncludeOutput.ValueBool() {
+		err = fetchOutputs(ctx, c, tokens)
+	}
+	if err != nil {
+		addClientError(diags, "list waitpoint tokens", err)
+	}
+	return tokens, hasMore
 }
 
 // setResults builds the computed attributes directly, without reflection: a list
@@ -192,9 +203,8 @@ func (m *waitpointTokensModel) setResults(tokens []client.Token, hasMore, withOu
 	urls := make(map[string]attr.Value, len(tokens))
 	objectType := types.ObjectType{AttrTypes: tokenAttrTypes}
 	for i, t := range tokens {
-		values, err := tokenValues(t, withOutput)
-		if err != nil {
-			diags.AddAttributeError(path.Root("tokens").AtListIndex(i).AtName(outputJSONName), "Undecodable waitpoint token output", err.Error())
+		values := listedTokenValues(i, t, withOutput, &diags)
+		if diags.HasError() {
 			return diags
 		}
 		obj, d := types.ObjectValue(tokenAttrTypes, values)
@@ -206,6 +216,16 @@ func (m *waitpointTokensModel) setResults(tokens []client.Token, hasMore, withOu
 	m.URLs = types.MapValueMust(types.StringType, urls)
 	m.HasMore = types.BoolValue(hasMore)
 	return diags
+}
+
+// listedTokenValues is tokenValues for the i-th token of `tokens`, an
+// undecodable output reported at its path.
+func listedTokenValues(i int, t client.Token, withOutput bool, diags *diag.Diagnostics) map[string]attr.Value {
+	values, err := tokenValues(t, withOutput)
+	if err != nil {
+		diags.AddAttributeError(path.Root("tokens").AtListIndex(i).AtName(outputJSONName), "Undecodable waitpoint token output", err.Error())
+	}
+	return values
 }
 
 // stringValues turns a configured list into Go strings.
