@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
@@ -51,4 +52,28 @@ func deref(s *string) string {
 		return "<nil>"
 	}
 	return *s
+}
+
+// BenchmarkOutputJSON normalises one output of each type to plain JSON: a
+// decision object as the SDK stores it, JSON text, plain text, and a 600 KB
+// superjson document (what a stored output holds once fetched).
+func BenchmarkOutputJSON(b *testing.B) {
+	large := `{"json":{"report":"` + strings.Repeat("r", 600<<10) + `"},"meta":{"values":{}}}`
+	for _, tc := range []struct{ name, outputType, output string }{
+		{"superjson", client.OutputTypeSuperJSON, `{"json":{"approved":true,"by":"alice","ticket":"OPS-1042"},"meta":{"values":{}}}`},
+		{"json", client.OutputTypeJSON, `{"status":"deployed","build":142}`},
+		{"text", client.OutputTypeText, "approved by alice <ops@example.com>"},
+		{"superjson 600 KB", client.OutputTypeSuperJSON, large},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			tok := client.Token{ID: "waitpoint_a", Output: &tc.output, OutputType: &tc.outputType}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(tc.output)))
+			for b.Loop() {
+				if got, err := tok.OutputJSON(); err != nil || got == nil {
+					b.Fatalf("%v %v", got, err)
+				}
+			}
+		})
+	}
 }

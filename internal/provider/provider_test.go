@@ -62,7 +62,7 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 
 // startMock starts a mock API on loopback for one test, seeded with tokens
 // tokens, and returns it with its base URL. opts may tune it further.
-func startMock(t *testing.T, tokens int, opts ...func(*mockapi.Options)) (*mockapi.Server, string) {
+func startMock(t testing.TB, tokens int, opts ...func(*mockapi.Options)) (*mockapi.Server, string) {
 	t.Helper()
 	o := mockapi.Options{APIKey: testAPIKey, Tokens: tokens, Seed: 1}
 	for _, f := range opts {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -157,7 +160,7 @@ func TestAccWaitpointTokenDataSource_outputTypes(t *testing.T) {
 	}
 }
 
-func firstToken(t *testing.T, mock *mockapi.Server, keep func(mockapi.Token) bool) mockapi.Token {
+func firstToken(t testing.TB, mock *mockapi.Server, keep func(mockapi.Token) bool) mockapi.Token {
 	t.Helper()
 	for _, tok := range mock.Tokens() {
 		if keep(tok) {
@@ -379,5 +382,27 @@ func TestAccWaitpointTokenDataSource_storedOutputs(t *testing.T) {
 				}},
 			})
 		})
+	}
+}
+
+// BenchmarkReadDataSource_token is one read of one token through the provider's
+// protocol server: one retrieve from the in-process mock, the output decoded,
+// and the state set by the framework.
+func BenchmarkReadDataSource_token(b *testing.B) {
+	mock, url := startMock(b, 30, unlimited)
+	server := configuredServer(b, url)
+	schemas, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok := firstToken(b, mock, func(tok mockapi.Token) bool { return tok.OutputType == "application/super+json" })
+	req := &tfprotov6.ReadDataSourceRequest{TypeName: "triggerdev_waitpoint_token", Config: objectConfig(b,
+		schemas.DataSourceSchemas["triggerdev_waitpoint_token"].ValueType().(tftypes.Object),
+		map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, tok.ID)})}
+	b.ReportAllocs()
+	for b.Loop() {
+		if resp, err := server.ReadDataSource(context.Background(), req); err != nil || len(resp.Diagnostics) > 0 || resp.State == nil {
+			b.Fatalf("read: %v %v", resp.Diagnostics, err)
+		}
 	}
 }

@@ -36,7 +36,8 @@ func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
 		if err != nil {
 			return nil, err
 		}
-		withActions, ok := framework.(tfprotov6.ProviderServerWithActions)
+		// tf6server serves actions only to a server of this deprecated interface.
+		withActions, ok := framework.(tfprotov6.ProviderServerWithActions) //nolint:staticcheck // see above
 		if !ok {
 			return nil, fmt.Errorf("the framework's server %T serves no actions", framework)
 		}
@@ -100,20 +101,22 @@ type stateShape struct {
 // computedTokensAttributes are the attributes the fast path computes.
 var computedTokensAttributes = []string{"has_more", "ids", "tokens", "urls"}
 
-var tokensStateShape = sync.OnceValue(func() stateShape { return newStateShape(context.Background()) })
-
-func newStateShape(ctx context.Context) stateShape {
+var tokensStateShape = sync.OnceValue(func() stateShape {
 	var resp datasource.SchemaResponse
-	NewWaitpointTokensDataSource().Schema(ctx, datasource.SchemaRequest{}, &resp)
-	shape := stateShape{schema: resp.Schema}
-	typ, ok := resp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok || resp.Diagnostics.HasError() {
-		shape.err = fmt.Errorf("the schema's type is %T", resp.Schema.Type().TerraformType(ctx))
+	NewWaitpointTokensDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+	return newStateShape(context.Background(), resp.Schema)
+})
+
+func newStateShape(ctx context.Context, s schema.Schema) stateShape {
+	shape := stateShape{schema: s}
+	typ, ok := s.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		shape.err = fmt.Errorf("the schema's type is %T", s.Type().TerraformType(ctx))
 		return shape
 	}
 	shape.typ = typ
 	var computed []string
-	for name, a := range resp.Schema.Attributes {
+	for name, a := range s.Attributes {
 		if a.IsComputed() {
 			computed = append(computed, name)
 		} else {
@@ -198,10 +201,25 @@ func (w *stateWriter) str(s string)   { w.keep(w.enc.EncodeString(s)) }
 func (w *stateWriter) bool(b bool)    { w.keep(w.enc.EncodeBool(b)) }
 func (w *stateWriter) mapLen(n int)   { w.keep(w.enc.EncodeMapLen(n)) }
 func (w *stateWriter) arrayLen(n int) { w.keep(w.enc.EncodeArrayLen(n)) }
+
+// attr encodes a token's attribute value; strings, timestamps and bools, most
+// of a token, without building a tftypes.Value first.
 func (w *stateWriter) attr(ctx context.Context, v attr.Value) {
-	tf, err := v.ToTerraformValue(ctx)
-	w.keep(err)
-	w.value(tf)
+	switch v := v.(type) {
+	case interface {
+		IsNull() bool
+		ValueString() string
+	}:
+		if v.IsNull() {
+			w.keep(w.enc.EncodeNil())
+		} else {
+			w.str(v.ValueString())
+		}
+	default:
+		tf, err := v.ToTerraformValue(ctx)
+		w.keep(err)
+		w.value(tf)
+	}
 }
 
 // value encodes strings, bools and nulls itself, the bulk of a token, and
