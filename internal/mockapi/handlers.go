@@ -44,7 +44,7 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 
-	if faulted && fault.Latency > 0 && !sleep(r.Context(), fault.Latency) {
+	if latency := s.opts.Latency + fault.Latency; latency > 0 && !sleep(r.Context(), latency) {
 		w.status = 0
 		return
 	}

@@ -41,6 +41,7 @@ type Options struct {
 	Seed      int64            // seeds the generator; the same seed gives the same tokens
 	Now       func() time.Time // the clock; default time.Now
 	RateLimit *RateLimit       // nil: the real service's bucket
+	Latency   time.Duration    // added before every answer, as a distant service's round trip
 	// UnknownIDStatus is the answer to a retrieve of an unknown or malformed
 	// id: 0 means 500, as the real service answers; 404 is what the spec says.
 	UnknownIDStatus int

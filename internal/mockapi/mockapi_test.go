@@ -350,3 +350,14 @@ func TestListFilters(t *testing.T) {
 		})
 	}
 }
+
+// TestLatency: Options.Latency delays every answer, as a distant service does.
+func TestLatency(t *testing.T) {
+	f := newFixture(t, 3, func(o *mockapi.Options) { o.Latency = 60 * time.Millisecond })
+	for _, path := range []string{"/api/v1/waitpoints/tokens", "/api/v1/waitpoints/tokens/" + f.mock.Tokens()[0].ID} {
+		start := time.Now()
+		if r := f.get(path); r.status != http.StatusOK || time.Since(start) < 60*time.Millisecond {
+			t.Fatalf("%s: %d after %s, want 200 after the latency", path, r.status, time.Since(start))
+		}
+	}
+}

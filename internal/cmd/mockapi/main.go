@@ -39,6 +39,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	tokens := flags.Int("tokens", 40, "how many tokens to seed")
 	fixtures := flags.String("fixtures", "", "a JSON file of token objects (the retrieve endpoint's keys) to serve instead of seeded tokens")
 	seed := flags.Int64("seed", 1, "seed of the generated tokens")
+	latency := flags.Duration("latency", 0, "added before every answer, such as 20ms, to play a distant service")
 	unknownIDStatus := flags.Int("unknown-id-status", http.StatusInternalServerError,
 		"the status a retrieve of an unknown id answers: 500 as the real service does, or 404 as the spec says")
 	if err := flags.Parse(args); err != nil {
@@ -53,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "mockapi: -unknown-id-status must be 500 or 404, got %d\n", *unknownIDStatus)
 		return 2
 	}
-	opts := mockapi.Options{APIKey: *apiKey, Tokens: *tokens, Seed: *seed, UnknownIDStatus: *unknownIDStatus}
+	opts := mockapi.Options{APIKey: *apiKey, Tokens: *tokens, Seed: *seed, UnknownIDStatus: *unknownIDStatus, Latency: *latency}
 	if *fixtures != "" {
 		loaded, err := loadFixtures(*fixtures)
 		if err != nil {
