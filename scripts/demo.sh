@@ -35,7 +35,7 @@ approve() {
   fi
   # The mock logs one line per request: Terraform waits once it has read the token.
   for _ in $(seq 300); do
-    grep -q "GET /api/v1/waitpoints/tokens/$id " "$work/mock.log" && break
+    grep -q "GET /api/v1/waitpoints/tokens/$id " "$mock_log" && break
     sleep 0.2
   done
   sleep 3
