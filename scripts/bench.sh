@@ -93,12 +93,14 @@ for n in 100 1000 10000; do
   add_case "tokens_$n" "$api_url" "$mock_log" "" "$triggerdev
 data \"triggerdev_waitpoint_tokens\" \"all\" { max_items = 100000 }"
 done
+# Each on a mock of its own: 200 reads a run would empty one bucket in a few runs.
 start_mock "$key" 0 -fixtures "$work/fixtures.json" -latency 20ms
 add_case outputs_200 "$api_url" "$mock_log" "" "$triggerdev
 data \"triggerdev_waitpoint_tokens\" \"all\" {
   max_items      = 200
   include_output = true
 }"
+start_mock "$key" 0 -fixtures "$work/fixtures.json" -latency 20ms
 add_case sequential_200 "$api_url" "$mock_log" "-parallelism=1" "$triggerdev
 data \"triggerdev_waitpoint_token\" \"each\" {
   for_each = toset([for i in range(200) : format(\"waitpoint_bench%03d\", i)])

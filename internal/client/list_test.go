@@ -198,7 +198,9 @@ func TestListTokens_truncatedBodyIsAnError(t *testing.T) {
 // the mock's rendering included.
 func BenchmarkListTokens10000(b *testing.B) {
 	const n = 10000
-	_, c, _ := newMock(b, n, client.Config{})
+	srv := httptest.NewServer(mockapi.New(mockapi.Options{APIKey: testKey, Tokens: n, RateLimit: mockapi.NoRateLimit}))
+	b.Cleanup(srv.Close)
+	c := newClient(b, srv.URL, client.Config{})
 	b.ReportAllocs()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)

@@ -24,6 +24,7 @@
 package mockapi
 
 import (
+	"math"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -47,6 +48,9 @@ type Options struct {
 	UnknownIDStatus int
 	Logf            func(string, ...any) // one line per request; nil: silent
 }
+
+// NoRateLimit is a bucket no benchmark's loop empties.
+var NoRateLimit = &RateLimit{Burst: math.MaxInt32, Refill: math.MaxInt32, Period: time.Second}
 
 // RateLimit is a token bucket per API key.
 type RateLimit struct {

@@ -3,12 +3,10 @@ package provider
 import (
 	"context"
 	"maps"
-	"math"
 	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -211,9 +209,7 @@ func readBench(tb testing.TB, n int) (read func(framework bool) *tfprotov6.ReadD
 }
 
 // unlimited lifts the mock's rate limit, which a benchmark's loop would reach.
-func unlimited(o *mockapi.Options) {
-	o.RateLimit = &mockapi.RateLimit{Burst: math.MaxInt32, Refill: math.MaxInt32, Period: time.Second}
-}
+func unlimited(o *mockapi.Options) { o.RateLimit = mockapi.NoRateLimit }
 
 // BenchmarkReadDataSource_tokens10000 is a plan's whole read of 10,000 tokens
 // in the provider: 100 list requests to the in-process mock (whose own work
