@@ -53,12 +53,13 @@ func startTraceLogs(dir string) bool {
 // scanTraceLogs searches every log in dir for the secrets, and reports what it
 // covered.
 func scanTraceLogs(dir string) error {
-	secrets := map[string]string{testAPIKey: "the API key"}
+	secrets := secretSet{}
+	secrets.add(testAPIKey, "the API key")
 	mocksMu.Lock()
 	for _, m := range mocks {
 		for _, tok := range m.Tokens() {
 			callback := m.CallbackURL("", tok.ID)
-			secrets[callback[strings.LastIndex(callback, "/")+1:]] = "the callback hash of " + tok.ID
+			secrets.add(callback[strings.LastIndex(callback, "/")+1:], "the callback hash of "+tok.ID)
 		}
 	}
 	mocksMu.Unlock()
@@ -77,13 +78,13 @@ func scanTraceLogs(dir string) error {
 	if len(files) == 0 || lines == 0 {
 		return fmt.Errorf("trace scan: no log lines written to %s: the scan would prove nothing", dir)
 	}
-	fmt.Printf("trace scan: %d log files, %d lines, %d MB, searched for %d secrets: none found\n", len(files), lines, bytes>>20, len(secrets))
+	fmt.Printf("trace scan: %d log files, %d lines, %d MB, searched for %d secrets: none found\n", len(files), lines, bytes>>20, secrets.len())
 	return nil
 }
 
 const harnessConfigEntry = "sdk.helper_resource: Setting Terraform configuration:"
 
-func scanFile(file string, secrets map[string]string) (lines, size int, err error) {
+func scanFile(file string, secrets secretSet) (lines, size int, err error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return 0, 0, err
@@ -107,13 +108,41 @@ func scanFile(file string, secrets map[string]string) (lines, size int, err erro
 			continue
 		}
 		inConfig = false
-		for secret, name := range secrets {
-			if strings.Contains(line, secret) {
-				return lines, size, fmt.Errorf("trace scan: %s appears in %s line %d", name, filepath.Base(file), lines)
-			}
+		if name, found := secrets.find(line); found {
+			return lines, size, fmt.Errorf("trace scan: %s appears in %s line %d", name, filepath.Base(file), lines)
 		}
 	}
 	return lines, size, scanner.Err()
+}
+
+// secretSet finds any of thousands of secrets in a line in one pass per
+// secret length (two: the key's and the callback hashes'), not one per secret.
+type secretSet map[int]map[string]string
+
+func (s secretSet) add(secret, name string) {
+	if s[len(secret)] == nil {
+		s[len(secret)] = map[string]string{}
+	}
+	s[len(secret)][secret] = name
+}
+
+func (s secretSet) len() int {
+	n := 0
+	for _, byLength := range s {
+		n += len(byLength)
+	}
+	return n
+}
+
+func (s secretSet) find(line string) (string, bool) {
+	for length, secrets := range s {
+		for i := 0; i+length <= len(line); i++ {
+			if name, ok := secrets[line[i:i+length]]; ok {
+				return name, true
+			}
+		}
+	}
+	return "", false
 }
 
 // TestProvider_secretAttributesAreSensitive: the key, and every attribute that
@@ -145,5 +174,32 @@ func TestProvider_secretAttributesAreSensitive(t *testing.T) {
 	}
 	if found < 3 {
 		t.Fatalf("found %d secret attributes, want api_key, url and urls at least", found)
+	}
+}
+
+// TestScanFile: the scan finds each kind of secret anywhere in a line, and
+// skips only the harness's echo of the test's own configuration.
+func TestScanFile(t *testing.T) {
+	secrets := secretSet{}
+	secrets.add(testAPIKey, "the API key")
+	secrets.add("0123456789abcdef0123456789abcdef01234567", "the callback hash of waitpoint_a")
+	cases := []struct{ name, log, want string }{
+		{"clean", "a line\nanother line with 0123456789abcdef\n", ""},
+		{"hash mid-line", "x\nPOST /callback/0123456789abcdef0123456789abcdef01234567?y=1\n", "the callback hash of waitpoint_a appears in scan.log line 2"},
+		{"key at the end", "Authorization: Bearer " + testAPIKey, "the API key appears in scan.log line 1"},
+		{"the harness's config echo", harnessConfigEntry + "\n  api_key = \"" + testAPIKey + "\"\nafter\n", ""},
+		{"after the echo", harnessConfigEntry + "\n  ok\n" + testAPIKey + "\n", "the API key appears in scan.log line 3"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "scan.log")
+			if err := os.WriteFile(file, []byte(tc.log), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err := scanFile(file, secrets)
+			if got := fmt.Sprint(err); tc.want == "" && err != nil || tc.want != "" && !strings.Contains(got, tc.want) {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+		})
 	}
 }
