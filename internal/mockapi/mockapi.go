@@ -24,9 +24,9 @@
 package mockapi
 
 import (
-	"math"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
