@@ -19,42 +19,50 @@ import (
 )
 
 // runExample runs one directory of examples/ against the mock at url, with the
-// provider configured from the environment as the examples advise.
+// provider configured from the environment as the examples advise (each test's
+// provider has an environment of its own, so examples run in parallel).
 func runExample(t *testing.T, dir, url string, vars config.Variables, step resource.TestStep, checks ...tfversion.TerraformVersionCheck) {
 	t.Helper()
-	t.Setenv("TRIGGER_API_URL", url)
-	t.Setenv("TRIGGER_SECRET_KEY", testAPIKey)
-	files, err := filepath.Glob(filepath.Join("..", "..", "examples", dir, "*.tf"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no example in %s", dir)
-	}
-	if declaresProvider(t, files) {
-		// The example names the provider by its registry address.
-		t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "triggerdev-terraform")
-	}
-	step.ConfigDirectory = config.StaticDirectory(filepath.Dir(files[0]))
+	factories := factoriesWithEnv(map[string]string{envAPIURL: url, envAPIKey: testAPIKey})
+	step.ConfigDirectory = config.StaticDirectory(exampleDir(t, dir))
 	step.ConfigVariables = vars
-	step.ProtoV6ProviderFactories = testAccProtoV6ProviderFactories
+	step.ProtoV6ProviderFactories = factories
 	// An empty last step destroys what the example made: the harness cannot read
 	// back a state holding for_each instances.
 	steps := []resource.TestStep{step}
 	if step.ExpectError == nil {
-		steps = append(steps, resource.TestStep{Config: "# nothing", ProtoV6ProviderFactories: testAccProtoV6ProviderFactories})
+		steps = append(steps, resource.TestStep{Config: "# nothing", ProtoV6ProviderFactories: factories})
 	}
 	resource.Test(t, resource.TestCase{Steps: steps, TerraformVersionChecks: checks})
 }
 
-func declaresProvider(t *testing.T, files []string) bool {
+// registrySource is how the examples name the provider.
+const registrySource = `source = "triggerdev-terraform/triggerdev"`
+
+// exampleDir is the example's directory, or a copy of it naming the provider
+// by the address the harness serves it at (hashicorp/triggerdev, as in every
+// other test): the harness reads that namespace from the process's
+// environment, which parallel tests must not change. Only the source string
+// differs; scripts/demo.sh and the CLI-driven tests use the registry address.
+func exampleDir(t *testing.T, dir string) string {
+	t.Helper()
+	src := filepath.Join("..", "..", "examples", dir)
+	files, err := filepath.Glob(filepath.Join(src, "*.tf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no example in %s", dir)
+	}
+	copied := t.TempDir()
 	for _, f := range files {
-		src, err := os.ReadFile(f)
+		text, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(string(src), "required_providers") {
-			return true
+		served := strings.ReplaceAll(string(text), registrySource, `source = "hashicorp/triggerdev"`)
+		if err := os.WriteFile(filepath.Join(copied, filepath.Base(f)), []byte(served), 0o600); err != nil {
+			t.Fatal(err)
 		}
 	}
-	return false
+	return copied
 }
 
 // approvedToken is a token completed with an approval, as a person would.
@@ -76,6 +84,7 @@ func idVariable(id string) config.Variables {
 }
 
 func TestAccExamples_provider(t *testing.T) {
+	t.Parallel()
 	mock, url := startMock(t, 0)
 	runExample(t, "provider", url, nil, resource.TestStep{})
 	// The key is only needed when a data source reads: the block alone sends nothing.
@@ -85,6 +94,7 @@ func TestAccExamples_provider(t *testing.T) {
 }
 
 func TestAccExamples_waitpointTokenDataSource(t *testing.T) {
+	t.Parallel()
 	mock, url := startMock(t, 0)
 	id := approvedToken(t, mock, true)
 	runExample(t, "data-sources/triggerdev_waitpoint_token", url, idVariable(id), resource.TestStep{
@@ -98,6 +108,7 @@ func TestAccExamples_waitpointTokenDataSource(t *testing.T) {
 }
 
 func TestAccExamples_waitpointTokensDataSource(t *testing.T) {
+	t.Parallel()
 	mock, url := startMock(t, seededTokens)
 	var want []knownvalue.Check
 	for _, tok := range mock.Tokens() {
@@ -118,13 +129,16 @@ func TestAccExamples_waitpointTokensDataSource(t *testing.T) {
 }
 
 func TestAccExamples_gatingPrecondition(t *testing.T) {
+	t.Parallel()
 	t.Run("approved", func(t *testing.T) {
+		t.Parallel()
 		mock, url := startMock(t, 0)
 		runExample(t, "gating/precondition", url, idVariable(approvedToken(t, mock, true)), resource.TestStep{
 			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("approved_by", knownvalue.StringExact("alice"))},
 		})
 	})
 	t.Run("still waiting", func(t *testing.T) {
+		t.Parallel()
 		mock, url := startMock(t, 0)
 		tok := mock.CreateToken(mockapi.TokenSpec{})
 		runExample(t, "gating/precondition", url, idVariable(tok.ID), resource.TestStep{
@@ -137,6 +151,7 @@ func TestAccExamples_gatingPrecondition(t *testing.T) {
 // user testing their gating configuration against the mock command's
 // -fixtures file: one plan per token of the file.
 func TestAccExamples_gatingPreconditionFixtures(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "gating", "precondition", "fixtures.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -151,11 +166,15 @@ func TestAccExamples_gatingPreconditionFixtures(t *testing.T) {
 		"waitpoint_rejected": {ExpectError: regexp.MustCompile(`(?s)The release has not been approved yet.*status: COMPLETED`)},
 		"waitpoint_pending":  {ExpectError: regexp.MustCompile(`(?s)The release has not been approved yet.*status: WAITING`)},
 	} {
-		t.Run(id, func(t *testing.T) { runExample(t, "gating/precondition", url, idVariable(id), step) })
+		t.Run(id, func(t *testing.T) {
+			t.Parallel()
+			runExample(t, "gating/precondition", url, idVariable(id), step)
+		})
 	}
 }
 
 func TestAccExamples_gatingAction(t *testing.T) {
+	t.Parallel()
 	skipOnOpenTofu(t, "OpenTofu has no actions")
 	mock, url := startMock(t, 0)
 	runExample(t, "gating/action", url, idVariable(approvedToken(t, mock, true)), resource.TestStep{
@@ -164,7 +183,9 @@ func TestAccExamples_gatingAction(t *testing.T) {
 }
 
 func TestAccExamples_gatingWaitWithTimeout(t *testing.T) {
+	t.Parallel()
 	t.Run("approved while waiting", func(t *testing.T) {
+		t.Parallel()
 		mock, url := startMock(t, 0)
 		tok := mock.CreateToken(mockapi.TokenSpec{})
 		go func() {
@@ -180,6 +201,7 @@ func TestAccExamples_gatingWaitWithTimeout(t *testing.T) {
 		})
 	})
 	t.Run("declined", func(t *testing.T) {
+		t.Parallel()
 		mock, url := startMock(t, 0)
 		runExample(t, "gating/wait-with-timeout", url, idVariable(approvedToken(t, mock, false)), resource.TestStep{
 			ExpectError: regexp.MustCompile(`The approver declined the release`),
@@ -188,6 +210,7 @@ func TestAccExamples_gatingWaitWithTimeout(t *testing.T) {
 }
 
 func TestAccExamples_gatingForEach(t *testing.T) {
+	t.Parallel()
 	mock, url := startMock(t, seededTokens)
 	var ids []string
 	for _, tok := range mock.Tokens() {
@@ -209,6 +232,7 @@ func TestAccExamples_gatingForEach(t *testing.T) {
 }
 
 func TestAccExamples_demo(t *testing.T) {
+	t.Parallel()
 	mock, url := startMock(t, 40)
 	pending := firstToken(t, mock, func(tok mockapi.Token) bool {
 		return tok.IdempotencyKey == "release-0" && tok.Status == "WAITING" && slices.Contains(tok.Tags, "approval")

@@ -38,6 +38,10 @@ var (
 
 type triggerdevProvider struct {
 	version string
+	// getenv reads the environment: os.Getenv, or in tests each provider's own,
+	// so that tests of the environment need not change the process's and can
+	// run in parallel.
+	getenv func(string) string
 	// configured is what Configure handed the data sources, for the list data
 	// source's fast path (protocolServer), which reads outside the framework.
 	configured atomic.Pointer[providerData]
@@ -52,7 +56,7 @@ type providerModel struct {
 
 // New returns a constructor of the provider at the given version.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &triggerdevProvider{version: version} }
+	return func() provider.Provider { return &triggerdevProvider{version: version, getenv: os.Getenv} }
 }
 
 func (p *triggerdevProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -108,7 +112,7 @@ func (p *triggerdevProvider) Configure(ctx context.Context, req provider.Configu
 		return
 	}
 
-	cfg, diags := clientConfig(config, p.version, req.TerraformVersion)
+	cfg, diags := clientConfig(config, p.version, req.TerraformVersion, p.getenv)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -142,12 +146,12 @@ func unknownAttributes(config providerModel) []string {
 
 // clientConfig resolves the configuration: the block beats the environment, which
 // beats the defaults.
-func clientConfig(config providerModel, version, terraformVersion string) (client.Config, diag.Diagnostics) {
+func clientConfig(config providerModel, version, terraformVersion string, getenv func(string) string) (client.Config, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	cfg := client.Config{
-		APIKey:    firstNonEmpty(config.APIKey.ValueString(), os.Getenv(envAPIKey)),
-		BaseURL:   firstNonEmpty(config.APIURL.ValueString(), os.Getenv(envAPIURL), client.DefaultBaseURL),
-		UserAgent: userAgent(version, terraformVersion),
+		APIKey:    firstNonEmpty(config.APIKey.ValueString(), getenv(envAPIKey)),
+		BaseURL:   firstNonEmpty(config.APIURL.ValueString(), getenv(envAPIURL), client.DefaultBaseURL),
+		UserAgent: userAgent(version, terraformVersion, getenv),
 	}
 	if !config.MaxRetries.IsNull() {
 		cfg.MaxRetries = int(config.MaxRetries.ValueInt64())
@@ -191,9 +195,9 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func userAgent(version, terraformVersion string) string {
+func userAgent(version, terraformVersion string, getenv func(string) string) string {
 	ua := fmt.Sprintf("terraform-provider-triggerdev/%s Terraform/%s", version, terraformVersion)
-	if extra := strings.TrimSpace(os.Getenv(envAppendUserAgent)); extra != "" {
+	if extra := strings.TrimSpace(getenv(envAppendUserAgent)); extra != "" {
 		ua += " " + extra
 	}
 	return ua

@@ -55,9 +55,18 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// testAccProtoV6ProviderFactories serve the provider in-process to the real CLI.
-var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"triggerdev": NewServer("test"),
+// testAccProtoV6ProviderFactories serve the provider in-process to the real
+// CLI, with an empty environment: no test depends on the developer's.
+var testAccProtoV6ProviderFactories = factoriesWithEnv(nil)
+
+// factoriesWithEnv serve providers whose whole environment is vars, so that a
+// test of the environment changes nothing of the process's and runs in parallel.
+func factoriesWithEnv(vars map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){"triggerdev": newServer("test", envOf(vars))}
+}
+
+func envOf(vars map[string]string) func(string) string {
+	return func(name string) string { return vars[name] }
 }
 
 // startMock starts a mock API on loopback for one test, seeded with tokens
@@ -94,29 +103,34 @@ func wrappedText(text string) *regexp.Regexp {
 // the default. Each case checks the mock's requests itself, after its own
 // resource.Test, so that nothing is counted when TF_ACC is unset and the cases skip.
 func TestAccProvider_environment(t *testing.T) {
-	mock, url := startMock(t, 0)
-	tok := mock.CreateToken(mockapi.TokenSpec{})
+	t.Parallel()
 	read := []statecheck.StateCheck{attrCheck("status", knownvalue.StringExact("WAITING"))}
-	t.Run("environment only", func(t *testing.T) {
-		t.Setenv("TRIGGER_SECRET_KEY", testAPIKey)
-		t.Setenv("TRIGGER_API_URL", url)
-		before := len(mock.Requests())
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps:                    []resource.TestStep{{Config: fmt.Sprintf(tokenBlock, tok.ID), ConfigStateChecks: read}},
+	for name, tc := range map[string]struct {
+		env    func(url string) map[string]string
+		config func(url, id string) string
+	}{
+		"environment only": {
+			env:    func(url string) map[string]string { return map[string]string{envAPIKey: testAPIKey, envAPIURL: url} },
+			config: func(_, id string) string { return fmt.Sprintf(tokenBlock, id) },
+		},
+		"block beats environment": {
+			env: func(string) map[string]string {
+				return map[string]string{envAPIKey: "tr_dev_wrong", envAPIURL: "http://127.0.0.1:1"}
+			},
+			config: func(url, id string) string { return tokenConfig(url, id, "") },
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			mock, url := startMock(t, 0)
+			tok := mock.CreateToken(mockapi.TokenSpec{})
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: factoriesWithEnv(tc.env(url)),
+				Steps:                    []resource.TestStep{{Config: tc.config(url, tok.ID), ConfigStateChecks: read}},
+			})
+			checkTokenReads(t, mock, 0)
 		})
-		checkTokenReads(t, mock, before)
-	})
-	t.Run("block beats environment", func(t *testing.T) {
-		t.Setenv("TRIGGER_SECRET_KEY", "tr_dev_wrong")
-		t.Setenv("TRIGGER_API_URL", "http://127.0.0.1:1")
-		before := len(mock.Requests())
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps:                    []resource.TestStep{{Config: tokenConfig(url, tok.ID, ""), ConfigStateChecks: read}},
-		})
-		checkTokenReads(t, mock, before)
-	})
+	}
 }
 
 // checkTokenReads asserts that the mock saw requests after the first `before`,
@@ -145,8 +159,6 @@ func TestAccProvider_secretsNeverLogged(t *testing.T) {
 	mock, url := startMock(t, 0)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	mock.InjectFault(mockapi.Fault{Status: 503})
-	t.Setenv("TRIGGER_SECRET_KEY", testAPIKey)
-	t.Setenv("TRIGGER_API_URL", url)
 	callback := mock.CallbackURL(url, tok.ID)
 	hash := callback[strings.LastIndex(callback, "/")+1:]
 	go func() {
@@ -154,7 +166,7 @@ func TestAccProvider_secretsNeverLogged(t *testing.T) {
 		_ = mock.Complete(tok.ID, []byte(`{"approved":true}`))
 	}()
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: factoriesWithEnv(map[string]string{envAPIKey: testAPIKey, envAPIURL: url}),
 		Steps: []resource.TestStep{{
 			Config:            fmt.Sprintf("data \"triggerdev_waitpoint_token\" \"test\" {\n id = %q\n wait = { interval = \"200ms\" }\n}\n", tok.ID),
 			ConfigStateChecks: []statecheck.StateCheck{attrCheck("status", knownvalue.StringExact("COMPLETED"))},
@@ -204,8 +216,7 @@ func TestProvider_checkAPIURL(t *testing.T) {
 }
 
 func TestProvider_userAgent(t *testing.T) {
-	t.Setenv("TF_APPEND_USER_AGENT", "  ci-pipeline/7 ")
-	if got, want := userAgent("1.2.3", "1.11.4"), "terraform-provider-triggerdev/1.2.3 Terraform/1.11.4 ci-pipeline/7"; got != want {
+	if got, want := userAgent("1.2.3", "1.11.4", envOf(map[string]string{envAppendUserAgent: "  ci-pipeline/7 "})), "terraform-provider-triggerdev/1.2.3 Terraform/1.11.4 ci-pipeline/7"; got != want {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 }

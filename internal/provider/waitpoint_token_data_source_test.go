@@ -276,6 +276,7 @@ data "triggerdev_waitpoint_token" "test" {
 // key, and asserts which of them come before any request; invalid_config_test.go
 // has the invalid configurations.
 func TestAccWaitpointTokenDataSource_errors(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		config   func(url, id string) string
@@ -302,8 +303,7 @@ provider "triggerdev" {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv("TRIGGER_SECRET_KEY", "")
-			t.Setenv("TRIGGER_API_URL", "")
+			t.Parallel()
 			mock, url := startMock(t, 0)
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			resource.Test(t, resource.TestCase{

@@ -40,16 +40,16 @@ func expectedIDs(mock *mockapi.Server, keep func(mockapi.Token) bool, maxItems i
 	return ids, false
 }
 
-func idsCheck(ids []string, hasMore bool) []statecheck.StateCheck {
+func idsCheck(address string, ids []string, hasMore bool) []statecheck.StateCheck {
 	checks := make([]knownvalue.Check, len(ids))
 	for i, id := range ids {
 		checks[i] = knownvalue.StringExact(id)
 	}
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(tokensAddress, tfjsonpath.New("ids"), knownvalue.ListExact(checks)),
-		statecheck.ExpectKnownValue(tokensAddress, tfjsonpath.New("tokens"), knownvalue.ListSizeExact(len(ids))),
-		statecheck.ExpectKnownValue(tokensAddress, tfjsonpath.New("urls"), knownvalue.MapSizeExact(len(ids))),
-		statecheck.ExpectKnownValue(tokensAddress, tfjsonpath.New("has_more"), knownvalue.Bool(hasMore)),
+		statecheck.ExpectKnownValue(address, tfjsonpath.New("ids"), knownvalue.ListExact(checks)),
+		statecheck.ExpectKnownValue(address, tfjsonpath.New("tokens"), knownvalue.ListSizeExact(len(ids))),
+		statecheck.ExpectKnownValue(address, tfjsonpath.New("urls"), knownvalue.MapSizeExact(len(ids))),
+		statecheck.ExpectKnownValue(address, tfjsonpath.New("has_more"), knownvalue.Bool(hasMore)),
 	}
 }
 
@@ -85,24 +85,26 @@ func TestAccWaitpointTokensDataSource_filters(t *testing.T) {
 		{"combined", "statuses = [\"WAITING\", \"TIMED_OUT\"]\ntags = [\"approval\"]\ncreated_period = \"5d\"",
 			both(both(hasStatus("WAITING", "TIMED_OUT"), hasTag("approval")), func(t mockapi.Token) bool { return time.Since(t.CreatedAt) <= 120*time.Hour })},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			mock, url := startMock(t, seededTokens)
-			ids, more := expectedIDs(mock, tc.keep, defaultMaxItems)
-			if len(ids) == 0 {
-				t.Fatal("the seed has no token for this filter: the test would prove little")
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: tokensConfig(url, tc.args), ConfigStateChecks: idsCheck(ids, more)}},
-			})
-		})
+	// One configuration reads every case, each in a data source of its own:
+	// one run of the CLI instead of one per case.
+	mock, url := startMock(t, seededTokens)
+	config := providerBlock(url)
+	var checks []statecheck.StateCheck
+	for i, tc := range cases {
+		ids, more := expectedIDs(mock, tc.keep, defaultMaxItems)
+		if len(ids) == 0 {
+			t.Fatalf("%s: the seed has no token for this filter: the test would prove little", tc.name)
+		}
+		name := fmt.Sprintf("case_%d", i) // case_i is cases[i]
+		config += fmt.Sprintf("# %s\ndata \"triggerdev_waitpoint_tokens\" %q {\n%s\n}\n", tc.name, name, tc.args)
+		checks = append(checks, idsCheck("data.triggerdev_waitpoint_tokens."+name, ids, more)...)
 	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: config, ConfigStateChecks: checks}},
+	})
 }
 
-// TestAccWaitpointTokensDataSource_maxItems reads exactly
-// ceil(min(matching, max_items) / page_size) pages per read.
 func TestAccWaitpointTokensDataSource_maxItems(t *testing.T) {
 	t.Parallel()
 	const pageSize = 10
@@ -118,7 +120,7 @@ func TestAccWaitpointTokensDataSource_maxItems(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:            tokensConfig(url, fmt.Sprintf("statuses = [\"WAITING\"]\npage_size = %d\nmax_items = %d", pageSize, maxItems)),
-					ConfigStateChecks: idsCheck(ids, more),
+					ConfigStateChecks: idsCheck(tokensAddress, ids, more),
 				}},
 			})
 			pagesPerRead := (min(matching, maxItems) + pageSize - 1) / pageSize
@@ -150,7 +152,7 @@ func TestAccWaitpointTokensDataSource_emptyResult(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            tokensConfig(url, `idempotency_key = "no-such-release"`),
-			ConfigStateChecks: idsCheck(nil, false),
+			ConfigStateChecks: idsCheck(tokensAddress, nil, false),
 		}},
 	})
 }
@@ -206,7 +208,7 @@ func TestAccWaitpointTokensDataSource_includeOutput(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: tokensConfig(url, includeOutputArgs),
-					ConfigStateChecks: append(idsCheck(ids, true),
+					ConfigStateChecks: append(idsCheck(tokensAddress, ids, true),
 						statecheck.ExpectKnownOutputValue("same_outputs", knownvalue.Bool(true)),
 						statecheck.ExpectKnownOutputValue("with_output", knownvalue.Int64Exact(int64(withOutput)))),
 				}},
@@ -321,7 +323,7 @@ func TestAccWaitpointTokensDataSource_hasMoreExact(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:            tokensConfig(url, fmt.Sprintf("%s\npage_size = %d\nmax_items = %d", tc.args, pageSize, tc.maxItems)),
-					ConfigStateChecks: idsCheck(ids, more),
+					ConfigStateChecks: idsCheck(tokensAddress, ids, more),
 				}},
 			})
 			pages := pagesRead(mock.Tokens(), tc.service, tc.keep, tc.maxItems, pageSize, tc.exactlyFiltered)

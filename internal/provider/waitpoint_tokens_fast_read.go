@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"sync"
 
@@ -30,8 +31,13 @@ const tokensTypeName = "triggerdev_waitpoint_tokens"
 // Measured on 10,000 tokens, the framework spent 2.4 s of CPU converting,
 // checking and copying the state after Read, against 0.07 s for the listing.
 func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
+	return newServer(version, os.Getenv)
+}
+
+// newServer is NewServer with the environment the provider reads.
+func newServer(version string, getenv func(string) string) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
-		p := &triggerdevProvider{version: version}
+		p := &triggerdevProvider{version: version, getenv: getenv}
 		framework, err := providerserver.NewProtocol6WithError(p)()
 		if err != nil {
 			return nil, err
