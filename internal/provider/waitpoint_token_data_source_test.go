@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -34,7 +35,21 @@ data "triggerdev_waitpoint_token" "test" {
 }
 
 func attrCheck(name string, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(tokenAddress, tfjsonpath.New(name), v)
+	return attrCheckAt(tokenAddress, name, v)
+}
+
+func attrCheckAt(address, name string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(address, tfjsonpath.New(name), v)
+}
+
+// tokenBlocks reads each id in a data source of its own, named by its key:
+// one run of the CLI checks them all.
+func tokenBlocks(apiURL string, ids map[string]string) string {
+	config := providerBlock(apiURL)
+	for _, name := range slices.Sorted(maps.Keys(ids)) {
+		config += fmt.Sprintf("data \"triggerdev_waitpoint_token\" %q {\n  id = %q\n}\n", name, ids[name])
+	}
+	return config
 }
 
 func timeCheck(t *time.Time) knownvalue.Check {
@@ -45,7 +60,7 @@ func timeCheck(t *time.Time) knownvalue.Check {
 }
 
 // tokenChecks asserts every attribute against the mock's record of the token.
-func tokenChecks(mock *mockapi.Server, id, wantOutputJSON string) []statecheck.StateCheck {
+func tokenChecks(address string, mock *mockapi.Server, id, wantOutputJSON string) []statecheck.StateCheck {
 	tok, _ := mock.Token(id)
 	tags := make([]knownvalue.Check, len(tok.Tags))
 	for i, tag := range slices.Sorted(slices.Values(tok.Tags)) { // the mock keeps the order given; the provider sorts
@@ -61,19 +76,19 @@ func tokenChecks(mock *mockapi.Server, id, wantOutputJSON string) []statecheck.S
 		key = knownvalue.StringExact(tok.IdempotencyKey)
 	}
 	return []statecheck.StateCheck{
-		attrCheck("id", knownvalue.StringExact(id)),
-		attrCheck("url", knownvalue.StringRegexp(regexp.MustCompile(`^http://127\.0\.0\.1:\d+/api/v1/waitpoints/tokens/`+id+`/callback/[0-9a-f]+$`))),
-		attrCheck("status", knownvalue.StringExact(tok.Status)),
-		attrCheck("idempotency_key", key),
-		attrCheck("idempotency_key_expires_at", timeCheck(tok.IdempotencyKeyExpiresAt)),
-		attrCheck("timeout_at", timeCheck(tok.TimeoutAt)),
-		attrCheck("completed_at", timeCheck(tok.CompletedAt)),
-		attrCheck("created_at", timeCheck(&tok.CreatedAt)),
-		attrCheck("tags", knownvalue.ListExact(tags)),
-		attrCheck("output", output),
-		attrCheck("output_type", knownvalue.StringExact(tok.OutputType)),
-		attrCheck("output_is_error", knownvalue.Bool(tok.OutputIsError)),
-		attrCheck("output_json", outputJSON),
+		attrCheckAt(address, "id", knownvalue.StringExact(id)),
+		attrCheckAt(address, "url", knownvalue.StringRegexp(regexp.MustCompile(`^http://127\.0\.0\.1:\d+/api/v1/waitpoints/tokens/`+id+`/callback/[0-9a-f]+$`))),
+		attrCheckAt(address, "status", knownvalue.StringExact(tok.Status)),
+		attrCheckAt(address, "idempotency_key", key),
+		attrCheckAt(address, "idempotency_key_expires_at", timeCheck(tok.IdempotencyKeyExpiresAt)),
+		attrCheckAt(address, "timeout_at", timeCheck(tok.TimeoutAt)),
+		attrCheckAt(address, "completed_at", timeCheck(tok.CompletedAt)),
+		attrCheckAt(address, "created_at", timeCheck(&tok.CreatedAt)),
+		attrCheckAt(address, "tags", knownvalue.ListExact(tags)),
+		attrCheckAt(address, "output", output),
+		attrCheckAt(address, "output_type", knownvalue.StringExact(tok.OutputType)),
+		attrCheckAt(address, "output_is_error", knownvalue.Bool(tok.OutputIsError)),
+		attrCheckAt(address, "output_json", outputJSON),
 	}
 }
 
@@ -102,18 +117,17 @@ func TestAccWaitpointTokenDataSource_everyAttribute(t *testing.T) {
 		{"completed without output", completedEmpty.ID, ""},
 		{"timed out", timedOut.ID, *timedOutTok.Output},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:            tokenConfig(url, tc.id, ""),
-					ConfigStateChecks: tokenChecks(mock, tc.id, tc.outputJSON),
-				}},
-			})
-		})
+	ids := map[string]string{}
+	var checks []statecheck.StateCheck
+	for i, tc := range cases {
+		name := fmt.Sprintf("case_%d", i) // case_i is cases[i]
+		ids[name] = tc.id
+		checks = append(checks, tokenChecks("data.triggerdev_waitpoint_token."+name, mock, tc.id, tc.outputJSON)...)
 	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: tokenBlocks(url, ids), ConfigStateChecks: checks}},
+	})
 }
 
 // TestAccWaitpointTokenDataSource_applicationJSON reads a seeded token whose
@@ -121,43 +135,41 @@ func TestAccWaitpointTokenDataSource_everyAttribute(t *testing.T) {
 func TestAccWaitpointTokenDataSource_outputTypes(t *testing.T) {
 	t.Parallel()
 	mock, url := startMock(t, 30)
-	for _, outputType := range []string{"application/json", "application/super+json", "text/plain", "application/store"} {
-		t.Run(outputType, func(t *testing.T) {
-			t.Parallel()
-			tok := firstToken(t, mock, func(tok mockapi.Token) bool { return tok.Output != nil && tok.OutputType == outputType })
-			var wantJSON knownvalue.Check
-			switch outputType {
-			case "application/store": // a path: the data is fetched and decoded
-				wantJSON = knownvalue.StringFunc(func(s string) error {
-					var decision struct {
-						Approved *bool  `json:"approved"`
-						Report   string `json:"report"`
-					}
-					if err := json.Unmarshal([]byte(s), &decision); err != nil || decision.Approved == nil || len(decision.Report) < 512<<10 {
-						return fmt.Errorf("output_json is not the stored decision: %.80s (%w)", s, err)
-					}
-					return nil
-				})
-			case "application/json":
-				wantJSON = knownvalue.StringExact(*tok.Output)
-			case "application/super+json":
-				wantJSON = knownvalue.StringExact(strings.TrimSuffix(strings.TrimPrefix(*tok.Output, `{"json":`), `}`))
-			case "text/plain":
-				wantJSON = knownvalue.StringExact(fmt.Sprintf("%q", *tok.Output))
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: tokenConfig(url, tok.ID, ""),
-					ConfigStateChecks: []statecheck.StateCheck{
-						attrCheck("output_type", knownvalue.StringExact(outputType)),
-						attrCheck("output", knownvalue.StringExact(*tok.Output)),
-						attrCheck("output_json", wantJSON),
-					},
-				}},
+	ids := map[string]string{}
+	var checks []statecheck.StateCheck
+	for i, outputType := range []string{"application/json", "application/super+json", "text/plain", "application/store"} {
+		tok := firstToken(t, mock, func(tok mockapi.Token) bool { return tok.Output != nil && tok.OutputType == outputType })
+		var wantJSON knownvalue.Check
+		switch outputType {
+		case "application/store": // a path: the data is fetched and decoded
+			wantJSON = knownvalue.StringFunc(func(s string) error {
+				var decision struct {
+					Approved *bool  `json:"approved"`
+					Report   string `json:"report"`
+				}
+				if err := json.Unmarshal([]byte(s), &decision); err != nil || decision.Approved == nil || len(decision.Report) < 512<<10 {
+					return fmt.Errorf("output_json is not the stored decision: %.80s (%w)", s, err)
+				}
+				return nil
 			})
-		})
+		case "application/json":
+			wantJSON = knownvalue.StringExact(*tok.Output)
+		case "application/super+json":
+			wantJSON = knownvalue.StringExact(strings.TrimSuffix(strings.TrimPrefix(*tok.Output, `{"json":`), `}`))
+		case "text/plain":
+			wantJSON = knownvalue.StringExact(fmt.Sprintf("%q", *tok.Output))
+		}
+		address := fmt.Sprintf("data.triggerdev_waitpoint_token.type_%d", i) // type_i is the i-th output type
+		ids[strings.TrimPrefix(address, "data.triggerdev_waitpoint_token.")] = tok.ID
+		checks = append(checks,
+			attrCheckAt(address, "output_type", knownvalue.StringExact(outputType)),
+			attrCheckAt(address, "output", knownvalue.StringExact(*tok.Output)),
+			attrCheckAt(address, "output_json", wantJSON))
 	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: tokenBlocks(url, ids), ConfigStateChecks: checks}},
+	})
 }
 
 func firstToken(t testing.TB, mock *mockapi.Server, keep func(mockapi.Token) bool) mockapi.Token {
