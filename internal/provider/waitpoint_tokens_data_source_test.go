@@ -3,6 +3,8 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -351,4 +353,31 @@ func pagesRead(tokens []mockapi.Token, service, keep func(mockapi.Token) bool, m
 		}
 	}
 	return max(1, (served+pageSize-1)/pageSize)
+}
+
+// FuzzCreatedPeriod: the period syntax the provider accepts at plan time is
+// exactly the one the mock API (the service's parse-duration) accepts, so a
+// plan never passes validation only to be refused by the service, nor refuses
+// what the service takes.
+func FuzzCreatedPeriod(f *testing.F) {
+	for _, seed := range []string{"30m", "24h", "7d", "2w", "1y", "1h30m", "1.5h", "500ms", "0s", "1", "d", "1h ", " 1h", "1H", "-1d", "1.d", "1e3s", "1h30", "１h"} {
+		f.Add(seed)
+	}
+	mock := mockapi.New(mockapi.Options{APIKey: testAPIKey, RateLimit: mockapi.NoRateLimit})
+	f.Fuzz(func(t *testing.T, period string) {
+		if period == "" { // the attribute's null, not a period
+			return
+		}
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/waitpoints/tokens?"+url.Values{"filter[createdAt][period]": {period}}.Encode(), nil)
+		req.Header.Set("Authorization", "Bearer "+testAPIKey)
+		answer := httptest.NewRecorder()
+		mock.ServeHTTP(answer, req)
+		accepted := answer.Code == http.StatusOK
+		if !accepted && answer.Code != http.StatusBadRequest {
+			t.Fatalf("the mock answered %d to period %q", answer.Code, period)
+		}
+		if valid := periodPattern.MatchString(period); valid != accepted {
+			t.Fatalf("period %q: the provider says valid=%v, the mock answers %d", period, valid, answer.Code)
+		}
+	})
 }
