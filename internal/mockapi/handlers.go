@@ -35,6 +35,8 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 		if s.requestsEpoch == epoch { // not forgotten by ResetRequests meanwhile
 			s.requests[logged].Status = w.status
 		}
+		close(s.answered)
+		s.answered = make(chan struct{})
 		s.mu.Unlock()
 	}()
 	fault, faulted := s.nextFault()

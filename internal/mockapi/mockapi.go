@@ -24,8 +24,10 @@
 package mockapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -108,7 +110,10 @@ type Server struct {
 	// requestsEpoch counts ResetRequests calls, so a request still in flight
 	// across one does not record its status into the new log.
 	requestsEpoch int
-	bucket        bucket
+	// answered is closed, and replaced, each time a request's answer is
+	// logged: WaitForRequests wakes on it.
+	answered chan struct{}
+	bucket   bucket
 }
 
 // New returns a Server seeded with opts.Tokens tokens.
@@ -120,6 +125,7 @@ func New(opts Options) *Server {
 		byID:     map[string]*record{},
 		byCursor: map[string]*record{},
 		blobs:    map[string]blob{},
+		answered: make(chan struct{}),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -192,6 +198,31 @@ func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Request(nil), s.requests...)
+}
+
+// WaitForRequests blocks until done, called with the requests answered so far
+// (oldest first, each with its status), returns true, or until ctx ends. Tests
+// order events by what the mock has seen with it, never by sleeping.
+func (s *Server) WaitForRequests(ctx context.Context, done func([]Request) bool) error {
+	for {
+		s.mu.Lock()
+		answered := make([]Request, 0, len(s.requests))
+		for _, r := range s.requests {
+			if r.Status != 0 {
+				answered = append(answered, r)
+			}
+		}
+		wake := s.answered
+		s.mu.Unlock()
+		if done(answered) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the mock saw %d answered requests, not what was awaited: %w", len(answered), ctx.Err())
+		case <-wake:
+		}
+	}
 }
 
 // ResetRequests forgets the requests received so far.

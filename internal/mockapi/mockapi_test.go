@@ -1,6 +1,7 @@
 package mockapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -359,5 +360,39 @@ func TestLatency(t *testing.T) {
 		if r := f.get(path); r.status != http.StatusOK || time.Since(start) < 60*time.Millisecond {
 			t.Fatalf("%s: %d after %s, want 200 after the latency", path, r.status, time.Since(start))
 		}
+	}
+}
+
+func TestWaitForRequests(t *testing.T) {
+	f := newFixture(t, 1)
+	retrieves := func(n int) func([]mockapi.Request) bool {
+		return func(rs []mockapi.Request) bool {
+			seen := 0
+			for _, r := range rs {
+				if r.Method == http.MethodGet && r.Status == http.StatusOK {
+					seen++
+				}
+			}
+			return seen >= n
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- f.mock.WaitForRequests(t.Context(), retrieves(2)) }()
+	id := f.mock.Tokens()[0].ID
+	f.call(http.MethodGet, "/api/v1/waitpoints/tokens/"+id, "", true)
+	select {
+	case err := <-done:
+		t.Fatalf("returned after one retrieve of two: %v", err)
+	default:
+	}
+	f.call(http.MethodGet, "/api/v1/waitpoints/tokens/"+id, "", true)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := f.mock.WaitForRequests(ctx, retrieves(3)); err == nil || !strings.Contains(err.Error(), "saw 2 answered requests") {
+		t.Fatalf("a cancelled wait returned %v, want the count seen and the context's error", err)
 	}
 }
