@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,6 +20,11 @@ func addClientError(diags *diag.Diagnostics, action string, err error) {
 	reason := err.Error()
 	if isAPIError {
 		reason = apiErr.Reply() // the operation is named by action already
+	}
+	if errors.Is(err, context.Canceled) {
+		// Ctrl-C, or Terraform stopping the provider: nothing failed.
+		diags.AddError("Interrupted", fmt.Sprintf("Stopped trying to %s: the operation was interrupted.", action))
+		return
 	}
 	if unknown, ok := client.UnknownToken(err); ok {
 		summary, detail := unknownTokenMessage(unknown)

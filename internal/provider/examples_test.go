@@ -128,25 +128,6 @@ func TestAccExamples_waitpointTokensDataSource(t *testing.T) {
 	})
 }
 
-func TestAccExamples_gatingPrecondition(t *testing.T) {
-	t.Parallel()
-	t.Run("approved", func(t *testing.T) {
-		t.Parallel()
-		mock, url := startMock(t, 0)
-		runExample(t, "gating/precondition", url, idVariable(approvedToken(t, mock, true)), resource.TestStep{
-			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("approved_by", knownvalue.StringExact("alice"))},
-		})
-	})
-	t.Run("still waiting", func(t *testing.T) {
-		t.Parallel()
-		mock, url := startMock(t, 0)
-		tok := mock.CreateToken(mockapi.TokenSpec{})
-		runExample(t, "gating/precondition", url, idVariable(tok.ID), resource.TestStep{
-			ExpectError: regexp.MustCompile(`(?s)The release has not been approved yet.*status: WAITING`),
-		})
-	})
-}
-
 // TestAccExamples_gatingPreconditionFixtures runs the README's example of a
 // user testing their gating configuration against the mock command's
 // -fixtures file: one plan per token of the file.
@@ -171,87 +152,4 @@ func TestAccExamples_gatingPreconditionFixtures(t *testing.T) {
 			runExample(t, "gating/precondition", url, idVariable(id), step)
 		})
 	}
-}
-
-func TestAccExamples_gatingAction(t *testing.T) {
-	t.Parallel()
-	skipOnOpenTofu(t, "OpenTofu has no actions")
-	mock, url := startMock(t, 0)
-	runExample(t, "gating/action", url, idVariable(approvedToken(t, mock, true)), resource.TestStep{
-		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("rolled_out", knownvalue.StringExact("release-42"))},
-	}, tfversion.SkipBelow(tfversion.Version1_14_0))
-}
-
-func TestAccExamples_gatingWaitWithTimeout(t *testing.T) {
-	t.Parallel()
-	t.Run("approved while waiting", func(t *testing.T) {
-		t.Parallel()
-		mock, url := startMock(t, 0)
-		tok := mock.CreateToken(mockapi.TokenSpec{})
-		go func() {
-			time.Sleep(time.Second) // the approver, while the example waits
-			_ = mock.Complete(tok.ID, []byte(`{"approved":true,"by":"alice"}`))
-		}()
-		runExample(t, "gating/wait-with-timeout", url, idVariable(tok.ID), resource.TestStep{
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownOutputValue("decision", knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"approved": knownvalue.Bool(true), "by": knownvalue.StringExact("alice"),
-				})),
-			},
-		})
-	})
-	t.Run("declined", func(t *testing.T) {
-		t.Parallel()
-		mock, url := startMock(t, 0)
-		runExample(t, "gating/wait-with-timeout", url, idVariable(approvedToken(t, mock, false)), resource.TestStep{
-			ExpectError: regexp.MustCompile(`The approver declined the release`),
-		})
-	})
-}
-
-func TestAccExamples_gatingForEach(t *testing.T) {
-	t.Parallel()
-	mock, url := startMock(t, seededTokens)
-	var ids []string
-	for _, tok := range mock.Tokens() {
-		if tok.Status == "COMPLETED" && slices.Contains(tok.Tags, "approval") && len(ids) < 50 {
-			ids = append(ids, tok.ID)
-		}
-	}
-	if len(ids) == 0 {
-		t.Fatal("the seed has no completed approval")
-	}
-	slices.Sort(ids) // keys() of the rollouts is sorted
-	want := make([]knownvalue.Check, len(ids))
-	for i, id := range ids {
-		want[i] = knownvalue.StringExact(id)
-	}
-	runExample(t, "gating/for-each", url, nil, resource.TestStep{
-		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("rollouts", knownvalue.ListExact(want))},
-	})
-}
-
-func TestAccExamples_demo(t *testing.T) {
-	t.Parallel()
-	mock, url := startMock(t, 40)
-	pending := firstToken(t, mock, func(tok mockapi.Token) bool {
-		return tok.IdempotencyKey == "release-0" && tok.Status == "WAITING" && slices.Contains(tok.Tags, "approval")
-	})
-	go func() {
-		time.Sleep(time.Second) // the approver, while the demo waits
-		_ = mock.Complete(pending.ID, []byte(`{"approved":true,"by":"alice"}`))
-	}()
-	runExample(t, "demo", url, config.Variables{"api_url": config.StringVariable(url), "api_key": config.StringVariable(testAPIKey)},
-		resource.TestStep{
-			// Once approved, the token leaves the pending list the demo outputs.
-			ExpectNonEmptyPlan: true,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownOutputValue("pending_approvals", knownvalue.ListSizeExact(5)),
-				statecheck.ExpectKnownOutputValue("approval", knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"approved": knownvalue.Bool(true), "by": knownvalue.StringExact("alice"),
-				})),
-				statecheck.ExpectKnownOutputValue("rollout", knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"release": knownvalue.StringExact("release-0"), "approved_by": knownvalue.StringExact("alice"),
-				})),
-			}})
 }

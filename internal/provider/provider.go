@@ -24,6 +24,10 @@ import (
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
 
+// maxRetriesLimit bounds max_retries: each retry may wait up to a minute, so
+// more would hold a plan for many minutes.
+const maxRetriesLimit = 10
+
 // Environment variables the provider reads when its block leaves a value out.
 const (
 	envAPIKey          = "TRIGGER_SECRET_KEY"
@@ -71,9 +75,9 @@ func (p *triggerdevProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 			"api_key": schema.StringAttribute{
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{apiKeyValidator{}},
+				Validators: []validator.String{apiKeyValidator()},
 				MarkdownDescription: "A Trigger.dev secret API key (`tr_dev_…`, `tr_prod_…`). Defaults to the `" + envAPIKey +
-					"` environment variable. Needed only when a data source reads.",
+					"` environment variable. Needed only when the provider reads or waits: a data source, the ephemeral resource or the action.",
 			},
 			"api_url": schema.StringAttribute{
 				Optional: true,
@@ -82,12 +86,12 @@ func (p *triggerdevProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(0)},
-				MarkdownDescription: "How many times a failed request (HTTP 408, 409, 429, 5xx or a network error) is retried, with exponential backoff. Defaults to `3`.",
+				Validators:          []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
+				MarkdownDescription: fmt.Sprintf("How many times a failed request (HTTP 408, 409, 429, 5xx or a network error) is retried, with exponential backoff, from `0` (no retries) to `%d`. Defaults to `3`.", maxRetriesLimit),
 			},
 			"request_timeout": schema.StringAttribute{
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{}},
+				Validators:          []validator.String{durationValidator(0)},
 				MarkdownDescription: "How long one HTTP request may take, as a Go duration such as `30s` or `2m`. Defaults to `30s`.",
 			},
 		},
@@ -100,25 +104,19 @@ func (p *triggerdevProvider) Configure(ctx context.Context, req provider.Configu
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if unknown := unknownAttributes(config); len(unknown) > 0 {
-		if req.ClientCapabilities.DeferralAllowed {
-			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
-			return
-		}
-		for _, name := range unknown {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration value",
-				fmt.Sprintf("The provider cannot read Trigger.dev while %s is unknown at plan time. Set it to a value known before apply (a variable, a literal or an environment variable), or apply the resource it comes from first with -target.", name))
-		}
+	data := &providerData{unknown: unknownAttributes(config)}
+	if len(data.unknown) > 0 && req.ClientCapabilities.DeferralAllowed {
+		resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		return
 	}
-
 	cfg, diags := clientConfig(config, p.version, req.TerraformVersion, p.getenv)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{}
-	if cfg.APIKey != "" {
+	// With a value unknown at plan time, only a read that really happens
+	// then fails (providerData.Client): most readers wait for apply anyway.
+	if cfg.APIKey != "" && len(data.unknown) == 0 {
 		c, err := client.New(cfg)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("api_url"), "Invalid Trigger.dev API URL", err.Error())
@@ -134,11 +132,12 @@ func (p *triggerdevProvider) Configure(ctx context.Context, req provider.Configu
 
 func unknownAttributes(config providerModel) []string {
 	var unknown []string
-	for name, v := range map[string]interface{ IsUnknown() bool }{
-		"api_key": config.APIKey, "api_url": config.APIURL, "max_retries": config.MaxRetries, "request_timeout": config.RequestTimeout,
-	} {
-		if v.IsUnknown() {
-			unknown = append(unknown, name)
+	for _, a := range []struct {
+		name  string
+		value interface{ IsUnknown() bool }
+	}{{"api_key", config.APIKey}, {"api_url", config.APIURL}, {"max_retries", config.MaxRetries}, {"request_timeout", config.RequestTimeout}} {
+		if a.value.IsUnknown() {
+			unknown = append(unknown, a.name)
 		}
 	}
 	return unknown
@@ -148,6 +147,14 @@ func unknownAttributes(config providerModel) []string {
 // beats the defaults.
 func clientConfig(config providerModel, version, terraformVersion string, getenv func(string) string) (client.Config, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	if isKnown(config.APIURL) && config.APIURL.ValueString() == "" {
+		diags.AddAttributeError(path.Root("api_url"), "Invalid Trigger.dev API URL",
+			fmt.Sprintf("api_url is empty. Leave it out for the default (%s, or the %s environment variable), or set the URL of your Trigger.dev instance.", client.DefaultBaseURL, envAPIURL))
+	}
+	if key := getenv(envAPIKey); config.APIKey.IsNull() && apiKeyProblem(key) != "" {
+		diags.AddAttributeError(path.Root("api_key"), "Invalid API key",
+			fmt.Sprintf("The %s environment variable %s.", envAPIKey, apiKeyProblem(key)))
+	}
 	cfg := client.Config{
 		APIKey:    firstNonEmpty(config.APIKey.ValueString(), getenv(envAPIKey)),
 		BaseURL:   firstNonEmpty(config.APIURL.ValueString(), getenv(envAPIURL), client.DefaultBaseURL),
@@ -166,7 +173,9 @@ func clientConfig(config providerModel, version, terraformVersion string, getenv
 		}
 		cfg.RequestTimeout = timeout
 	}
-	diags.Append(checkAPIURL(cfg.BaseURL)...)
+	if !diags.HasError() {
+		diags.Append(checkAPIURL(cfg.BaseURL)...)
+	}
 	return cfg, diags
 }
 

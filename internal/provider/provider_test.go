@@ -9,10 +9,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -24,6 +25,10 @@ import (
 // testAPIKey is the key every test mock accepts.
 const testAPIKey = "tr_dev_test_secret_key_0123456789"
 
+// testDir holds what the tests of this process share: the CLI configuration,
+// trace logs, the provider binary the CLI-driven tests serve.
+var testDir string
+
 // TestMain gives the CLI a configuration file of the tests' own, so no user
 // setting (or a missing file) changes what the tests see, and for acceptance
 // tests searches their trace logs for secrets (secrets_test.go).
@@ -32,6 +37,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
+	testDir = dir
 	if err := os.Mkdir(filepath.Join(dir, "logs"), 0o700); err != nil {
 		panic(err)
 	}
@@ -161,14 +167,11 @@ func TestAccProvider_secretsNeverLogged(t *testing.T) {
 	mock.InjectFault(mockapi.Fault{Status: 503})
 	callback := mock.CallbackURL(url, tok.ID)
 	hash := callback[strings.LastIndex(callback, "/")+1:]
-	go func() {
-		time.Sleep(time.Second)
-		_ = mock.Complete(tok.ID, []byte(`{"approved":true}`))
-	}()
+	go whenPolled(t, mock, tok.ID, func() error { return mock.Complete(tok.ID, []byte(`{"approved":true}`)) })
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factoriesWithEnv(map[string]string{envAPIKey: testAPIKey, envAPIURL: url}),
 		Steps: []resource.TestStep{{
-			Config:            fmt.Sprintf("data \"triggerdev_waitpoint_token\" \"test\" {\n id = %q\n wait = { interval = \"200ms\" }\n}\n", tok.ID),
+			Config:            fmt.Sprintf("data \"triggerdev_waitpoint_token\" \"test\" {\n id = %q\n wait = { interval = \"1s\" }\n}\n", tok.ID),
 			ConfigStateChecks: []statecheck.StateCheck{attrCheck("status", knownvalue.StringExact("COMPLETED"))},
 		}},
 	})
@@ -247,9 +250,9 @@ func newCLIWorkspace(t *testing.T) *cliWorkspace {
 	}
 	ws := &cliWorkspace{t: t, cli: cli, dir: t.TempDir(), openTofu: os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org"}
 	ws.version = cliVersion(t, cli)
-	bin := filepath.Join(ws.dir, ".bin")
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-triggerdev"), "../..").CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
+	bin, err := providerBinary()
+	if err != nil {
+		t.Fatal(err)
 	}
 	host := "registry.terraform.io"
 	if ws.openTofu {
@@ -261,6 +264,16 @@ func newCLIWorkspace(t *testing.T) *cliWorkspace {
 	ws.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig)
 	return ws
 }
+
+// providerBinary builds the provider once per test process, for every
+// workspace: the folder dev_overrides names.
+var providerBinary = sync.OnceValues(func() (string, error) {
+	bin := filepath.Join(testDir, "bin")
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-triggerdev"), "../..").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the provider: %w\n%s", err, out)
+	}
+	return bin, nil
+})
 
 // writeConfig writes main.tf: config, with the provider's source declared.
 func (ws *cliWorkspace) writeConfig(config string) {
@@ -305,5 +318,119 @@ func writeFile(t *testing.T, name, content string) {
 	}
 	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// keyThroughState is the key of TestAccProvider_unknownAtPlan's mocks. It
+// travels through a terraform_data resource, which the CLI's trace log shows
+// as any state value: a path of the test's making, which no user key takes,
+// so the trace scan does not look for this key.
+const keyThroughState = "tr_dev_unknown_at_plan_0123456789"
+
+// unknownKeyConfig configures the provider with a key known only at apply,
+// and reads through reads.
+func unknownKeyConfig(url, tokenID, reads string) string {
+	return fmt.Sprintf(`
+resource "terraform_data" "key" {
+  input = %q
+}
+
+resource "terraform_data" "token_id" {
+  input = %q
+}
+
+provider "triggerdev" {
+  api_url = %q
+  api_key = terraform_data.key.output
+}
+`, keyThroughState, tokenID, url) + reads
+}
+
+// TestAccProvider_unknownAtPlan: a key unknown at plan time fails only a read
+// that really happens at plan time; readers that run at apply anyway (a data
+// source or an ephemeral resource with an unknown id) plan and then read.
+func TestAccProvider_unknownAtPlan(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, reads string
+		want        *regexp.Regexp
+	}{
+		{"data source read at apply", `
+data "triggerdev_waitpoint_token" "approval" {
+  id = terraform_data.token_id.output
+}
+
+output "status" {
+  value = data.triggerdev_waitpoint_token.approval.status
+}
+`, nil},
+		{"ephemeral resource opened at apply", `
+ephemeral "triggerdev_waitpoint_token" "approval" {
+  id = terraform_data.token_id.output
+}
+
+resource "terraform_data" "uses_it" {
+  input = "x"
+  provisioner "local-exec" {
+    command     = "test -n \"$STATUS\""
+    environment = { STATUS = ephemeral.triggerdev_waitpoint_token.approval.status }
+  }
+}
+`, nil},
+		{"data source read at plan", `
+data "triggerdev_waitpoint_token" "approval" {
+  id = "waitpoint_known_at_plan"
+}
+`, wrappedText("The provider cannot read Trigger.dev while api_key is unknown at plan time")},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if strings.HasPrefix(tc.reads, "\nephemeral") {
+				requireEphemeral(t)
+			}
+			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.APIKey = keyThroughState })
+			tok := mock.CreateToken(mockapi.TokenSpec{})
+			step := resource.TestStep{Config: unknownKeyConfig(url, tok.ID, tc.reads), ExpectError: tc.want}
+			if tc.want == nil && strings.Contains(tc.reads, "output \"status\"") {
+				step.ConfigStateChecks = []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("status", knownvalue.StringExact("WAITING"))}
+			}
+			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: []resource.TestStep{step}})
+			if tc.want != nil && len(mock.Requests()) != 0 {
+				t.Fatalf("the mock saw %d requests while the key was unknown", len(mock.Requests()))
+			}
+			if tc.want == nil && len(mock.Requests()) == 0 {
+				t.Fatal("nothing read the token at apply")
+			}
+		})
+	}
+}
+
+func TestProvider_environmentLikeConfiguration(t *testing.T) {
+	cases := []struct {
+		name   string
+		config providerModel
+		env    map[string]string
+		want   string // the error's words; empty: none
+	}{
+		{"a key from the environment ending in a newline", providerModel{}, map[string]string{envAPIKey: testAPIKey + "\n"},
+			"The TRIGGER_SECRET_KEY environment variable must be a Trigger.dev secret key, without whitespace: a key read from a file may end in a newline (use trimspace())."},
+		{"the block's key wins over a bad environment", providerModel{APIKey: types.StringValue(testAPIKey)}, map[string]string{envAPIKey: "bad key\n"}, ""},
+		{"an empty api_url", providerModel{APIURL: types.StringValue("")}, map[string]string{envAPIKey: testAPIKey},
+			"api_url is empty. Leave it out for the default"},
+		{"an empty TRIGGER_API_URL means the default", providerModel{}, map[string]string{envAPIKey: testAPIKey, envAPIURL: ""}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, diags := clientConfig(tc.config, "test", "1.11.4", envOf(tc.env))
+			switch {
+			case tc.want == "" && diags.HasError():
+				t.Fatalf("got %v, want no error", diags)
+			case tc.want != "" && (diags.ErrorsCount() != 1 || !strings.Contains(diags.Errors()[0].Detail(), tc.want)):
+				t.Fatalf("got %v, want one error containing %q", diags, tc.want)
+			case tc.want != "" && strings.Contains(diags.Errors()[0].Detail(), testAPIKey):
+				t.Fatalf("the error shows the key: %v", diags)
+			}
+		})
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -24,23 +22,25 @@ const (
 	defaultWaitInterval = 5 * time.Second
 )
 
-// The descriptions of a wait's timeout and interval, for the data source's
-// `wait` and the action alike.
+// The descriptions and validators of a wait's settings, for the data source's
+// `wait`, the ephemeral resource's and the action alike.
 var (
 	waitTimeoutDescription = fmt.Sprintf("How long to wait before failing, as a Go duration such as `30m`. Defaults to `%s`.",
 		client.FormatDuration(defaultWaitTimeout))
-	waitIntervalDescription = fmt.Sprintf("How long to sleep between polls, as a Go duration such as `10s`. Defaults to `%s`.",
-		client.FormatDuration(defaultWaitInterval))
+	waitIntervalDescription = fmt.Sprintf("How long to sleep between polls, as a Go duration of at least `%s`, such as `10s`. Defaults to `%s`.",
+		client.FormatDuration(minWaitInterval), client.FormatDuration(defaultWaitInterval))
+	waitTimeoutValidators  = []validator.String{durationValidator(0)}
+	waitIntervalValidators = []validator.String{durationValidator(minWaitInterval)}
 )
 
 // waitConfig is the `wait` attribute.
 type waitConfig struct {
-	Statuses []types.String `tfsdk:"statuses"`
-	Timeout  types.String   `tfsdk:"timeout"`
-	Interval types.String   `tfsdk:"interval"`
+	Statuses types.List   `tfsdk:"statuses"`
+	Timeout  types.String `tfsdk:"timeout"`
+	Interval types.String `tfsdk:"interval"`
 }
 
-// waitSettings is a validated waitConfig with its defaults applied.
+// waitSettings is a checked waitConfig with its defaults applied.
 type waitSettings struct {
 	statuses []client.Status
 	timeout  time.Duration
@@ -56,29 +56,50 @@ type waitProgress struct {
 	elapsed, limit time.Duration
 }
 
-// clientStatuses turns a configured list of statuses into the client's type.
-func clientStatuses(values []types.String) []client.Status {
-	statuses := make([]client.Status, len(values))
-	for i, v := range values {
-		statuses[i] = client.Status(v.ValueString())
+// newWaitSettings checks a wait's settings, found at p (the data source's
+// `wait`, the action's root), and applies the defaults. Every caller runs it
+// before its first request: a value unknown at validation is known here.
+func newWaitSettings(ctx context.Context, p path.Path, statuses types.List, timeout, interval types.String, defaults []client.Status) (waitSettings, diag.Diagnostics) {
+	diags := checkList(ctx, p.AtName("statuses"), statuses, statusListValidators()...)
+	diags.Append(checkString(ctx, p.AtName("timeout"), timeout, waitTimeoutValidators...)...)
+	diags.Append(checkString(ctx, p.AtName("interval"), interval, waitIntervalValidators...)...)
+	s := waitSettings{
+		statuses: defaults,
+		timeout:  durationOr(timeout, defaultWaitTimeout),
+		interval: durationOr(interval, defaultWaitInterval),
 	}
-	return statuses
+	if isKnown(statuses) {
+		s.statuses = listStrings[client.Status](statuses)
+	}
+	return s, diags
 }
 
-// statusListValidators refuses an unknown or repeated status.
-func statusListValidators() []validator.List {
-	return []validator.List{
-		listvalidator.SizeAtLeast(1),
-		listvalidator.UniqueValues(),
-		listvalidator.ValueStringsAre(stringvalidator.OneOf(client.StatusStrings(client.Statuses)...)),
+// durationOr is a checked duration attribute's value, or fallback when it is not set.
+func durationOr(v types.String, fallback time.Duration) time.Duration {
+	if !isKnown(v) {
+		return fallback
 	}
+	d, _ := parseDuration(v.ValueString()) // the caller's checks refuse what does not parse
+	return d
+}
+
+// listStrings is a known list of strings as Go strings of type T.
+func listStrings[T ~string](l types.List) []T {
+	out := make([]T, 0, len(l.Elements()))
+	for _, v := range l.Elements() {
+		if s, ok := v.(types.String); ok {
+			out = append(out, T(s.ValueString()))
+		}
+	}
+	return out
 }
 
 func waitSchemaAttribute() schema.Attribute {
 	return schema.SingleNestedAttribute{
 		Optional: true,
 		MarkdownDescription: "Block the read until the token reaches one of `statuses`, polling every `interval`. " +
-			"The read fails at once when the token reaches a status that can no longer become one of them, and after `timeout`.",
+			"The read fails at once when the token reaches a status that can no longer become one of them, and after `timeout`. " +
+			"Defaults to no wait: the token is read once. " + interruptNote,
 		Attributes: map[string]schema.Attribute{
 			"statuses": schema.ListAttribute{
 				Optional:            true,
@@ -88,44 +109,20 @@ func waitSchemaAttribute() schema.Attribute {
 			},
 			"timeout": schema.StringAttribute{
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{}},
+				Validators:          waitTimeoutValidators,
 				MarkdownDescription: waitTimeoutDescription,
 			},
 			"interval": schema.StringAttribute{
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{}},
+				Validators:          waitIntervalValidators,
 				MarkdownDescription: waitIntervalDescription,
 			},
 		},
 	}
 }
 
-// settings applies the defaults.
-func (w *waitConfig) settings() (waitSettings, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	s := waitSettings{
-		statuses: []client.Status{client.StatusCompleted, client.StatusTimedOut},
-		timeout:  positiveDuration(&diags, path.Root("wait").AtName("timeout"), w.Timeout, defaultWaitTimeout),
-		interval: positiveDuration(&diags, path.Root("wait").AtName("interval"), w.Interval, defaultWaitInterval),
-	}
-	if w.Statuses != nil {
-		s.statuses = clientStatuses(w.Statuses)
-	}
-	return s, diags
-}
-
-// positiveDuration reads an optional duration attribute at p, or fallback when
-// it is not set.
-func positiveDuration(diags *diag.Diagnostics, p path.Path, v types.String, fallback time.Duration) time.Duration {
-	if v.IsNull() || v.IsUnknown() {
-		return fallback
-	}
-	d, err := parseDuration(v.ValueString())
-	if err != nil { // the validator refuses it first; this keeps a read safe on its own
-		diags.AddAttributeError(p, "Invalid duration", fmt.Sprintf("Attribute %s %s.", p, err))
-	}
-	return d
-}
+// interruptNote says what Ctrl-C does to a wait.
+const interruptNote = "Ctrl-C stops the wait at once, except inside an apply on CLIs that do not pass the interrupt to providers during an apply (see the gating guide)."
 
 // waitError is a wait that ended without the token reaching a wanted status.
 type waitError struct{ message string }
@@ -133,17 +130,21 @@ type waitError struct{ message string }
 func (e *waitError) Error() string { return e.message }
 
 // waitForToken polls the token until it reaches one of s.statuses. It fails at
-// once when the token is in a final status that is not wanted, at the timeout,
-// and when ctx ends.
+// once when the token is in a final status that is not wanted, when ctx ends,
+// and at the timeout, which also ends a request in flight or a retry's wait:
+// a wait never outlasts its timeout.
 func waitForToken(ctx context.Context, c *client.Client, id string, s waitSettings) (client.Token, error) {
 	start := time.Now()
-	deadline := start.Add(s.timeout)
+	waitCtx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
 	want := joinStatuses(s.statuses)
+	var token client.Token
 	for {
-		token, err := c.GetToken(ctx, id)
+		polled, err := c.GetToken(waitCtx, id)
 		if err != nil {
-			return token, err
+			return token, s.ended(ctx, waitCtx, id, token, err)
 		}
+		token = polled
 		elapsed := time.Since(start)
 		tflog.Info(ctx, "waiting for waitpoint token", map[string]any{
 			"id": id, "status": string(token.Status), "want": want, "elapsed": elapsed.Round(time.Second).String(),
@@ -157,19 +158,31 @@ func waitForToken(ctx context.Context, c *client.Client, id string, s waitSettin
 		case token.Status != client.StatusWaiting: // COMPLETED and TIMED_OUT never change again
 			return token, &waitError{fmt.Sprintf("waitpoint token %q is %s and can no longer become %s", id, token.Status, want)}
 		}
-		remaining := time.Until(deadline)
-		if remaining <= 0 {
-			return token, &waitError{fmt.Sprintf("timed out after %s waiting for waitpoint token %q to become %s; its last status was %s",
-				client.FormatDuration(s.timeout), id, want, token.Status)}
-		}
-		timer := time.NewTimer(min(s.interval, remaining))
+		timer := time.NewTimer(s.interval)
 		select {
-		case <-ctx.Done():
+		case <-waitCtx.Done():
 			timer.Stop()
-			return token, fmt.Errorf("waitpoint token %q: %w", id, ctx.Err())
+			return token, s.ended(ctx, waitCtx, id, token, waitCtx.Err())
 		case <-timer.C:
 		}
 	}
+}
+
+// ended says why a wait ended early: ctx ended (an interrupt), the timeout
+// came, or err, a request's failure.
+func (s waitSettings) ended(ctx, waitCtx context.Context, id string, last client.Token, err error) error {
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("waitpoint token %q: %w", id, ctx.Err())
+	case waitCtx.Err() == nil:
+		return err
+	}
+	lastStatus := "its last status was " + string(last.Status)
+	if last.Status == "" {
+		lastStatus = "Trigger.dev had not answered yet"
+	}
+	return &waitError{fmt.Sprintf("timed out after %s waiting for waitpoint token %q to become %s; %s",
+		client.FormatDuration(s.timeout), id, joinStatuses(s.statuses), lastStatus)}
 }
 
 func joinStatuses(statuses []client.Status) string {

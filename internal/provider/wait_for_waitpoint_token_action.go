@@ -2,11 +2,7 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"reflect"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
@@ -28,11 +24,11 @@ type waitForWaitpointTokenAction struct {
 }
 
 type waitForWaitpointTokenModel struct {
-	ID             types.String   `tfsdk:"id"`
-	Statuses       []types.String `tfsdk:"statuses"`
-	OutputContains types.String   `tfsdk:"output_contains"`
-	Timeout        types.String   `tfsdk:"timeout"`
-	Interval       types.String   `tfsdk:"interval"`
+	ID             types.String `tfsdk:"id"`
+	Statuses       types.List   `tfsdk:"statuses"`
+	OutputContains types.String `tfsdk:"output_contains"`
+	Timeout        types.String `tfsdk:"timeout"`
+	Interval       types.String `tfsdk:"interval"`
 }
 
 // NewWaitForWaitpointTokenAction is the `triggerdev_wait_for_waitpoint_token` action.
@@ -56,22 +52,22 @@ func (a *waitForWaitpointTokenAction) Schema(_ context.Context, _ action.SchemaR
 				Optional:            true,
 				ElementType:         types.StringType,
 				Validators:          statusListValidators(),
-				MarkdownDescription: "The statuses that let the apply go on: `WAITING`, `COMPLETED` or `TIMED_OUT`. Defaults to `COMPLETED`.",
+				MarkdownDescription: "The statuses that let the apply go on: `WAITING`, `COMPLETED` or `TIMED_OUT`. A listed status is always a success, a listed `TIMED_OUT` included. Defaults to `COMPLETED`.",
 			},
 			"output_contains": schema.StringAttribute{
 				Optional:   true,
-				Validators: []validator.String{jsonObjectValidator{}},
-				MarkdownDescription: "JSON text of an object, such as `jsonencode({ approved = true })`: the token's decoded output must be an object " +
-					"holding each of its members with an equal value (nested objects compare member by member). Defaults to no check.",
+				Validators: []validator.String{jsonObjectValidator()},
+				MarkdownDescription: "JSON text of an object, such as `jsonencode({ approved = true })`: a `COMPLETED` token's decoded output must be an object " +
+					"holding each of its members with an equal value (nested objects compare member by member, numbers exactly). Defaults to no check.",
 			},
 			"timeout": schema.StringAttribute{
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{}},
+				Validators:          waitTimeoutValidators,
 				MarkdownDescription: waitTimeoutDescription,
 			},
 			"interval": schema.StringAttribute{
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{}},
+				Validators:          waitIntervalValidators,
 				MarkdownDescription: waitIntervalDescription,
 			},
 		},
@@ -85,26 +81,24 @@ func (a *waitForWaitpointTokenAction) Configure(_ context.Context, req action.Co
 func (a *waitForWaitpointTokenAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var model waitForWaitpointTokenModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(checkString(ctx, path.Root("id"), model.ID, tokenIDValidator())...)
+	resp.Diagnostics.Append(checkString(ctx, path.Root("output_contains"), model.OutputContains, jsonObjectValidator())...)
+	settings, diags := newWaitSettings(ctx, path.Empty(), model.Statuses, model.Timeout, model.Interval, []client.Status{client.StatusCompleted})
+	resp.Diagnostics.Append(diags...)
 	c, diags := a.data.Client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	id := model.ID.ValueString()
-	settings := waitSettings{
-		statuses: []client.Status{client.StatusCompleted},
-		timeout:  positiveDuration(&resp.Diagnostics, path.Root("timeout"), model.Timeout, defaultWaitTimeout),
-		interval: positiveDuration(&resp.Diagnostics, path.Root("interval"), model.Interval, defaultWaitInterval),
-		progress: func(p waitProgress) {
-			resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("waitpoint token %q is %s after %s (timeout %s)",
-				p.id, p.status, p.elapsed.Round(time.Second), client.FormatDuration(p.limit))})
-		},
-	}
-	if model.Statuses != nil {
-		settings.statuses = clientStatuses(model.Statuses)
-	}
-	if resp.Diagnostics.HasError() {
-		return
+	var reporter progressReporter
+	settings.progress = func(p waitProgress) {
+		if reporter.due(p) {
+			resp.SendProgress(action.InvokeProgressEvent{Message: p.String()})
+		}
 	}
 	token, err := waitForToken(ctx, c, id, settings)
 	if err != nil {
@@ -117,84 +111,27 @@ func (a *waitForWaitpointTokenAction) Invoke(ctx context.Context, req action.Inv
 	}
 }
 
-// outputProblem says what is wrong with the output of a token that reached a
-// wanted status, or "" when nothing is.
-func outputProblem(token client.Token, contains string) string {
-	if token.OutputIsError != nil && *token.OutputIsError {
-		return "its output is an error"
-	}
-	if contains == "" {
-		return ""
-	}
-	var want map[string]any
-	if err := json.Unmarshal([]byte(contains), &want); err != nil {
-		return fmt.Sprintf("output_contains is not a JSON object: %s", err)
-	}
-	outputJSON, err := token.OutputJSON()
-	if err != nil {
-		return fmt.Sprintf("its output could not be decoded: %s", err)
-	}
-	var got any
-	if outputJSON != nil {
-		_ = json.Unmarshal([]byte(*outputJSON), &got) // OutputJSON returns valid JSON
-	}
-	return missingMembers(got, want, "")
+// progressEvery is how often the action reports a wait whose status does not change.
+const progressEvery = 30 * time.Second
+
+// progressReporter picks the polls worth a line on the console: the first,
+// each change of status, and otherwise one every progressEvery at most. A
+// line at every poll would be 360 lines for a 30-minute wait.
+type progressReporter struct {
+	reported   bool
+	lastStatus client.Status
+	lastAt     time.Duration
 }
 
-// missingMembers compares an output with the members it must hold, nested
-// objects member by member, and names the first member that differs.
-func missingMembers(got any, want map[string]any, prefix string) string {
-	object, ok := got.(map[string]any)
-	if !ok {
-		if prefix == "" {
-			return "its output is not a JSON object"
-		}
-		return fmt.Sprintf("its output's member %q is not an object", strings.TrimSuffix(prefix, "."))
+func (r *progressReporter) due(p waitProgress) bool {
+	if r.reported && p.status == r.lastStatus && p.elapsed-r.lastAt < progressEvery {
+		return false
 	}
-	names := make([]string, 0, len(want))
-	for name := range want {
-		names = append(names, name)
-	}
-	slices.Sort(names) // the same member is named on every run
-	for _, name := range names {
-		value, present := object[name]
-		wantValue := want[name]
-		switch nested, isObject := wantValue.(map[string]any); {
-		case !present:
-			return fmt.Sprintf("its output has no member %q", prefix+name)
-		case isObject:
-			if reason := missingMembers(value, nested, prefix+name+"."); reason != "" {
-				return reason
-			}
-		case !reflect.DeepEqual(value, wantValue):
-			shown, _ := json.Marshal(value)
-			expected, _ := json.Marshal(wantValue)
-			return fmt.Sprintf("its output's member %q is %s, not %s", prefix+name, shown, expected)
-		}
-	}
-	return ""
+	r.reported, r.lastStatus, r.lastAt = true, p.status, p.elapsed
+	return true
 }
 
-var _ validator.String = jsonObjectValidator{}
-
-// jsonObjectValidator refuses text that is not a JSON object, at plan time.
-type jsonObjectValidator struct{}
-
-func (jsonObjectValidator) Description(context.Context) string {
-	return "must be JSON text of an object, such as `jsonencode({ approved = true })`"
-}
-
-func (v jsonObjectValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (jsonObjectValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	var object map[string]any
-	if err := json.Unmarshal([]byte(req.ConfigValue.ValueString()), &object); err != nil || object == nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid output_contains",
-			fmt.Sprintf("Attribute %s must be JSON text of an object, such as jsonencode({ approved = true }), got %q.", req.Path, req.ConfigValue.ValueString()))
-	}
+func (p waitProgress) String() string {
+	return fmt.Sprintf("waitpoint token %q is %s after %s (timeout %s)",
+		p.id, p.status, p.elapsed.Round(time.Second), client.FormatDuration(p.limit))
 }

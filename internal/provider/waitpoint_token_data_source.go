@@ -3,9 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -19,15 +17,6 @@ import (
 )
 
 var _ datasource.DataSourceWithConfigure = (*waitpointTokenDataSource)(nil)
-
-// tokenIDPattern refuses what would change the meaning of the request path:
-// separators, escapes, and a segment of dots only (`..`).
-var tokenIDPattern = regexp.MustCompile(`^\.*[^\s/?#%.][^\s/?#%]*$`)
-
-// tokenIDValidator refuses, at plan time, an id that is not one.
-func tokenIDValidator() validator.String {
-	return stringvalidator.RegexMatches(tokenIDPattern, "must be a waitpoint token id: not empty, not only dots, without whitespace or any of / ? # %")
-}
 
 type waitpointTokenDataSource struct {
 	data *providerData
@@ -115,7 +104,8 @@ func readToken(ctx context.Context, c *client.Client, id string, wait *waitConfi
 		}
 		return token, diags
 	}
-	settings, diags := wait.settings()
+	settings, diags := newWaitSettings(ctx, path.Root("wait"), wait.Statuses, wait.Timeout, wait.Interval,
+		[]client.Status{client.StatusCompleted, client.StatusTimedOut})
 	if diags.HasError() {
 		return client.Token{}, diags
 	}

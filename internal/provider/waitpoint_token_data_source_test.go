@@ -99,13 +99,12 @@ func TestAccWaitpointTokenDataSource_everyAttribute(t *testing.T) {
 	completedObject := mock.CreateToken(mockapi.TokenSpec{})
 	completedText := mock.CreateToken(mockapi.TokenSpec{})
 	completedEmpty := mock.CreateToken(mockapi.TokenSpec{})
-	timedOut := mock.CreateToken(mockapi.TokenSpec{Timeout: time.Millisecond})
+	timedOut := mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute})
 	for id, body := range map[string]string{completedObject.ID: `{"approved":true,"by":"alice"}`, completedText.ID: `"ship it"`, completedEmpty.ID: ``} {
 		if err := mock.Complete(id, []byte(body)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	time.Sleep(5 * time.Millisecond) // past the timeout
 	timedOutTok, _ := mock.Token(timedOut.ID)
 
 	cases := []struct {
@@ -232,17 +231,17 @@ func TestAccWaitpointTokenDataSource_waitCompletes(t *testing.T) {
 	mock, url := startMock(t, 0)
 	tok := mock.CreateToken(mockapi.TokenSpec{Tags: []string{"approval"}})
 	callback := mock.CallbackURL(url, tok.ID)
-	go func() {
-		time.Sleep(2 * time.Second) // a person approving while the read polls
+	go whenPolled(t, mock, tok.ID, func() error { // a person approving while the read polls
 		resp, err := http.Post(callback, "application/json", strings.NewReader(`{"approved":true}`))
 		if err == nil {
-			_ = resp.Body.Close()
+			err = resp.Body.Close()
 		}
-	}()
+		return err
+	})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tokenConfig(url, tok.ID, `wait = { interval = "200ms", timeout = "1m" }`),
+			Config: tokenConfig(url, tok.ID, `wait = { interval = "1s", timeout = "5m" }`),
 			ConfigStateChecks: []statecheck.StateCheck{
 				attrCheck("status", knownvalue.StringExact("COMPLETED")),
 				attrCheck("output_json", knownvalue.StringExact(`{"approved":true}`)),
@@ -257,14 +256,14 @@ func TestAccWaitpointTokenDataSource_waitErrors(t *testing.T) {
 	t.Parallel()
 	mock, url := startMock(t, 0)
 	waiting := mock.CreateToken(mockapi.TokenSpec{})
-	timedOut := mock.CreateToken(mockapi.TokenSpec{Timeout: time.Millisecond})
+	timedOut := mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute})
 	cases := []struct {
 		name, id, wait string
 		want           *regexp.Regexp
 	}{
-		{"times out naming the id and last status", waiting.ID, `wait = { interval = "100ms", timeout = "1s" }`,
+		{"times out naming the id and last status", waiting.ID, `wait = { interval = "1s", timeout = "1s" }`,
 			wrappedText(`timed out after 1s waiting for waitpoint token "` + waiting.ID + `" to become COMPLETED or TIMED_OUT; its last status was WAITING`)},
-		{"fails fast on TIMED_OUT", timedOut.ID, `wait = { statuses = ["COMPLETED"], interval = "100ms", timeout = "10m" }`,
+		{"fails fast on TIMED_OUT", timedOut.ID, `wait = { statuses = ["COMPLETED"], interval = "1s", timeout = "10m" }`,
 			wrappedText(`"` + timedOut.ID + `" is TIMED_OUT and can no longer become COMPLETED`)},
 	}
 	for _, tc := range cases {

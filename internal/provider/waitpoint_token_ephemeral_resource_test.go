@@ -2,6 +2,7 @@ package provider
 
 import (
 	"archive/zip"
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -39,6 +40,17 @@ resource "terraform_data" "notify" {
   }
 }
 `, id, extra, file)
+}
+
+// requireEphemeral skips an acceptance test where the CLI of the run has no
+// ephemeral resources, and without TF_ACC.
+func requireEphemeral(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	cli := cmp.Or(os.Getenv("TF_ACC_TERRAFORM_PATH"), "terraform")
+	skipWithoutEphemeral(t, os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org", cliVersion(t, cli))
 }
 
 // skipWithoutEphemeral skips where the CLI has no ephemeral resources:
@@ -125,34 +137,23 @@ func planText(t *testing.T, name string) string {
 // ephemeral resource.
 func TestAccWaitpointTokenEphemeralResource_wait(t *testing.T) {
 	t.Parallel()
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	if cli == "" {
-		cli = "terraform"
-	}
-	skipWithoutEphemeral(t, os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org", cliVersion(t, cli))
+	requireEphemeral(t)
 	cases := []struct {
-		name    string
-		token   func(mock *mockapi.Server) string
-		wait    string
-		want    *regexp.Regexp // nil: the read succeeds with status COMPLETED
-		maxTime time.Duration
+		name  string
+		token func(mock *mockapi.Server) string
+		wait  string
+		want  *regexp.Regexp // nil: the read succeeds with status COMPLETED
 	}{
 		{"completed through the callback while waiting", func(mock *mockapi.Server) string {
 			tok := mock.CreateToken(mockapi.TokenSpec{})
-			go func() {
-				time.Sleep(2 * time.Second) // the approver
-				_ = mock.Complete(tok.ID, []byte(`{"approved":true}`))
-			}()
+			go whenPolled(t, mock, tok.ID, func() error { return mock.Complete(tok.ID, []byte(`{"approved":true}`)) })
 			return tok.ID
-		}, `wait = { interval = "200ms", timeout = "30s" }`, nil, 30 * time.Second},
+		}, `wait = { interval = "1s", timeout = "5m" }`, nil},
 		{"nobody answers", func(mock *mockapi.Server) string { return mock.CreateToken(mockapi.TokenSpec{}).ID },
-			`wait = { interval = "200ms", timeout = "1s" }`, regexp.MustCompile(`(?s)timed out after 1s.*last\s+status\s+was\s+WAITING`), 30 * time.Second},
+			`wait = { interval = "1s", timeout = "1s" }`, regexp.MustCompile(`(?s)timed out after 1s.*last\s+status\s+was\s+WAITING`)},
 		{"timed out", func(mock *mockapi.Server) string {
 			return mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute}).ID
-		}, `wait = { statuses = ["COMPLETED"], timeout = "10m" }`, wrappedText(`is TIMED_OUT and can no longer become COMPLETED`), 30 * time.Second},
+		}, `wait = { statuses = ["COMPLETED"], timeout = "10m" }`, wrappedText(`is TIMED_OUT and can no longer become COMPLETED`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -170,7 +171,7 @@ func TestAccWaitpointTokenEphemeralResource_wait(t *testing.T) {
 			}
 			start := time.Now()
 			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: []resource.TestStep{step}})
-			if elapsed := time.Since(start); elapsed > tc.maxTime {
+			if elapsed := time.Since(start); elapsed > hangBound {
 				t.Fatalf("took %s", elapsed)
 			}
 		})

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -40,20 +38,20 @@ type waitpointTokensDataSource struct {
 }
 
 type waitpointTokensModel struct {
-	Statuses       []types.String    `tfsdk:"statuses"`
-	Tags           []types.String    `tfsdk:"tags"`
-	TagsMatch      types.String      `tfsdk:"tags_match"`
-	IdempotencyKey types.String      `tfsdk:"idempotency_key"`
-	CreatedPeriod  types.String      `tfsdk:"created_period"`
-	CreatedFrom    timetypes.RFC3339 `tfsdk:"created_from"`
-	CreatedTo      timetypes.RFC3339 `tfsdk:"created_to"`
-	MaxItems       types.Int64       `tfsdk:"max_items"`
-	PageSize       types.Int64       `tfsdk:"page_size"`
-	IncludeOutput  types.Bool        `tfsdk:"include_output"`
-	Tokens         types.List        `tfsdk:"tokens"`
-	URLs           types.Map         `tfsdk:"urls"`
-	IDs            types.List        `tfsdk:"ids"`
-	HasMore        types.Bool        `tfsdk:"has_more"`
+	Statuses       types.List   `tfsdk:"statuses"`
+	Tags           types.List   `tfsdk:"tags"`
+	TagsMatch      types.String `tfsdk:"tags_match"`
+	IdempotencyKey types.String `tfsdk:"idempotency_key"`
+	CreatedPeriod  types.String `tfsdk:"created_period"`
+	CreatedFrom    types.String `tfsdk:"created_from"`
+	CreatedTo      types.String `tfsdk:"created_to"`
+	MaxItems       types.Number `tfsdk:"max_items"`
+	PageSize       types.Number `tfsdk:"page_size"`
+	IncludeOutput  types.Bool   `tfsdk:"include_output"`
+	Tokens         types.List   `tfsdk:"tokens"`
+	URLs           types.Map    `tfsdk:"urls"`
+	IDs            types.List   `tfsdk:"ids"`
+	HasMore        types.Bool   `tfsdk:"has_more"`
 }
 
 // NewWaitpointTokensDataSource is the `triggerdev_waitpoint_tokens` data source.
@@ -76,7 +74,7 @@ func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 				Optional: true, ElementType: types.StringType,
 				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(
 					stringvalidator.RegexMatches(regexp.MustCompile(`^[^,]+$`), "must be a non-empty tag without commas"))},
-				MarkdownDescription: "Only tokens with these tags: any of them, or all of them when `tags_match` is `all`.",
+				MarkdownDescription: "Only tokens with these tags: any of them, or all of them when `tags_match` is `all`. A tag with a comma is refused: the service reads the filter as a comma-separated list, so no token could match it. Defaults to no tag filter.",
 			},
 			"tags_match": schema.StringAttribute{
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf("any", "all")},
@@ -95,19 +93,21 @@ func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 				MarkdownDescription: "Only tokens created within this period before now, such as `24h`, `7d` or `1h30m` (units `ms`, `s`, `m`, `h`, `d`, `w`, `y`). Conflicts with `created_from` and `created_to`.",
 			},
 			"created_from": schema.StringAttribute{
-				Optional: true, CustomType: timetypes.RFC3339Type{},
-				MarkdownDescription: "Only tokens created at or after this RFC 3339 time.",
+				Optional:            true,
+				Validators:          []validator.String{rfc3339Validator()},
+				MarkdownDescription: "Only tokens created at or after this RFC 3339 time, exact at any precision. Defaults to no lower bound.",
 			},
 			"created_to": schema.StringAttribute{
-				Optional: true, CustomType: timetypes.RFC3339Type{},
-				MarkdownDescription: "Only tokens created at or before this RFC 3339 time; not before `created_from`.",
+				Optional:            true,
+				Validators:          []validator.String{rfc3339Validator()},
+				MarkdownDescription: "Only tokens created at or before this RFC 3339 time, exact at any precision; not before `created_from`. Defaults to no upper bound.",
 			},
-			"max_items": schema.Int64Attribute{
-				Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
-				MarkdownDescription: fmt.Sprintf("The most tokens to return; `has_more` tells whether more matched. Defaults to `%d`.", defaultMaxItems),
+			"max_items": schema.NumberAttribute{
+				Optional: true, Validators: []validator.Number{wholeNumberValidator{least: 1}},
+				MarkdownDescription: fmt.Sprintf("The most tokens to return, a whole number; `has_more` tells whether more matched. Defaults to `%d`.", defaultMaxItems),
 			},
-			"page_size": schema.Int64Attribute{
-				Optional: true, Validators: []validator.Int64{int64validator.Between(1, 100)},
+			"page_size": schema.NumberAttribute{
+				Optional: true, Validators: []validator.Number{wholeNumberValidator{least: 1, most: 100}},
 				MarkdownDescription: fmt.Sprintf("Tokens per API request, from 1 to 100, for tuning. Defaults to `%d`.", defaultPageSize),
 			},
 			"include_output": schema.BoolAttribute{
@@ -146,15 +146,14 @@ func (d *waitpointTokensDataSource) Configure(_ context.Context, req datasource.
 
 // ValidateConfig refuses a created_from after created_to.
 func (d *waitpointTokensDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	var from, to timetypes.RFC3339
+	var from, to types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("created_from"), &from)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("created_to"), &to)...)
-	if resp.Diagnostics.HasError() || !isKnown(from) || !isKnown(to) {
+	fromTime, toTime := timePointer(from), timePointer(to)
+	if resp.Diagnostics.HasError() || fromTime == nil || toTime == nil {
 		return
 	}
-	fromTime, diagsFrom := from.ValueRFC3339Time()
-	toTime, diagsTo := to.ValueRFC3339Time()
-	if !diagsFrom.HasError() && !diagsTo.HasError() && fromTime.After(toTime) {
+	if fromTime.After(*toTime) {
 		resp.Diagnostics.AddAttributeError(path.Root("created_to"), "created_to is before created_from",
 			fmt.Sprintf("created_to %s must not be before created_from %s.", to.ValueString(), from.ValueString()))
 	}
@@ -228,15 +227,6 @@ func listedTokenValues(i int, t client.Token, withOutput bool, diags *diag.Diagn
 	return values
 }
 
-// stringValues turns a configured list into Go strings.
-func stringValues(values []types.String) []string {
-	out := make([]string, len(values))
-	for i, v := range values {
-		out[i] = v.ValueString()
-	}
-	return out
-}
-
 // tokenFilter is a listing request and the exact re-check of what comes back.
 type tokenFilter struct {
 	params   client.ListParams
@@ -244,12 +234,15 @@ type tokenFilter struct {
 	tags     []string
 	allTags  bool
 	maxItems int
+	// from and to bound the creation time exactly: the service compares in
+	// milliseconds, a bound may be finer.
+	from, to *time.Time
 }
 
 func newTokenFilter(m waitpointTokensModel) tokenFilter {
 	f := tokenFilter{
-		statuses: clientStatuses(m.Statuses),
-		tags:     stringValues(m.Tags),
+		statuses: listStrings[client.Status](m.Statuses),
+		tags:     listStrings[string](m.Tags),
 		allTags:  m.TagsMatch.ValueString() == "all",
 		maxItems: defaultMaxItems,
 		params: client.ListParams{
@@ -259,24 +252,31 @@ func newTokenFilter(m waitpointTokensModel) tokenFilter {
 		},
 	}
 	f.params.Statuses, f.params.Tags = f.statuses, f.tags
-	if !m.MaxItems.IsNull() {
-		f.maxItems = int(m.MaxItems.ValueInt64())
-	}
-	if !m.PageSize.IsNull() {
-		f.params.PageSize = int(m.PageSize.ValueInt64())
-	}
-	f.params.CreatedFrom = timePointer(m.CreatedFrom)
-	f.params.CreatedTo = timePointer(m.CreatedTo)
+	f.maxItems = wholeNumberOr(m.MaxItems, f.maxItems)
+	f.params.PageSize = wholeNumberOr(m.PageSize, f.params.PageSize)
+	f.from, f.to = timePointer(m.CreatedFrom), timePointer(m.CreatedTo)
+	f.params.CreatedFrom, f.params.CreatedTo = f.from, f.to
 	return f
 }
 
-func timePointer(v timetypes.RFC3339) *time.Time {
+// wholeNumberOr is a checked whole-number attribute's value, or fallback when it is not set.
+func wholeNumberOr(v types.Number, fallback int) int {
+	if !isKnown(v) {
+		return fallback
+	}
+	n, _ := v.ValueBigFloat().Int64() // wholeNumberValidator refused what is not whole
+	return int(n)
+}
+
+// timePointer is an RFC 3339 attribute's time, nil when it is not set (or
+// does not parse: its validator refuses that).
+func timePointer(v types.String) *time.Time {
 	if !isKnown(v) {
 		return nil
 	}
-	t, diags := v.ValueRFC3339Time()
-	if diags.HasError() {
-		return nil // the attribute's own validation has refused it already
+	t, err := parseRFC3339(v.ValueString())
+	if err != nil {
+		return nil
 	}
 	return &t
 }
@@ -285,6 +285,9 @@ func timePointer(v timetypes.RFC3339) *time.Time {
 // tokens for several statuses, and matches any tag, never all.
 func (f tokenFilter) matches(t client.Token) bool {
 	if len(f.statuses) > 0 && !slices.Contains(f.statuses, t.Status) {
+		return false
+	}
+	if (f.from != nil && t.CreatedAt.Before(*f.from)) || (f.to != nil && t.CreatedAt.After(*f.to)) {
 		return false
 	}
 	if len(f.tags) == 0 {

@@ -381,3 +381,33 @@ func FuzzCreatedPeriod(f *testing.F) {
 		}
 	})
 }
+
+// TestAccWaitpointTokensDataSource_subMillisecondBounds: created_from and
+// created_to are exact at any precision RFC 3339 allows, lowercase t and z
+// included, although the service compares in milliseconds.
+func TestAccWaitpointTokensDataSource_subMillisecondBounds(t *testing.T) {
+	t.Parallel()
+	mock, url := startMock(t, 0)
+	at := func(ms int) mockapi.Token {
+		return mock.CreateToken(mockapi.TokenSpec{Tags: []string{"bounds"},
+			CreatedAt: time.Date(2026, 11, 28, 18, 37, 9, ms*1_000_000, time.UTC)})
+	}
+	early, late := at(505), at(506)
+	cases := []struct {
+		name, bounds string
+		want         []string
+	}{
+		{"from between two milliseconds", `created_from = "2026-11-28T18:37:09.5051Z"`, []string{late.ID}},
+		{"to between two milliseconds", `created_to = "2026-11-28T18:37:09.5051Z"`, []string{early.ID}},
+		{"lowercase t and z", `created_from = "2026-11-28t18:37:09.5051z"`, []string{late.ID}},
+		{"nanoseconds, both bounds", `created_from = "2026-11-28T18:37:09.505000000Z"` + "\n" + `created_to = "2026-11-28T18:37:09.505999999Z"`, []string{early.ID}},
+	}
+	var steps []resource.TestStep
+	for _, tc := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:            tokensConfig(url, `tags = ["bounds"]`+"\n"+tc.bounds),
+			ConfigStateChecks: idsCheck(tokensAddress, tc.want, false),
+		})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+}

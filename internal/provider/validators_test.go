@@ -21,7 +21,7 @@ func FuzzDuration(f *testing.F) {
 	attr := path.Root("wait").AtName("timeout")
 	f.Fuzz(func(t *testing.T, s string) {
 		var resp validator.StringResponse
-		durationValidator{}.ValidateString(context.Background(), validator.StringRequest{Path: attr, ConfigValue: types.StringValue(s)}, &resp)
+		durationValidator(0).ValidateString(context.Background(), validator.StringRequest{Path: attr, ConfigValue: types.StringValue(s)}, &resp)
 		want, err := time.ParseDuration(s)
 		valid := err == nil && want > 0
 		if resp.Diagnostics.HasError() == valid {

@@ -1,0 +1,13 @@
+# The provider's source and the variable ephemeral-resource.tf uses, so that the example runs as it is.
+terraform {
+  required_providers {
+    triggerdev = {
+      source = "triggerdev-terraform/triggerdev"
+    }
+  }
+}
+
+variable "approval_token_id" {
+  type        = string
+  description = "The id of the waitpoint token a person completes to approve the release."
+}

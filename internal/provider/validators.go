@@ -1,0 +1,203 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+)
+
+// minWaitInterval is the shortest poll interval: a shorter one spends the
+// environment's rate limit (shared by every key of the environment) for nothing.
+const minWaitInterval = time.Second
+
+var (
+	_ validator.String = stringValidator{}
+	_ validator.Number = wholeNumberValidator{}
+)
+
+// tokenIDPattern refuses what would change the meaning of the request path:
+// separators, escapes, and a segment of dots only (`..`).
+var tokenIDPattern = regexp.MustCompile(`^\.*[^\s/?#%.][^\s/?#%]*$`)
+
+// tokenIDValidator refuses an id that is not one.
+func tokenIDValidator() validator.String {
+	return stringvalidator.RegexMatches(tokenIDPattern, "must be a waitpoint token id: not empty, not only dots, without whitespace or any of / ? # %")
+}
+
+// statusListValidators refuses an unknown or repeated status.
+func statusListValidators() []validator.List {
+	return []validator.List{
+		listvalidator.SizeAtLeast(1),
+		listvalidator.UniqueValues(),
+		listvalidator.ValueStringsAre(stringvalidator.OneOf(client.StatusStrings(client.Statuses)...)),
+	}
+}
+
+// stringValidator is the shape every string validator of the provider shares:
+// a description, and a check of a known value that returns what is wrong, or
+// "" when nothing is. The error is on the attribute and names it.
+type stringValidator struct {
+	description string
+	problem     func(value string) string
+	summary     string
+}
+
+func (v stringValidator) Description(context.Context) string { return v.description }
+
+func (v stringValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v stringValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := v.problem(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("Attribute %s %s.", req.Path, problem))
+	}
+}
+
+// durationValidator refuses a string that is not a Go duration of at least
+// least (any positive one when least is 0).
+func durationValidator(least time.Duration) validator.String {
+	description := "must be a positive duration such as `30s`, `5m` or `1h30m`"
+	if least > 0 {
+		description = fmt.Sprintf("must be a duration of at least `%s`, such as `30s`, `5m` or `1h30m`", client.FormatDuration(least))
+	}
+	return stringValidator{description: description, summary: "Invalid duration", problem: func(s string) string {
+		d, err := parseDuration(s)
+		switch {
+		case err != nil:
+			return err.Error()
+		case d < least:
+			return fmt.Sprintf("must be at least %s, got %q", client.FormatDuration(least), s)
+		}
+		return ""
+	}}
+}
+
+// parseDuration reads a positive Go duration; its error says what is accepted.
+func parseDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("must be a positive duration with a unit, such as \"30s\", \"5m\" or \"1h30m\" (units ns, us, ms, s, m, h), got %q", s)
+	}
+	return d, nil
+}
+
+// apiKeyValidator refuses a key with whitespace, which cannot travel in a
+// header, without echoing the key as the framework's validators would.
+func apiKeyValidator() validator.String {
+	return stringValidator{description: apiKeyRule, summary: "Invalid API key", problem: apiKeyProblem}
+}
+
+const apiKeyRule = "must be a Trigger.dev secret key, without whitespace"
+
+// apiKeyProblem is the one rule for a key, from the configuration or the environment.
+func apiKeyProblem(key string) string {
+	if strings.IndexFunc(key, isSpaceOrControl) >= 0 {
+		return apiKeyRule + ": a key read from a file may end in a newline (use trimspace())"
+	}
+	return ""
+}
+
+func isSpaceOrControl(r rune) bool { return r <= ' ' || r == 0x7f }
+
+// jsonObjectValidator refuses text that is not a JSON object.
+func jsonObjectValidator() validator.String {
+	return stringValidator{
+		description: "must be JSON text of an object, such as `jsonencode({ approved = true })`",
+		summary:     "Invalid output_contains",
+		problem: func(s string) string {
+			var object map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(s), &object); err != nil || object == nil {
+				return fmt.Sprintf("must be JSON text of an object, such as jsonencode({ approved = true }), got %q", s)
+			}
+			return ""
+		},
+	}
+}
+
+// rfc3339Validator refuses a time that is not RFC 3339, which allows a
+// lowercase `t` and `z` and any number of fractional digits.
+func rfc3339Validator() validator.String {
+	return stringValidator{
+		description: "must be an RFC 3339 time such as `2026-01-05T10:00:00Z`",
+		summary:     "Invalid RFC 3339 time",
+		problem: func(s string) string {
+			if _, err := parseRFC3339(s); err != nil {
+				return fmt.Sprintf("must be an RFC 3339 time such as \"2026-01-05T10:00:00Z\" or \"2026-01-05T10:00:00.123+02:00\", got %q", s)
+			}
+			return ""
+		},
+	}
+}
+
+// parseRFC3339 reads an RFC 3339 time at full precision. Go's layout wants an
+// upper-case T and Z, which are the only letters RFC 3339 has.
+func parseRFC3339(s string) (time.Time, error) {
+	return time.Parse(time.RFC3339Nano, strings.ToUpper(s))
+}
+
+// wholeNumberValidator refuses a number that is not a whole number from least
+// to most: a number attribute, so that 2.5 is refused in plain words, not
+// with the framework's conversion error.
+type wholeNumberValidator struct{ least, most int64 }
+
+func (v wholeNumberValidator) Description(context.Context) string {
+	if v.most == 0 {
+		return fmt.Sprintf("must be a whole number of at least %d", v.least)
+	}
+	return fmt.Sprintf("must be a whole number from %d to %d", v.least, v.most)
+}
+
+func (v wholeNumberValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v wholeNumberValidator) ValidateNumber(ctx context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	n := req.ConfigValue.ValueBigFloat()
+	i, exact := n.Int64()
+	if exact != big.Exact || !n.IsInt() || i < v.least || (v.most != 0 && i > v.most) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid number",
+			fmt.Sprintf("Attribute %s %s, got %s.", req.Path, v.Description(ctx), n.Text('g', -1)))
+	}
+}
+
+// checkString runs validators on a value at run time. The framework runs them
+// at validation, when a value from a variable or a resource may still be
+// unknown and is skipped: an action or a read checks again, before any request.
+func checkString(ctx context.Context, p path.Path, v types.String, validators ...validator.String) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, check := range validators {
+		var resp validator.StringResponse
+		check.ValidateString(ctx, validator.StringRequest{Path: p, PathExpression: p.Expression(), ConfigValue: v}, &resp)
+		diags.Append(resp.Diagnostics...)
+	}
+	return diags
+}
+
+// checkList is checkString for a list.
+func checkList(ctx context.Context, p path.Path, v types.List, validators ...validator.List) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, check := range validators {
+		var resp validator.ListResponse
+		check.ValidateList(ctx, validator.ListRequest{Path: p, PathExpression: p.Expression(), ConfigValue: v}, &resp)
+		diags.Append(resp.Diagnostics...)
+	}
+	return diags
+}
