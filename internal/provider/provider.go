@@ -24,6 +24,9 @@ import (
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
 
+// providerTypeName is the provider's local name, the prefix of every type name.
+const providerTypeName = "triggerdev"
+
 // maxRetriesLimit bounds max_retries: each retry may wait up to a minute, so
 // more would hold a plan for many minutes.
 const maxRetriesLimit = 10
@@ -64,7 +67,7 @@ func New(version string) func() provider.Provider {
 }
 
 func (p *triggerdevProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName = "triggerdev"
+	resp.TypeName = providerTypeName
 	resp.Version = p.version
 }
 

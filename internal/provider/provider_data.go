@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
@@ -39,11 +38,6 @@ func (d *providerData) Client() (*client.Client, diag.Diagnostics) {
 		return nil, diags
 	}
 	return d.client, diags
-}
-
-// providerDataFrom is the shared body of every data source's Configure.
-func providerDataFrom(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *providerData {
-	return providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 // providerDataOf is what every kind of Configure shares: the provider's data, or

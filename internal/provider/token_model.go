@@ -1,14 +1,17 @@
 package provider
 
 import (
-	"time"
-
+	"context"
 	"fmt"
+	"maps"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -61,11 +64,11 @@ const (
 
 // tokenAttrTypes is the object type of one token in a list.
 var tokenAttrTypes = func() map[string]attr.Type {
-	types := map[string]attr.Type{"id": basetypes.StringType{}, outputJSONName: basetypes.StringType{}}
+	attrTypes := map[string]attr.Type{"id": basetypes.StringType{}, outputJSONName: basetypes.StringType{}}
 	for _, a := range tokenAttributes {
-		types[a.name] = a.typ
+		attrTypes[a.name] = a.typ
 	}
-	return types
+	return attrTypes
 }()
 
 // tokenSchemaAttributes returns the computed schema attributes of a token.
@@ -142,4 +145,45 @@ func serviceTime(t *time.Time) timetypes.RFC3339 {
 		return timetypes.NewRFC3339Null()
 	}
 	return timetypes.NewRFC3339ValueMust(t.UTC().Format(client.TimeLayout))
+}
+
+// tokenModel is a token's computed attributes as a typed model, embedded in
+// the model of every kind that holds one token. Its fields are those of
+// tokenAttributes and output_json (TestTokenModel_matchesTable).
+type tokenModel struct {
+	Status                  types.String      `tfsdk:"status"`
+	IdempotencyKey          types.String      `tfsdk:"idempotency_key"`
+	IdempotencyKeyExpiresAt timetypes.RFC3339 `tfsdk:"idempotency_key_expires_at"`
+	TimeoutAt               timetypes.RFC3339 `tfsdk:"timeout_at"`
+	CompletedAt             timetypes.RFC3339 `tfsdk:"completed_at"`
+	CreatedAt               timetypes.RFC3339 `tfsdk:"created_at"`
+	Tags                    types.List        `tfsdk:"tags"`
+	Output                  types.String      `tfsdk:"output"`
+	OutputType              types.String      `tfsdk:"output_type"`
+	OutputIsError           types.Bool        `tfsdk:"output_is_error"`
+	OutputJSON              types.String      `tfsdk:"output_json"`
+}
+
+// tokenModelTypes is tokenModel's object type: a token's attributes but `id`.
+var tokenModelTypes = func() map[string]attr.Type {
+	attrTypes := maps.Clone(tokenAttrTypes)
+	delete(attrTypes, "id")
+	return attrTypes
+}()
+
+// newTokenModel is tokenValues, the one conversion of a token, as a typed model.
+func newTokenModel(ctx context.Context, t client.Token) (tokenModel, diag.Diagnostics) {
+	var m tokenModel
+	var diags diag.Diagnostics
+	values, err := tokenValues(t, true)
+	if err != nil {
+		diags.AddAttributeError(path.Root(outputJSONName), "Undecodable waitpoint token output", err.Error())
+		return m, diags
+	}
+	delete(values, "id")
+	object, diags := types.ObjectValue(tokenModelTypes, values)
+	if !diags.HasError() {
+		diags.Append(object.As(ctx, &m, basetypes.ObjectAsOptions{})...)
+	}
+	return m, diags
 }

@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
@@ -55,43 +53,44 @@ func waitpointTokenSchema() schema.Schema {
 }
 
 func (d *waitpointTokenDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req, resp)
+	d.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *waitpointTokenDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	values, diags := readTokenAttributes(ctx, req.Config, d.data)
-	resp.Diagnostics.Append(diags...)
-	for name, v := range values {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
+	var model waitpointTokenReadModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(model.read(ctx, d.data)...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 	}
 }
 
-// readTokenAttributes reads (or waits for) the token config names, and returns
-// every attribute of waitpointTokenSchema: the data source and the ephemeral
-// resource differ only in where they put them.
-func readTokenAttributes(ctx context.Context, config tfsdk.Config, data *providerData) (map[string]attr.Value, diag.Diagnostics) {
-	var configID types.String
-	var wait *waitConfig
-	diags := config.GetAttribute(ctx, path.Root("id"), &configID)
-	diags.Append(config.GetAttribute(ctx, path.Root("wait"), &wait)...)
-	c, clientDiags := data.Client()
-	diags.Append(clientDiags...)
+// waitpointTokenReadModel is waitpointTokenSchema's model: the one way in of
+// the data source and the ephemeral resource, which differ only in where they
+// put what they read.
+type waitpointTokenReadModel struct {
+	ID   types.String `tfsdk:"id"`
+	URL  types.String `tfsdk:"url"`
+	Wait *waitConfig  `tfsdk:"wait"`
+	tokenModel
+}
+
+// read reads (or waits for) the token the model names, and fills in the rest.
+func (m *waitpointTokenReadModel) read(ctx context.Context, data *providerData) diag.Diagnostics {
+	c, diags := data.Client()
 	if diags.HasError() {
-		return nil, diags
+		return diags
 	}
-	token, readDiags := readToken(ctx, c, configID.ValueString(), wait)
-	diags.Append(readDiags...)
+	token, diags := readToken(ctx, c, m.ID.ValueString(), m.Wait)
 	if diags.HasError() {
-		return nil, diags
+		return diags
 	}
-	values, err := tokenValues(token, true)
-	if err != nil {
-		diags.AddAttributeError(path.Root("output_json"), "Undecodable waitpoint token output", err.Error())
-		return nil, diags
-	}
-	values["url"] = types.StringValue(token.URL)
-	values["id"] = configID // as configured: the service also accepts the id without its prefix
-	return values, diags
+	m.tokenModel, diags = newTokenModel(ctx, token)
+	m.URL = types.StringValue(token.URL) // m.ID stays as configured: the service also accepts the id without its prefix
+	return diags
 }
 
 // readToken retrieves a token once, or polls it as wait says.

@@ -7,7 +7,6 @@ import (
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 )
 
 var _ ephemeral.EphemeralResourceWithConfigure = (*waitpointTokenEphemeralResource)(nil)
@@ -41,39 +40,37 @@ func (r *waitpointTokenEphemeralResource) Configure(_ context.Context, req ephem
 }
 
 func (r *waitpointTokenEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	values, diags := readTokenAttributes(ctx, req.Config, r.data)
-	resp.Diagnostics.Append(diags...)
-	for name, v := range values {
-		resp.Diagnostics.Append(resp.Result.SetAttribute(ctx, path.Root(name), v)...)
+	var model waitpointTokenReadModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(model.read(ctx, r.data)...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.Result.Set(ctx, &model)...)
 	}
 }
 
-// ephemeralAttributes converts the data source's attributes, so that both
-// kinds have one definition. It panics, when the provider starts and in every
-// test, on a kind of attribute it does not convert.
+// ephemeralAttributes converts the data source's attributes, every field of
+// each, so that both kinds have one definition (TestEphemeralAttributes_same).
+// It panics, when the provider starts and in every test, on a kind of
+// attribute it does not convert.
 func ephemeralAttributes(attrs map[string]dsschema.Attribute) map[string]schema.Attribute {
 	out := make(map[string]schema.Attribute, len(attrs))
 	for name, a := range attrs {
 		switch a := a.(type) {
 		case dsschema.StringAttribute:
-			out[name] = schema.StringAttribute{
-				Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
-				CustomType: a.CustomType, Validators: a.Validators, MarkdownDescription: a.MarkdownDescription,
-			}
+			out[name] = schema.StringAttribute(a)
 		case dsschema.BoolAttribute:
-			out[name] = schema.BoolAttribute{
-				Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
-				Validators: a.Validators, MarkdownDescription: a.MarkdownDescription,
-			}
+			out[name] = schema.BoolAttribute(a)
 		case dsschema.ListAttribute:
-			out[name] = schema.ListAttribute{
-				Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
-				ElementType: a.ElementType, Validators: a.Validators, MarkdownDescription: a.MarkdownDescription,
-			}
+			out[name] = schema.ListAttribute(a)
 		case dsschema.SingleNestedAttribute:
 			out[name] = schema.SingleNestedAttribute{
+				Attributes: ephemeralAttributes(a.Attributes), CustomType: a.CustomType,
 				Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
-				Attributes: ephemeralAttributes(a.Attributes), Validators: a.Validators, MarkdownDescription: a.MarkdownDescription,
+				Description: a.Description, MarkdownDescription: a.MarkdownDescription,
+				DeprecationMessage: a.DeprecationMessage, Validators: a.Validators,
 			}
 		default:
 			panic(fmt.Sprintf("ephemeralAttributes: attribute %q is a %T, which it does not convert", name, a))

@@ -57,8 +57,12 @@ type waitpointTokensModel struct {
 // NewWaitpointTokensDataSource is the `triggerdev_waitpoint_tokens` data source.
 func NewWaitpointTokensDataSource() datasource.DataSource { return &waitpointTokensDataSource{} }
 
-func (d *waitpointTokensDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_waitpoint_tokens"
+// tokensTypeName is the data source's type name, which the protocol server
+// also routes on (server.go).
+const tokensTypeName = providerTypeName + "_waitpoint_tokens"
+
+func (d *waitpointTokensDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = tokensTypeName
 }
 
 func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -141,7 +145,7 @@ func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 }
 
 func (d *waitpointTokensDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req, resp)
+	d.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig refuses a created_from after created_to.
@@ -161,6 +165,9 @@ func (d *waitpointTokensDataSource) ValidateConfig(ctx context.Context, req data
 
 func isKnown(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
 
+// Read is the fallback path: the protocol server answers this data source's
+// reads itself (readTokensFast, server.go), and hands the framework only what
+// the fast path declines, such as a configuration not wholly known.
 func (d *waitpointTokensDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var model waitpointTokensModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"sync"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -22,49 +20,6 @@ import (
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
-
-// tokensTypeName is the data source the fast path reads.
-const tokensTypeName = "triggerdev_waitpoint_tokens"
-
-// NewServer returns a constructor of the provider's protocol 6 server: the
-// framework's, except that readTokensFast answers the list data source's read.
-// Measured on 10,000 tokens, the framework spent 2.4 s of CPU converting,
-// checking and copying the state after Read, against 0.07 s for the listing.
-func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
-	return newServer(version, os.Getenv)
-}
-
-// newServer is NewServer with the environment the provider reads.
-func newServer(version string, getenv func(string) string) func() (tfprotov6.ProviderServer, error) {
-	return func() (tfprotov6.ProviderServer, error) {
-		p := &triggerdevProvider{version: version, getenv: getenv}
-		framework, err := providerserver.NewProtocol6WithError(p)()
-		if err != nil {
-			return nil, err
-		}
-		// tf6server serves actions only to a server of this deprecated interface.
-		withActions, ok := framework.(tfprotov6.ProviderServerWithActions) //nolint:staticcheck // see above
-		if !ok {
-			return nil, fmt.Errorf("the framework's server %T serves no actions", framework)
-		}
-		return &protocolServer{ProviderServerWithActions: withActions, provider: p}, nil
-	}
-}
-
-// protocolServer is the framework's server with one read of its own.
-type protocolServer struct {
-	tfprotov6.ProviderServerWithActions
-	provider *triggerdevProvider
-}
-
-func (s *protocolServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	if req.TypeName == tokensTypeName {
-		if resp, ok := s.readTokensFast(ctx, req); ok {
-			return resp, nil
-		}
-	}
-	return s.ProviderServerWithActions.ReadDataSource(ctx, req)
-}
 
 // readTokensFast is the list data source's Read with the state encoded straight
 // from the tokens. It declines (ok false) whatever the framework must handle:

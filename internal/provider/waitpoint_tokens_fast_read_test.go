@@ -74,7 +74,7 @@ func TestReadTokensFast_matchesFramework(t *testing.T) {
 			if !ok {
 				t.Fatal("the fast path declined a configured read")
 			}
-			framework, err := server.ProviderServerWithActions.ReadDataSource(context.Background(), req)
+			framework, err := server.frameworkServer.ReadDataSource(context.Background(), req)
 			if err != nil || len(fast.Diagnostics) > 0 || len(framework.Diagnostics) > 0 {
 				t.Fatalf("diagnostics: fast %v, framework %v (%v)", fast.Diagnostics, framework.Diagnostics, err)
 			}
@@ -197,7 +197,7 @@ func readBench(tb testing.TB, n int) (read func(framework bool) *tfprotov6.ReadD
 	return func(framework bool) *tfprotov6.ReadDataSourceResponse {
 		var resp *tfprotov6.ReadDataSourceResponse
 		if framework {
-			resp, _ = server.ProviderServerWithActions.ReadDataSource(context.Background(), req)
+			resp, _ = server.frameworkServer.ReadDataSource(context.Background(), req)
 		} else {
 			resp, _ = server.ReadDataSource(context.Background(), req)
 		}
