@@ -74,7 +74,10 @@ var tokenAttrTypes = func() map[string]attr.Type {
 // tokenSchemaAttributes returns the computed schema attributes of a token.
 func tokenSchemaAttributes() map[string]schema.Attribute {
 	attrs := map[string]schema.Attribute{
-		outputJSONName: schema.StringAttribute{Computed: true, MarkdownDescription: outputJSONDescription},
+		outputJSONName: schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: outputJSONDescription,
+		},
 	}
 	for _, a := range tokenAttributes {
 		attrs[a.name] = computedAttribute(a)
@@ -88,13 +91,27 @@ func tokenSchemaAttributes() map[string]schema.Attribute {
 func computedAttribute(a tokenAttribute) schema.Attribute {
 	switch a.typ {
 	case types.BoolType:
-		return schema.BoolAttribute{Computed: true, MarkdownDescription: a.description}
+		return schema.BoolAttribute{
+			Computed:            true,
+			MarkdownDescription: a.description,
+		}
 	case stringListType:
-		return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: a.description}
+		return schema.ListAttribute{
+			Computed:            true,
+			ElementType:         types.StringType,
+			MarkdownDescription: a.description,
+		}
 	case types.StringType:
-		return schema.StringAttribute{Computed: true, MarkdownDescription: a.description}
+		return schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: a.description,
+		}
 	case timetypes.RFC3339Type{}:
-		return schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: a.description}
+		return schema.StringAttribute{
+			Computed:            true,
+			CustomType:          timetypes.RFC3339Type{},
+			MarkdownDescription: a.description,
+		}
 	default:
 		panic(fmt.Sprintf("token attribute %q has type %s, which computedAttribute does not know: add a case for it", a.name, a.typ))
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -71,21 +69,26 @@ func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 		MarkdownDescription: "Lists Trigger.dev waitpoint tokens, newest first, filtered exactly: every token returned matches every filter.",
 		Attributes: map[string]schema.Attribute{
 			"statuses": schema.ListAttribute{
-				Optional: true, ElementType: types.StringType, Validators: statusListValidators(),
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators:          statusListValidators(),
 				MarkdownDescription: "Only tokens with one of these statuses: `WAITING`, `COMPLETED`, `TIMED_OUT`. Defaults to every status.",
 			},
 			"tags": schema.ListAttribute{
-				Optional: true, ElementType: types.StringType,
+				Optional:    true,
+				ElementType: types.StringType,
 				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(
 					stringvalidator.RegexMatches(regexp.MustCompile(`^[^,]+$`), "must be a non-empty tag without commas"))},
 				MarkdownDescription: "Only tokens with these tags: any of them, or all of them when `tags_match` is `all`. A tag with a comma is refused: the service reads the filter as a comma-separated list, so no token could match it. Defaults to no tag filter.",
 			},
 			"tags_match": schema.StringAttribute{
-				Optional: true, Validators: []validator.String{stringvalidator.OneOf("any", "all")},
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf("any", "all")},
 				MarkdownDescription: "How `tags` match: `any` (a token has at least one) or `all` (a token has every one). Defaults to `any`.",
 			},
 			"idempotency_key": schema.StringAttribute{
-				Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 				MarkdownDescription: "Only tokens created with this idempotency key (current or expired).",
 			},
 			"created_period": schema.StringAttribute{
@@ -107,11 +110,13 @@ func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 				MarkdownDescription: "Only tokens created at or before this RFC 3339 time, exact at any precision; not before `created_from`. Defaults to no upper bound.",
 			},
 			"max_items": schema.NumberAttribute{
-				Optional: true, Validators: []validator.Number{wholeNumberValidator{least: 1}},
+				Optional:            true,
+				Validators:          []validator.Number{wholeNumberValidator{least: 1}},
 				MarkdownDescription: fmt.Sprintf("The most tokens to return, a whole number; `has_more` tells whether more matched. Defaults to `%d`.", defaultMaxItems),
 			},
 			"page_size": schema.NumberAttribute{
-				Optional: true, Validators: []validator.Number{wholeNumberValidator{least: 1, most: 100}},
+				Optional:            true,
+				Validators:          []validator.Number{wholeNumberValidator{least: 1, most: 100}},
 				MarkdownDescription: fmt.Sprintf("Tokens per API request, from 1 to 100, for tuning. Defaults to `%d`.", defaultPageSize),
 			},
 			"include_output": schema.BoolAttribute{
@@ -127,11 +132,14 @@ func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 					"but `url` (see `urls`) and `wait`: " + tokenAttributeNames() + "; the four output attributes are null unless `include_output` is `true`.",
 			},
 			"urls": schema.MapAttribute{
-				Computed: true, Sensitive: true, ElementType: types.StringType,
+				Computed:            true,
+				Sensitive:           true,
+				ElementType:         types.StringType,
 				MarkdownDescription: "The callback URL of each token in `tokens`, by token id. Sensitive: a POST to a URL completes its token without an API key.",
 			},
 			"ids": schema.ListAttribute{
-				Computed: true, ElementType: types.StringType,
+				Computed:            true,
+				ElementType:         types.StringType,
 				MarkdownDescription: "The ids of `tokens`, in the same order.",
 			},
 			"has_more": schema.BoolAttribute{
@@ -232,124 +240,4 @@ func listedTokenValues(i int, t client.Token, withOutput bool, diags *diag.Diagn
 		diags.AddAttributeError(path.Root("tokens").AtListIndex(i).AtName(outputJSONName), "Undecodable waitpoint token output", err.Error())
 	}
 	return values
-}
-
-// tokenFilter is a listing request and the exact re-check of what comes back.
-type tokenFilter struct {
-	params   client.ListParams
-	statuses []client.Status
-	tags     []string
-	allTags  bool
-	maxItems int
-	// from and to bound the creation time exactly: the service compares in
-	// milliseconds, a bound may be finer.
-	from, to *time.Time
-}
-
-func newTokenFilter(m waitpointTokensModel) tokenFilter {
-	f := tokenFilter{
-		statuses: listStrings[client.Status](m.Statuses),
-		tags:     listStrings[string](m.Tags),
-		allTags:  m.TagsMatch.ValueString() == "all",
-		maxItems: defaultMaxItems,
-		params: client.ListParams{
-			IdempotencyKey: m.IdempotencyKey.ValueString(),
-			CreatedPeriod:  m.CreatedPeriod.ValueString(),
-			PageSize:       defaultPageSize,
-		},
-	}
-	f.params.Statuses, f.params.Tags = f.statuses, f.tags
-	f.maxItems = wholeNumberOr(m.MaxItems, f.maxItems)
-	f.params.PageSize = wholeNumberOr(m.PageSize, f.params.PageSize)
-	f.from, f.to = timePointer(m.CreatedFrom), timePointer(m.CreatedTo)
-	f.params.CreatedFrom, f.params.CreatedTo = f.from, f.to
-	return f
-}
-
-// wholeNumberOr is a checked whole-number attribute's value, or fallback when it is not set.
-func wholeNumberOr(v types.Number, fallback int) int {
-	if !isKnown(v) {
-		return fallback
-	}
-	n, _ := v.ValueBigFloat().Int64() // wholeNumberValidator refused what is not whole
-	return int(n)
-}
-
-// timePointer is an RFC 3339 attribute's time, nil when it is not set (or
-// does not parse: its validator refuses that).
-func timePointer(v types.String) *time.Time {
-	if !isKnown(v) {
-		return nil
-	}
-	t, err := parseRFC3339(v.ValueString())
-	if err != nil {
-		return nil
-	}
-	return &t
-}
-
-// matches re-checks what the service cannot filter exactly: it returns TIMED_OUT
-// tokens for several statuses, and matches any tag, never all.
-func (f tokenFilter) matches(t client.Token) bool {
-	if len(f.statuses) > 0 && !slices.Contains(f.statuses, t.Status) {
-		return false
-	}
-	if (f.from != nil && t.CreatedAt.Before(*f.from)) || (f.to != nil && t.CreatedAt.After(*f.to)) {
-		return false
-	}
-	if len(f.tags) == 0 {
-		return true
-	}
-	has := func(tag string) bool { return slices.Contains(t.Tags, tag) }
-	if f.allTags {
-		return all(f.tags, has)
-	}
-	return slices.ContainsFunc(f.tags, has)
-}
-
-func all(items []string, pred func(string) bool) bool {
-	for _, s := range items {
-		if !pred(s) {
-			return false
-		}
-	}
-	return true
-}
-
-// list reads until maxItems matching tokens are in hand, and not a page more.
-func (f tokenFilter) list(ctx context.Context, c *client.Client) ([]client.Token, bool, error) {
-	listing := c.ListTokens(ctx, f.params)
-	var tokens []client.Token
-	for t, err := range listing.All() {
-		if err != nil {
-			return nil, false, err
-		}
-		if !f.matches(t) {
-			continue
-		}
-		if len(tokens) == f.maxItems {
-			return tokens, true, nil // one more exact match: there are more
-		}
-		tokens = append(tokens, t)
-		if len(tokens) == f.maxItems && f.serviceIsExact() {
-			// What the service has left all matches: the rest of the page in
-			// hand and its cursor tell, without another request.
-			return tokens, listing.More(), nil
-		}
-	}
-	return tokens, false, nil
-}
-
-// serviceIsExact reports whether the service returns only tokens that match.
-// It does not for `tags_match = "all"` (it matches any tag) nor for several
-// statuses of which one is COMPLETED or TIMED_OUT without the other (it stores
-// TIMED_OUT as COMPLETED, and tells them apart only for a single status).
-func (f tokenFilter) serviceIsExact() bool {
-	if f.allTags && len(f.tags) > 1 {
-		return false
-	}
-	if len(f.statuses) < 2 {
-		return true
-	}
-	return slices.Contains(f.statuses, client.StatusCompleted) == slices.Contains(f.statuses, client.StatusTimedOut)
 }
