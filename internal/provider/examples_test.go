@@ -5,83 +5,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
-
-// runExample runs one directory of examples/ against the mock at url, with the
-// provider configured from the environment as the examples advise (each test's
-// provider has an environment of its own, so examples run in parallel).
-func runExample(t *testing.T, dir, url string, vars config.Variables, step resource.TestStep, checks ...tfversion.TerraformVersionCheck) {
-	t.Helper()
-	factories := factoriesWithEnv(map[string]string{envAPIURL: url, envAPIKey: testAPIKey})
-	step.ConfigDirectory = config.StaticDirectory(exampleDir(t, dir))
-	step.ConfigVariables = vars
-	step.ProtoV6ProviderFactories = factories
-	// An empty last step destroys what the example made: the harness cannot read
-	// back a state holding for_each instances.
-	steps := []resource.TestStep{step}
-	if step.ExpectError == nil {
-		steps = append(steps, resource.TestStep{Config: "# nothing", ProtoV6ProviderFactories: factories})
-	}
-	resource.Test(t, resource.TestCase{Steps: steps, TerraformVersionChecks: checks})
-}
-
-// registrySource is how the examples name the provider.
-const registrySource = `source = "triggerdev-terraform/triggerdev"`
-
-// exampleDir is the example's directory, or a copy of it naming the provider
-// by the address the harness serves it at (hashicorp/triggerdev, as in every
-// other test): the harness reads that namespace from the process's
-// environment, which parallel tests must not change. Only the source string
-// differs; scripts/demo.sh and the CLI-driven tests use the registry address.
-func exampleDir(t *testing.T, dir string) string {
-	t.Helper()
-	src := filepath.Join("..", "..", "examples", dir)
-	files, err := filepath.Glob(filepath.Join(src, "*.tf"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no example in %s", dir)
-	}
-	copied := t.TempDir()
-	for _, f := range files {
-		text, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		served := strings.ReplaceAll(string(text), registrySource, `source = "hashicorp/triggerdev"`)
-		if err := os.WriteFile(filepath.Join(copied, filepath.Base(f)), []byte(served), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return copied
-}
-
-// approvedToken is a token completed with an approval, as a person would.
-func approvedToken(t *testing.T, mock *mockapi.Server, approved bool) string {
-	t.Helper()
-	tok := mock.CreateToken(mockapi.TokenSpec{Tags: []string{"approval"}})
-	body := `{"approved":false,"by":"bob"}`
-	if approved {
-		body = `{"approved":true,"by":"alice"}`
-	}
-	if err := mock.Complete(tok.ID, []byte(body)); err != nil {
-		t.Fatal(err)
-	}
-	return tok.ID
-}
-
-func idVariable(id string) config.Variables {
-	return config.Variables{"approval_token_id": config.StringVariable(id)}
-}
 
 func TestAccExamples_provider(t *testing.T) {
 	t.Parallel()

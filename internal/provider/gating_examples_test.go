@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -108,62 +107,6 @@ func (ex gatingExample) run(t *testing.T, approved bool) {
 	case !approved && ex.declined == nil && err != nil:
 		t.Fatalf("a declined token is left out, and the apply succeeds: %v\n%s", err, out)
 	}
-}
-
-// copyExample copies examples/dir's Terraform files into the workspace.
-func (ws *cliWorkspace) copyExample(dir string) {
-	ws.t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "..", "examples", dir, "*.tf"))
-	if err != nil || len(files) == 0 {
-		ws.t.Fatalf("no example in %s", dir)
-	}
-	for _, f := range files {
-		text, err := os.ReadFile(f)
-		if err != nil {
-			ws.t.Fatal(err)
-		}
-		writeFile(ws.t, filepath.Join(ws.dir, filepath.Base(f)), string(text))
-	}
-}
-
-// stateAddresses lists the managed resource instances of the workspace's
-// state, as `terraform state list` prints them; none without a state.
-func (ws *cliWorkspace) stateAddresses() []string {
-	ws.t.Helper()
-	data, err := os.ReadFile(filepath.Join(ws.dir, "terraform.tfstate"))
-	if os.IsNotExist(err) {
-		return nil
-	} else if err != nil {
-		ws.t.Fatal(err)
-	}
-	var state struct {
-		Resources []struct {
-			Mode, Type, Name string
-			Instances        []struct {
-				IndexKey any `json:"index_key"`
-			}
-		}
-	}
-	if err := json.Unmarshal(data, &state); err != nil {
-		ws.t.Fatalf("reading the state: %v", err)
-	}
-	var addresses []string
-	for _, r := range state.Resources {
-		if r.Mode != "managed" {
-			continue
-		}
-		for _, inst := range r.Instances {
-			address := r.Type + "." + r.Name
-			switch key := inst.IndexKey.(type) {
-			case string:
-				address += fmt.Sprintf("[%q]", key)
-			case float64:
-				address += fmt.Sprintf("[%d]", int(key))
-			}
-			addresses = append(addresses, address)
-		}
-	}
-	return addresses
 }
 
 // gatingPattern finds configuration that gates a resource.

@@ -1,29 +1,20 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
-
-// testAPIKey is the key every test mock accepts.
-const testAPIKey = "tr_dev_test_secret_key_0123456789"
 
 // testDir holds what the tests of this process share: the CLI configuration,
 // trace logs, the provider binary the CLI-driven tests serve.
@@ -61,50 +52,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// testAccProtoV6ProviderFactories serve the provider in-process to the real
-// CLI, with an empty environment: no test depends on the developer's.
-var testAccProtoV6ProviderFactories = factoriesWithEnv(nil)
-
-// factoriesWithEnv serve providers whose whole environment is vars, so that a
-// test of the environment changes nothing of the process's and runs in parallel.
-func factoriesWithEnv(vars map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){"triggerdev": newServer("test", envOf(vars))}
-}
-
-func envOf(vars map[string]string) func(string) string {
-	return func(name string) string { return vars[name] }
-}
-
-// startMock starts a mock API on loopback for one test, seeded with tokens
-// tokens, and returns it with its base URL. opts may tune it further.
-func startMock(t testing.TB, tokens int, opts ...func(*mockapi.Options)) (*mockapi.Server, string) {
-	t.Helper()
-	o := mockapi.Options{APIKey: testAPIKey, Tokens: tokens, Seed: 1}
-	for _, f := range opts {
-		f(&o)
-	}
-	mock := mockapi.New(o)
-	registerMock(mock)
-	srv := httptest.NewServer(mock)
-	t.Cleanup(srv.Close)
-	return mock, srv.URL
-}
-
-// providerBlock configures the provider against a mock.
-func providerBlock(apiURL string) string {
-	return fmt.Sprintf(`
-provider "triggerdev" {
-  api_url = %q
-  api_key = %q
-}
-`, apiURL, testAPIKey)
-}
-
-// wrappedText matches text in a CLI error, which wraps lines at any space.
-func wrappedText(text string) *regexp.Regexp {
-	return regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`))
-}
-
 // TestAccProvider_environment: the block beats the environment, which beats
 // the default. Each case checks the mock's requests itself, after its own
 // resource.Test, so that nothing is counted when TF_ACC is unset and the cases skip.
@@ -136,21 +83,6 @@ func TestAccProvider_environment(t *testing.T) {
 			})
 			checkTokenReads(t, mock, 0)
 		})
-	}
-}
-
-// checkTokenReads asserts that the mock saw requests after the first `before`,
-// and that every one of them read a token.
-func checkTokenReads(t *testing.T, mock *mockapi.Server, before int) {
-	t.Helper()
-	requests := mock.Requests()[before:]
-	if len(requests) == 0 {
-		t.Fatal("the mock saw no request")
-	}
-	for _, r := range requests {
-		if !strings.HasPrefix(r.Path, "/api/v1/waitpoints/tokens/") {
-			t.Fatalf("unexpected request %s %s", r.Method, r.Path)
-		}
 	}
 }
 
@@ -221,103 +153,6 @@ func TestProvider_checkAPIURL(t *testing.T) {
 func TestProvider_userAgent(t *testing.T) {
 	if got, want := userAgent("1.2.3", "1.11.4", envOf(map[string]string{envAppendUserAgent: "  ci-pipeline/7 "})), "terraform-provider-triggerdev/1.2.3 Terraform/1.11.4 ci-pipeline/7"; got != want {
 		t.Fatalf("got %q, want %q", got, want)
-	}
-}
-
-// cliWorkspace runs the acceptance tests' CLI itself, for what the test harness
-// does not drive (`apply -invoke`, saved plan files): the provider is built and
-// served through dev_overrides in a CLI configuration of the test's own.
-type cliWorkspace struct {
-	t        *testing.T
-	cli, dir string
-	version  *version.Version
-	openTofu bool
-	env      []string
-	runs     int
-}
-
-func newCLIWorkspace(t *testing.T) *cliWorkspace {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if cli == "" {
-		var err error
-		if cli, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("no terraform on PATH")
-		}
-	}
-	ws := &cliWorkspace{t: t, cli: cli, dir: t.TempDir(), openTofu: os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org"}
-	ws.version = cliVersion(t, cli)
-	bin, err := providerBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	host := "registry.terraform.io"
-	if ws.openTofu {
-		host = "registry.opentofu.org"
-	}
-	cliConfig := filepath.Join(ws.dir, ".cli.tfrc")
-	writeFile(t, cliConfig, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		host+"/triggerdev-terraform/triggerdev", bin))
-	ws.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig)
-	return ws
-}
-
-// providerBinary builds the provider once per test process, for every
-// workspace: the folder dev_overrides names.
-var providerBinary = sync.OnceValues(func() (string, error) {
-	bin := filepath.Join(testDir, "bin")
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-triggerdev"), "../..").CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the provider: %w\n%s", err, out)
-	}
-	return bin, nil
-})
-
-// writeConfig writes main.tf: config, with the provider's source declared.
-func (ws *cliWorkspace) writeConfig(config string) {
-	writeFile(ws.t, filepath.Join(ws.dir, "main.tf"),
-		"terraform {\n  required_providers {\n    triggerdev = { source = \"triggerdev-terraform/triggerdev\" }\n  }\n}\n"+config)
-}
-
-// run runs the CLI in the workspace, its trace log kept where the secrets scan
-// reads the harness's logs.
-func (ws *cliWorkspace) run(args ...string) (string, error) {
-	ws.runs++
-	cmd := exec.Command(ws.cli, append(args, "-no-color")...)
-	cmd.Dir = ws.dir
-	cmd.Env = ws.env
-	if mask := os.Getenv("TF_LOG_PATH_MASK"); mask != "" {
-		cmd.Env = append(cmd.Env, "TF_LOG_PATH="+strings.ReplaceAll(mask, "%s", fmt.Sprintf("%s-%d", strings.ReplaceAll(ws.t.Name(), "/", "_"), ws.runs)))
-	}
-	out, err := cmd.CombinedOutput()
-	return string(out), err
-}
-
-// cliVersion is the version the CLI reports of itself (Terraform's or OpenTofu's).
-func cliVersion(t *testing.T, cli string) *version.Version {
-	t.Helper()
-	out, err := exec.Command(cli, "version", "-json").Output()
-	if err != nil {
-		t.Fatalf("%s version: %v", cli, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("%s version -json: %v", cli, err)
-	}
-	return version.Must(version.NewVersion(v.Version))
-}
-
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -57,16 +57,6 @@ func actionTestCase(t *testing.T, steps ...resource.TestStep) {
 	})
 }
 
-// skipOnOpenTofu skips a test that OpenTofu cannot run. The harness's version
-// checks read only the CLI's version number, which says nothing of OpenTofu's
-// features; OpenTofu runs need TF_ACC_PROVIDER_HOST set to its registry.
-func skipOnOpenTofu(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org" {
-		t.Skip(why)
-	}
-}
-
 var rolloutAddress = "terraform_data.rollout"
 
 func rolloutCreated(release string) []statecheck.StateCheck {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -18,46 +17,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
 
 const tokenAddress = "data.triggerdev_waitpoint_token.test"
-
-func tokenConfig(apiURL, id, extra string) string {
-	return providerBlock(apiURL) + fmt.Sprintf(`
-data "triggerdev_waitpoint_token" "test" {
-  id = %q
-  %s
-}
-`, id, extra)
-}
-
-func attrCheck(name string, v knownvalue.Check) statecheck.StateCheck {
-	return attrCheckAt(tokenAddress, name, v)
-}
-
-func attrCheckAt(address, name string, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(address, tfjsonpath.New(name), v)
-}
-
-// tokenBlocks reads each id in a data source of its own, named by its key:
-// one run of the CLI checks them all.
-func tokenBlocks(apiURL string, ids map[string]string) string {
-	config := providerBlock(apiURL)
-	for _, name := range slices.Sorted(maps.Keys(ids)) {
-		config += fmt.Sprintf("data \"triggerdev_waitpoint_token\" %q {\n  id = %q\n}\n", name, ids[name])
-	}
-	return config
-}
-
-func timeCheck(t *time.Time) knownvalue.Check {
-	if t == nil {
-		return knownvalue.Null()
-	}
-	return knownvalue.StringExact(t.UTC().Format("2006-01-02T15:04:05.000Z")) // the service's precision
-}
 
 // tokenChecks asserts every attribute against the mock's record of the token.
 func tokenChecks(address string, mock *mockapi.Server, id, wantOutputJSON string) []statecheck.StateCheck {
@@ -169,17 +133,6 @@ func TestAccWaitpointTokenDataSource_outputTypes(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    []resource.TestStep{{Config: tokenBlocks(url, ids), ConfigStateChecks: checks}},
 	})
-}
-
-func firstToken(t testing.TB, mock *mockapi.Server, keep func(mockapi.Token) bool) mockapi.Token {
-	t.Helper()
-	for _, tok := range mock.Tokens() {
-		if keep(tok) {
-			return tok
-		}
-	}
-	t.Fatal("the mock seeded no such token")
-	return mockapi.Token{}
 }
 
 func TestAccWaitpointTokenDataSource_jsondecodeOutput(t *testing.T) {

@@ -1,10 +1,7 @@
 package provider
 
 import (
-	"archive/zip"
-	"cmp"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -40,30 +36,6 @@ resource "terraform_data" "notify" {
   }
 }
 `, id, extra, file)
-}
-
-// requireEphemeral skips an acceptance test where the CLI of the run has no
-// ephemeral resources, and without TF_ACC.
-func requireEphemeral(t *testing.T) {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	cli := cmp.Or(os.Getenv("TF_ACC_TERRAFORM_PATH"), "terraform")
-	skipWithoutEphemeral(t, os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org", cliVersion(t, cli))
-}
-
-// skipWithoutEphemeral skips where the CLI has no ephemeral resources:
-// Terraform before 1.10, OpenTofu before 1.11, each judged by its own numbers.
-func skipWithoutEphemeral(t *testing.T, openTofu bool, v *version.Version) {
-	t.Helper()
-	least := version.Must(version.NewVersion("1.10.0"))
-	if openTofu {
-		least = version.Must(version.NewVersion("1.11.0"))
-	}
-	if v.LessThan(least) {
-		t.Skipf("this CLI (%s) has no ephemeral resources", v)
-	}
 }
 
 // TestAccWaitpointTokenEphemeralResource_notStored: a saved plan and the state
@@ -99,38 +71,6 @@ func TestAccWaitpointTokenEphemeralResource_notStored(t *testing.T) {
 			}
 		}
 	}
-}
-
-func readFileString(t *testing.T, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-// planText is every file of a saved plan (a zip archive), uncompressed.
-func planText(t *testing.T, name string) string {
-	t.Helper()
-	archive, err := zip.OpenReader(name)
-	if err != nil {
-		t.Fatalf("the saved plan: %v", err)
-	}
-	defer func() { _ = archive.Close() }()
-	var all strings.Builder
-	for _, f := range archive.File {
-		r, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = io.Copy(&all, r)
-		_ = r.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return all.String()
 }
 
 // TestAccWaitpointTokenEphemeralResource_wait: the data source's wait, as an

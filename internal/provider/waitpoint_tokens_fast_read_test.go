@@ -142,50 +142,6 @@ func TestStateShape_refusesUnknownAttributes(t *testing.T) {
 	}
 }
 
-// configuredServer is the provider's protocol server configured against url.
-func configuredServer(t testing.TB, url string) *protocolServer {
-	t.Helper()
-	server, err := NewServer("test")()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	config := objectConfig(t, schemas.Provider.ValueType().(tftypes.Object), map[string]tftypes.Value{
-		"api_key": tftypes.NewValue(tftypes.String, testAPIKey), "api_url": tftypes.NewValue(tftypes.String, url),
-	})
-	resp, err := server.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: config})
-	if err != nil || len(resp.Diagnostics) > 0 {
-		t.Fatalf("configure: %v %v", resp.Diagnostics, err)
-	}
-	return server.(*protocolServer)
-}
-
-// tokensProtocolConfig is the list data source's configuration: set holds the
-// given attributes, every other is null.
-func tokensProtocolConfig(t testing.TB, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
-	t.Helper()
-	return objectConfig(t, tokensStateShape().typ, set)
-}
-
-// objectConfig is a configuration of type typ: set holds the given attributes,
-// every other is null.
-func objectConfig(t testing.TB, typ tftypes.Object, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
-	t.Helper()
-	values := map[string]tftypes.Value{}
-	for name, attrType := range typ.AttributeTypes {
-		values[name] = tftypes.NewValue(attrType, nil)
-	}
-	maps.Copy(values, set)
-	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, values))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &config
-}
-
 // readBench is one ReadDataSource of the list data source over n seeded
 // tokens from an in-process mock, by the fast path or the framework's.
 func readBench(tb testing.TB, n int) (read func(framework bool) *tfprotov6.ReadDataSourceResponse) {
@@ -207,9 +163,6 @@ func readBench(tb testing.TB, n int) (read func(framework bool) *tfprotov6.ReadD
 		return resp
 	}
 }
-
-// unlimited lifts the mock's rate limit, which a benchmark's loop would reach.
-func unlimited(o *mockapi.Options) { o.RateLimit = mockapi.NoRateLimit }
 
 // BenchmarkReadDataSource_tokens10000 is a plan's whole read of 10,000 tokens
 // in the provider: 100 list requests to the in-process mock (whose own work
