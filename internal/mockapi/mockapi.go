@@ -25,7 +25,6 @@ package mockapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -49,6 +48,9 @@ type Options struct {
 	// id: 0 means 500, as the real service answers; 404 is what the spec says.
 	UnknownIDStatus int
 	Logf            func(string, ...any) // one line per request; nil: silent
+	// Control serves the control API under /_mock/ (see the package doc);
+	// without it those paths are 404 like any unknown route.
+	Control bool
 }
 
 // NoRateLimit is a bucket no benchmark's loop empties.
@@ -96,9 +98,11 @@ type Request struct {
 
 // Server is the mock API. It is an http.Handler and safe for concurrent use.
 type Server struct {
-	opts  Options
-	now   func() time.Time
-	limit RateLimit
+	opts    Options
+	now     func() time.Time
+	limit   RateLimit
+	started time.Time      // the clock at New: seeded tokens are created before it
+	control *http.ServeMux // the control API, when Options.Control
 
 	mu       sync.Mutex
 	records  []*record // oldest first: list order is this slice backwards
@@ -133,11 +137,11 @@ func New(opts Options) *Server {
 	if opts.RateLimit != nil {
 		s.limit = *opts.RateLimit
 	}
-	s.bucket = bucket{available: s.limit.Burst, refilledAt: s.now()}
-	if opts.Fixtures != nil {
-		s.load(opts.Fixtures)
-	} else {
-		s.seed()
+	s.started = s.now()
+	s.bucket = bucket{available: s.limit.Burst, refilledAt: s.started}
+	s.replaceTokens(opts.Fixtures, s.started)
+	if opts.Control {
+		s.control = s.controlRoutes()
 	}
 	return s
 }
@@ -147,7 +151,7 @@ func New(opts Options) *Server {
 func (s *Server) CreateToken(spec TokenSpec) Token {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, _ := s.create(spec)
+	r, _ := s.create(spec, false)
 	return r.snapshot()
 }
 
@@ -155,14 +159,16 @@ func (s *Server) CreateToken(spec TokenSpec) Token {
 // {"data": data} does (the SDK's wait.completeToken); empty data completes the
 // token with no output.
 func (s *Server) Complete(id string, data []byte) error {
-	if len(data) == 0 {
-		data = nil
-	} else if !json.Valid(data) {
-		return errors.New("data is not JSON")
+	var value any
+	if len(data) > 0 {
+		var err error
+		if value, err = parseJS(data); err != nil {
+			return errors.New("data is not JSON")
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.complete(id, data, "token").err()
+	return s.complete(id, value, len(data) > 0, completeRoute).err()
 }
 
 // Token returns the current state of one token.
