@@ -110,8 +110,9 @@ func (s *Server) load(fixtures []Fixture, now time.Time) {
 		}
 		r.IdempotencyKeyExpiresAt = millis(f.IdempotencyKeyExpiresAt) // with or without a user key
 		r.inactiveKey = f.InactiveIdempotencyKey
-		r.Status, r.TimeoutAt, r.CompletedAt = f.Status, millis(f.TimeoutAt), millis(f.CompletedAt)
-		r.Output, r.OutputType = s.offload(r.ID+"/token", f.Output, f.OutputType)
+		// Defaults again, for fixtures built in Go rather than parsed.
+		r.Status, r.TimeoutAt, r.CompletedAt = cmp.Or(f.Status, "WAITING"), millis(f.TimeoutAt), millis(f.CompletedAt)
+		r.Output, r.OutputType = s.offload(r.ID+"/token", f.Output, cmp.Or(f.OutputType, "application/json"))
 		r.OutputIsError = f.OutputIsError
 	}
 }

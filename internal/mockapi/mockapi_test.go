@@ -1,6 +1,7 @@
 package mockapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -396,4 +397,14 @@ func TestWaitForRequests(t *testing.T) {
 	if err := f.mock.WaitForRequests(ctx, retrieves(3)); err == nil || !strings.Contains(err.Error(), "saw 2 answered requests") {
 		t.Fatalf("a cancelled wait returned %v, want the count seen and the context's error", err)
 	}
+}
+
+// compact is a JSON body without its indentation.
+func compact(t *testing.T, raw []byte) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		t.Fatalf("%v: %s", err, raw)
+	}
+	return b.String()
 }
