@@ -116,7 +116,7 @@ func TestControl(t *testing.T) {
 		t.Fatalf("reset: %d %s", r.status, r.raw)
 	}
 	tokens := f.mock.Tokens()
-	if len(tokens) != 2 || tokens[0].ID != "waitpoint_b" || tokens[0].Status != "WAITING" || tokens[1].Status != "WAITING" {
+	if len(tokens) != 2 || tokens[0].ID != "waitpoint_a" || tokens[0].Status != "WAITING" || tokens[1].Status != "WAITING" {
 		t.Fatalf("after reset: %+v", tokens)
 	}
 	if logged := controlRequests(t, f); len(logged) != 0 {
