@@ -21,6 +21,26 @@
 // deploy:prod when i%4 == 0, plus up to two drawn at random. Every 7th token has a
 // user idempotency key release-<i>. Tokens are created over the seven days before
 // New, newest first.
+//
+// With Options.Control (the command's -control) it also serves a control API
+// under /_mock/, for scripts and tests that drive the mock. Each request needs
+// the mock's own key (Authorization: Bearer <key>; 401 otherwise), is neither
+// rate-limited, faulted nor logged, and answers JSON; without Control these
+// paths are 404 as any unknown route:
+//
+//	POST /_mock/tokens/{id}/complete  {"data": <any JSON>}: completes the token as
+//	                                  POST …/tokens/{id}/complete does, through
+//	                                  the same code (answers {"success":true})
+//	POST /_mock/tokens/{id}/timeout   times a WAITING token out now, as the
+//	                                  service's timeout does (409 if not WAITING)
+//	PUT  /_mock/tokens                a fixtures document (the -fixtures JSON,
+//	                                  see ParseFixtures) replaces every token
+//	POST /_mock/reset                 restores the tokens the mock started with
+//	                                  (seeded or fixtures), clears the request
+//	                                  log and queued faults, fills the bucket
+//	GET  /_mock/requests              the request log, oldest first:
+//	                                  [{"method","path","status"}] (status 0: no
+//	                                  answer sent), callback hashes redacted
 package mockapi
 
 import (
