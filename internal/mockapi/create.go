@@ -142,7 +142,7 @@ func parseCreateBody(body *jsObject, now time.Time) (createRequest, int, string)
 		key, isString := v.(string)
 		switch {
 		case !isString:
-			problem("idempotencyKey", expected("string", v))
+			problem("idempotencyKey", expectedString(v))
 		case utf16Length(key) > maxIdempotencyKey:
 			problem("idempotencyKey", fmt.Sprintf("idempotencyKey must be %d characters or less", maxIdempotencyKey))
 		default:
@@ -152,7 +152,7 @@ func parseCreateBody(body *jsObject, now time.Time) (createRequest, int, string)
 	if v, ok := body.values["idempotencyKeyTTL"]; ok {
 		ttl, isString := v.(string)
 		if !isString {
-			problem("idempotencyKeyTTL", expected("string", v))
+			problem("idempotencyKeyTTL", expectedString(v))
 		} else if m := ttlPattern.FindStringSubmatch(ttl); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			req.IdempotencyKeyTTL = time.Duration(n) * ttlUnits[m[2]]
@@ -181,9 +181,9 @@ func parseCreateBody(body *jsObject, now time.Time) (createRequest, int, string)
 	return req, 0, ""
 }
 
-// expected is zod's message for a value of the wrong type.
-func expected(want string, got any) string {
-	return fmt.Sprintf("Expected %s, received %s", want, jsTypeName(got))
+// expectedString is zod's message for a value that should be a string.
+func expectedString(got any) string {
+	return "Expected string, received " + jsTypeName(got)
 }
 
 // parseTags reads tags given as one string or an array of strings, each at
@@ -198,13 +198,13 @@ func parseTags(v any, present bool) (tags []string, problems [][2]string) {
 		items, isArray = []any{one}, true
 	}
 	if !isArray {
-		return nil, [][2]string{{"tags", expected("string", v)}}
+		return nil, [][2]string{{"tags", expectedString(v)}}
 	}
 	for i, item := range items {
 		tag, isString := item.(string)
 		switch {
 		case !isString:
-			problems = append(problems, [2]string{fmt.Sprintf("tags[%d]", i), expected("string", item)})
+			problems = append(problems, [2]string{fmt.Sprintf("tags[%d]", i), expectedString(item)})
 		case utf16Length(tag) > maxTagLength:
 			problems = append(problems, [2]string{fmt.Sprintf("tags[%d]", i), fmt.Sprintf("Tags must be less than %d characters", maxTagLength)})
 		}
@@ -235,7 +235,7 @@ func parseTimeout(v any, now time.Time) (time.Time, string) {
 		}
 		return time.UnixMilli(int64(ms)), ""
 	}
-	return time.Time{}, expected("string", v)
+	return time.Time{}, expectedString(v)
 }
 
 // parseDelay reads a timeout string: a date in the future, or a duration

@@ -2,6 +2,7 @@ package mockapi
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
@@ -45,7 +46,7 @@ func propertyOrder(keys []string) []string {
 	slices.SortFunc(indices, func(a, b string) int {
 		x, _ := arrayIndex(a)
 		y, _ := arrayIndex(b)
-		return int(x) - int(y)
+		return cmp.Compare(x, y)
 	})
 	return append(indices, others...)
 }
@@ -84,11 +85,12 @@ func decodeJS(dec *json.Decoder) (any, error) {
 			if err != nil {
 				return nil, err
 			}
+			key, _ := keyTok.(string) // the decoder gives object keys as strings
 			v, err := decodeJS(dec)
 			if err != nil {
 				return nil, err
 			}
-			obj.set(keyTok.(string), v)
+			obj.set(key, v)
 		}
 		_, err := dec.Token()
 		return obj, err

@@ -101,7 +101,7 @@ type Token struct {
 // TokenSpec describes a token to create.
 type TokenSpec struct {
 	IdempotencyKey    string
-	IdempotencyKeyTTL time.Duration // how long the key stays live; 0: for ever
+	IdempotencyKeyTTL time.Duration // how long the key stays live; 0: for ever (sets the expiry even without a key, as the service does)
 	Tags              []string      // in the order given, as the service stores them
 	Timeout           time.Duration // from CreatedAt; 0: no timeout
 	TimeoutAt         time.Time     // an absolute timeout instead of Timeout
