@@ -113,7 +113,8 @@ func TestCompletionRefusals(t *testing.T) {
 	}{
 		{name: "wrong callback hash", target: "{id}/callback/0000", body: `{}`, status: http.StatusUnauthorized, error: "Invalid callback URL"},
 		{name: "callback of an unknown token", target: "waitpoint_nope/callback/0000", body: `{}`, status: http.StatusNotFound, error: "Waitpoint not found"},
-		{name: "callback not POST", method: http.MethodGet, target: "{callback}", status: http.StatusMethodNotAllowed},
+		{name: "callback GET: the route has no loader", method: http.MethodGet, target: "{callback}", status: http.StatusBadRequest},
+		{name: "callback PUT", method: http.MethodPut, target: "{callback}", body: `{}`, status: http.StatusMethodNotAllowed, error: "Method not allowed"},
 		{name: "callback without Content-Length", target: "{callback}", body: `{}`, chunked: true, status: http.StatusLengthRequired},
 		{name: "callback payload over 3 MB", target: "{callback}", body: `"` + strings.Repeat("x", 3<<20) + `"`, status: http.StatusRequestEntityTooLarge},
 		{name: "complete without the key", target: "{id}/complete", body: `{}`, status: http.StatusUnauthorized},
@@ -159,8 +160,17 @@ func TestTimeout(t *testing.T) {
 		got["output"] != wantOutput || got["completedAt"] != "2026-01-05T11:00:00.000Z" {
 		t.Fatalf("after the timeout: %v", got)
 	}
-	if r := f.call(http.MethodPost, f.mock.CallbackURL(f.url, tok.ID), `{}`, false); r.status != http.StatusBadRequest {
-		t.Fatalf("completing a timed-out token answered %d", r.status)
+	// A timed-out token is stored as completed with an error: completing it is a no-op.
+	for _, route := range []struct{ target, body string }{
+		{f.mock.CallbackURL(f.url, tok.ID), `{}`},
+		{"/api/v1/waitpoints/tokens/" + tok.ID + "/complete", `{"data":{"late":true}}`},
+	} {
+		if r := f.call(http.MethodPost, route.target, route.body, true); r.status != http.StatusOK || r.body["success"] != true {
+			t.Fatalf("completing a timed-out token answered %d %s", r.status, r.raw)
+		}
+	}
+	if again := f.get("/api/v1/waitpoints/tokens/" + tok.ID).body; again["status"] != "TIMED_OUT" || again["output"] != wantOutput {
+		t.Fatalf("completing a timed-out token changed it: %v", again)
 	}
 }
 
@@ -182,8 +192,10 @@ func TestRateLimit(t *testing.T) {
 			if r.header.Get("Content-Type") != "application/problem+json" {
 				t.Fatalf("a 429 is problem+json: %s", r.header.Get("Content-Type"))
 			}
-			for k, v := range map[string]any{"title": "Rate Limit Exceeded", "status": 429.0, "error": "Rate limit exceeded",
-				"reset": float64(f.now.Add(10 * time.Second).UnixMilli()), "limit": 2.0, "remaining": 0.0, "secondsUntilReset": 10.0} {
+			detail := "Rate limit exceeded 0/2 requests remaining. Retry in 10 seconds."
+			for k, v := range map[string]any{"title": "Rate Limit Exceeded", "status": 429.0, "error": detail, "detail": detail,
+				"type":  "https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/429",
+				"reset": float64(f.now.Add(10 * time.Second).UnixMilli()), "limit": 2.0, "remaining": -1.0, "secondsUntilReset": 10.0} {
 				if r.body[k] != v {
 					t.Errorf("429 body %s = %v, want %v", k, r.body[k], v)
 				}

@@ -1,12 +1,14 @@
 package mockapi
 
 import (
-	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -15,46 +17,65 @@ const (
 	maxCreateBody     = 10 << 10
 	maxIdempotencyKey = 2048
 	maxTags           = 10
-	maxTagLength      = 128
+	maxTagLength      = 128 // UTF-16 code units, as JavaScript counts
+	// maxDateMillis is the furthest a JavaScript Date reaches from the epoch.
+	maxDateMillis = 8.64e15
 )
 
 var (
-	ttlPattern   = regexp.MustCompile(`^(\d+)([smhd])$`)
-	delayPattern = regexp.MustCompile(`^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$`)
-	delayUnits   = []time.Duration{7 * 24 * time.Hour, 24 * time.Hour, time.Hour, time.Minute, time.Second}
-	ttlUnits     = map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour}
+	ttlPattern = regexp.MustCompile(`^(\d+)([smhd])$`)
+	ttlUnits   = map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour}
+	// durationShape and durationUnits are the service's duration parser: the
+	// whole string made of <n><unit>, then the first <n> of each unit summed.
+	durationShape = regexp.MustCompile(`^(\d+(?:w|d|hr|h|m|s))+$`)
+	durationUnits = []struct {
+		pattern *regexp.Regexp
+		unit    time.Duration
+	}{
+		{regexp.MustCompile(`(\d+)w`), 7 * 24 * time.Hour},
+		{regexp.MustCompile(`(\d+)d`), 24 * time.Hour},
+		{regexp.MustCompile(`(\d+)(?:hr|h)`), time.Hour},
+		{regexp.MustCompile(`(\d+)m`), time.Minute},
+		{regexp.MustCompile(`(\d+)s`), time.Second},
+	}
+	// dateLayouts are the date strings the mock reads as JavaScript's Date does.
+	dateLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04", "2006-01-02", "2006-01", "2006"}
 )
 
 // create makes a WAITING token, or returns the token holding spec's live
 // idempotency key unchanged (cached). An expired key is retired first, so the
-// new token takes it over. The caller holds s.mu.
-func (s *Server) create(spec TokenSpec) (r *record, cached bool) {
-	created := spec.CreatedAt
-	if created.IsZero() {
-		created = s.now()
-	}
-	if old := s.holderOf(spec.IdempotencyKey); old != nil {
+// new token takes it over. emptyKey is the literal key "" (the service looks
+// it up only through its upsert: every such create gets the first token, not
+// marked cached). The caller holds s.mu.
+func (s *Server) create(spec TokenSpec, emptyKey bool) (r *record, cached bool) {
+	created := cmp.Or(spec.CreatedAt, s.now())
+	if emptyKey {
+		if old := s.emptyKeyHolder(); old != nil {
+			return old, false
+		}
+	} else if old := s.holderOf(spec.IdempotencyKey); old != nil {
 		if old.IdempotencyKeyExpiresAt == nil || created.Before(*old.IdempotencyKeyExpiresAt) {
 			return old, true
 		}
 		old.retireKey()
 	}
 	r = s.add("", created, spec.Tags)
-	if spec.IdempotencyKey != "" {
-		var expires *time.Time
-		if spec.IdempotencyKeyTTL > 0 {
-			at := created.Add(spec.IdempotencyKeyTTL)
-			expires = &at
-		}
-		r.setUserKey(spec.IdempotencyKey, expires)
+	var expires *time.Time
+	if spec.IdempotencyKeyTTL > 0 { // with or without a key, as on the service
+		expires = millis(new(created.Add(spec.IdempotencyKeyTTL)))
 	}
 	switch {
+	case spec.IdempotencyKey != "":
+		r.setUserKey(spec.IdempotencyKey, expires)
+	case emptyKey:
+		r.emptyKey, r.generated = true, ""
+	}
+	r.IdempotencyKeyExpiresAt = expires
+	switch {
 	case !spec.TimeoutAt.IsZero():
-		at := spec.TimeoutAt.UTC().Truncate(time.Millisecond)
-		r.TimeoutAt = &at
+		r.TimeoutAt = millis(&spec.TimeoutAt)
 	case spec.Timeout > 0:
-		at := created.Add(spec.Timeout).UTC().Truncate(time.Millisecond)
-		r.TimeoutAt = &at
+		r.TimeoutAt = millis(new(created.Add(spec.Timeout)))
 	}
 	return r, false
 }
@@ -73,103 +94,173 @@ func (s *Server) holderOf(key string) *record {
 	return nil
 }
 
-// createBody is the body of POST /api/v1/waitpoints/tokens.
-type createBody struct {
-	IdempotencyKey    *string         `json:"idempotencyKey"`
-	IdempotencyKeyTTL *string         `json:"idempotencyKeyTTL"`
-	Timeout           *string         `json:"timeout"`
-	Tags              json.RawMessage `json:"tags"` // a string or an array of strings
+// emptyKeyHolder finds the token created with the key ""; the caller holds s.mu.
+func (s *Server) emptyKeyHolder() *record {
+	for _, r := range s.records {
+		if r.emptyKey {
+			return r
+		}
+	}
+	return nil
 }
 
 func (s *Server) serveCreate(w http.ResponseWriter, r *http.Request) {
-	raw, ok := readBody(w, r, maxCreateBody)
+	body, ok := readAPIBody(w, r, maxCreateBody)
 	if !ok {
 		return
 	}
-	spec, status, message := parseCreateBody(raw, s.now())
+	req, status, message := parseCreateBody(body, s.now())
 	if status != 0 {
 		writeError(w, status, message)
 		return
 	}
 	s.mu.Lock()
-	rec, cached := s.create(spec)
+	rec, cached := s.create(req.TokenSpec, req.emptyKey)
 	id := rec.ID
 	s.mu.Unlock()
+	token, claims := s.publicToken(id)
+	w.Header().Set("x-trigger-jwt", token)
+	w.Header().Set("x-trigger-jwt-claims", claims)
 	writeJSON(w, http.StatusOK, map[string]any{"id": id, "isCached": cached, "url": s.CallbackURL(baseURLOf(r), id)})
 }
 
-// parseCreateBody validates a create request as the service does: a bad type
-// or length is a 400, too many tags a 422; an invalid TTL or timeout is ignored.
-func parseCreateBody(raw []byte, now time.Time) (TokenSpec, int, string) {
-	var body createBody
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return TokenSpec{}, http.StatusBadRequest, "Invalid request body: the body must be a JSON object"
+// createRequest is a create's body as the service reads it.
+type createRequest struct {
+	TokenSpec
+	emptyKey bool // "idempotencyKey": ""
+}
+
+// parseCreateBody validates a create request as the service does: a value of
+// the wrong type (null included) or length is a 400 naming each problem, too
+// many tags a 422; an invalid TTL, or a timeout that is invalid or past, is
+// ignored.
+func parseCreateBody(body *jsObject, now time.Time) (createRequest, int, string) {
+	var req createRequest
+	var problems []string
+	problem := func(field, message string) { problems = append(problems, fmt.Sprintf("%s at %q", message, field)) }
+	if v, ok := body.values["idempotencyKey"]; ok {
+		key, isString := v.(string)
+		switch {
+		case !isString:
+			problem("idempotencyKey", expectedString(v))
+		case utf16Length(key) > maxIdempotencyKey:
+			problem("idempotencyKey", fmt.Sprintf("idempotencyKey must be %d characters or less", maxIdempotencyKey))
+		default:
+			req.IdempotencyKey, req.emptyKey = key, key == ""
+		}
 	}
-	if err := json.Unmarshal(raw, &body); err != nil {
-		return TokenSpec{}, http.StatusBadRequest, "Invalid request body: " + err.Error()
+	if v, ok := body.values["idempotencyKeyTTL"]; ok {
+		ttl, isString := v.(string)
+		if !isString {
+			problem("idempotencyKeyTTL", expectedString(v))
+		} else if m := ttlPattern.FindStringSubmatch(ttl); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			req.IdempotencyKeyTTL = time.Duration(n) * ttlUnits[m[2]]
+		}
 	}
-	tags, err := parseTags(body.Tags)
-	if err != nil {
-		return TokenSpec{}, http.StatusBadRequest, "Invalid request body: " + err.Error()
+	if v, ok := body.values["timeout"]; ok {
+		at, err := parseTimeout(v, now)
+		if err != "" {
+			problem("timeout", err)
+		}
+		req.TimeoutAt = at
 	}
-	if len(tags) > maxTags {
-		return TokenSpec{}, http.StatusUnprocessableEntity,
+	rawTags, present := body.values["tags"]
+	tags, tagProblems := parseTags(rawTags, present)
+	for _, p := range tagProblems {
+		problem(p[0], p[1])
+	}
+	req.Tags = tags
+	switch {
+	case len(problems) > 0:
+		return createRequest{}, http.StatusBadRequest, "Validation error: " + strings.Join(problems, "; ")
+	case len(tags) > maxTags:
+		return createRequest{}, http.StatusUnprocessableEntity,
 			fmt.Sprintf("Waitpoints can only have %d tags, you're trying to set %d.", maxTags, len(tags))
 	}
-	spec := TokenSpec{Tags: tags}
-	if body.IdempotencyKey != nil {
-		if len(*body.IdempotencyKey) > maxIdempotencyKey {
-			return TokenSpec{}, http.StatusBadRequest, fmt.Sprintf("Invalid request body: idempotencyKey is longer than %d characters", maxIdempotencyKey)
-		}
-		spec.IdempotencyKey = *body.IdempotencyKey
-	}
-	if body.IdempotencyKeyTTL != nil {
-		if m := ttlPattern.FindStringSubmatch(*body.IdempotencyKeyTTL); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			spec.IdempotencyKeyTTL = time.Duration(n) * ttlUnits[m[2]]
-		}
-	}
-	if body.Timeout != nil {
-		spec.TimeoutAt = parseDelay(*body.Timeout, now)
-	}
-	return spec, 0, ""
+	return req, 0, ""
 }
 
-// parseTags reads tags given as one string or an array of strings.
-func parseTags(raw json.RawMessage) ([]string, error) {
-	var tags []string
-	if len(raw) == 0 || string(raw) == "null" {
+// expectedString is zod's message for a value that should be a string.
+func expectedString(got any) string {
+	return "Expected string, received " + jsTypeName(got)
+}
+
+// parseTags reads tags given as one string or an array of strings, each at
+// most maxTagLength long, and returns them as given; problems are {path,
+// message} pairs.
+func parseTags(v any, present bool) (tags []string, problems [][2]string) {
+	if !present {
 		return nil, nil
 	}
-	var one string
-	if json.Unmarshal(raw, &one) == nil {
-		tags = []string{one}
-	} else if err := json.Unmarshal(raw, &tags); err != nil {
-		return nil, fmt.Errorf("tags must be a string or an array of strings")
+	items, isArray := v.([]any)
+	if one, isString := v.(string); isString {
+		items, isArray = []any{one}, true
 	}
-	for _, t := range tags {
-		if len(t) > maxTagLength {
-			return nil, fmt.Errorf("tag %q is longer than %d characters", t, maxTagLength)
+	if !isArray {
+		return nil, [][2]string{{"tags", expectedString(v)}}
+	}
+	for i, item := range items {
+		tag, isString := item.(string)
+		switch {
+		case !isString:
+			problems = append(problems, [2]string{fmt.Sprintf("tags[%d]", i), expectedString(item)})
+		case utf16Length(tag) > maxTagLength:
+			problems = append(problems, [2]string{fmt.Sprintf("tags[%d]", i), fmt.Sprintf("Tags must be less than %d characters", maxTagLength)})
 		}
+		tags = append(tags, tag)
 	}
-	return tags, nil
+	return tags, problems
 }
 
-// parseDelay reads a timeout as the service does: an ISO date, or a duration
+// parseTimeout reads a timeout as the service does: a string is a date (past
+// ones ignored) or a duration from now (invalid ones ignored); null, a number
+// or a boolean is coerced to a date (epoch 0, epoch ms), however past; any
+// other value is a problem, returned as its message.
+func parseTimeout(v any, now time.Time) (time.Time, string) {
+	switch v := v.(type) {
+	case string:
+		return parseDelay(v, now), ""
+	case nil:
+		return time.UnixMilli(0), ""
+	case bool:
+		if v {
+			return time.UnixMilli(1), ""
+		}
+		return time.UnixMilli(0), ""
+	case json.Number:
+		ms, err := strconv.ParseFloat(string(v), 64)
+		if err != nil || math.Abs(ms) > maxDateMillis {
+			return time.Time{}, "Invalid date"
+		}
+		return time.UnixMilli(int64(ms)), ""
+	}
+	return time.Time{}, expectedString(v)
+}
+
+// parseDelay reads a timeout string: a date in the future, or a duration
 // such as 30s, 1h30m or 2w from now; anything else is no timeout (zero).
 func parseDelay(s string, now time.Time) time.Time {
-	if m := delayPattern.FindStringSubmatch(s); s != "" && m != nil {
-		var d time.Duration
-		for i, unit := range delayUnits {
-			n, _ := strconv.Atoi(m[i+1])
-			d += time.Duration(n) * unit
-		}
-		return now.Add(d)
+	if s == "" {
+		return time.Time{}
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000", "2006-01-02"} {
+	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
+			if !t.After(now) {
+				return time.Time{}
+			}
 			return t
 		}
 	}
-	return time.Time{}
+	if len(s) > 100 || !durationShape.MatchString(s) {
+		return time.Time{}
+	}
+	var d time.Duration
+	for _, u := range durationUnits {
+		if m := u.pattern.FindStringSubmatch(s); m != nil {
+			n, _ := strconv.ParseInt(m[1], 10, 64)
+			d += time.Duration(n) * u.unit
+		}
+	}
+	return now.Add(d)
 }

@@ -3,7 +3,6 @@ package mockapi
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -22,6 +21,11 @@ type Fault struct {
 	ContentType    string        // Body's content type (an HTML error page, say); default application/json
 	Truncate       bool          // cut the normal body in half
 	Reset          bool          // drop the connection with a TCP reset instead of answering
+	// AfterWork lets the request do its work first (a create makes its token,
+	// a complete completes it) and only then answers with the fault (Status,
+	// Body, RateLimitReset or Reset) instead of the real answer: a response
+	// lost on the way back.
+	AfterWork bool
 }
 
 // InjectFault queues f behind any faults already queued.
@@ -46,9 +50,43 @@ func (s *Server) nextFault() (Fault, bool) {
 	return f, true
 }
 
-// answers reports whether the fault replaces the normal answer.
+// answers reports whether the fault answers instead of the route.
 func (f Fault) answers() bool {
 	return f.Status != 0 || f.Body != "" || f.RateLimitReset > 0 || f.Reset
+}
+
+// replaces reports whether the fault answers and the route does not even run.
+func (f Fault) replaces() bool { return f.answers() && !f.AfterWork }
+
+// apply sets the fault's headers, and marks a reset as answered with nothing.
+func (f Fault) apply(w *statusWriter) {
+	for k, vs := range f.Header {
+		w.Header()[k] = vs
+	}
+	if f.Reset {
+		w.status = 0
+	}
+}
+
+// faultedWriter is where the route writes its answer under the fault, and
+// what sends the answer afterwards: the fault's own for AfterWork (the
+// route's is dropped), half the body for Truncate.
+func (s *Server) faultedWriter(w *statusWriter, f Fault, faulted bool) (http.ResponseWriter, func()) {
+	switch {
+	case !faulted:
+		return w, func() {}
+	case f.AfterWork && f.answers():
+		return discardWriter{header: http.Header{}}, func() {
+			f.apply(w)
+			s.writeFault(w, f)
+		}
+	case f.Truncate:
+		f.apply(w)
+		cut := &truncatingWriter{ResponseWriter: w}
+		return cut, cut.flush
+	}
+	f.apply(w)
+	return w, func() {}
 }
 
 func (s *Server) writeFault(w http.ResponseWriter, f Fault) {
@@ -87,24 +125,27 @@ func resetConnection(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-// writeRateLimited answers 429 as the service does, the bucket empty until
-// resetMillis (unix ms).
+// writeRateLimited answers 429 as the service's rate limiter does, the bucket
+// empty until resetMillis (unix ms): the body's remaining is the limiter's
+// own (-1), the detail's and the header's are clamped at 0.
 func (s *Server) writeRateLimited(w http.ResponseWriter, resetMillis int64) {
-	untilReset := max(0, (resetMillis-s.now().UnixMilli()+999)/1000)
+	untilReset := max(0, float64(resetMillis-s.now().UnixMilli())/1000)
+	detail := fmt.Sprintf("Rate limit exceeded 0/%d requests remaining. Retry in %s seconds.", s.limit.Burst, jsNumber(untilReset))
 	w.Header().Set("x-ratelimit-limit", strconv.Itoa(s.limit.Burst))
 	w.Header().Set("x-ratelimit-reset", strconv.FormatInt(resetMillis, 10))
 	w.Header().Set("x-ratelimit-remaining", "0")
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(http.StatusTooManyRequests)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"title": "Rate Limit Exceeded", "status": http.StatusTooManyRequests,
-		"detail":            fmt.Sprintf("Rate limit exceeded 0/%d requests remaining. Retry in %d seconds.", s.limit.Burst, untilReset),
-		"reset":             resetMillis,
-		"limit":             s.limit.Burst,
-		"remaining":         0,
-		"secondsUntilReset": untilReset,
-		"error":             "Rate limit exceeded",
-	})
+	writeProblem(w, http.StatusTooManyRequests, struct {
+		Title             string  `json:"title"`
+		Status            int     `json:"status"`
+		Type              string  `json:"type"`
+		Detail            string  `json:"detail"`
+		Reset             int64   `json:"reset"`
+		Limit             int     `json:"limit"`
+		Remaining         int     `json:"remaining"`
+		SecondsUntilReset float64 `json:"secondsUntilReset"`
+		Error             string  `json:"error"`
+	}{"Rate Limit Exceeded", http.StatusTooManyRequests, "https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/429",
+		detail, resetMillis, s.limit.Burst, -1, untilReset, detail})
 }
 
 // bucket is the service's token bucket: Refill requests come back every Period.
@@ -160,6 +201,13 @@ func (w *statusWriter) WriteHeader(status int) {
 	w.status = status
 	w.ResponseWriter.WriteHeader(status)
 }
+
+// discardWriter takes an answer no client will see.
+type discardWriter struct{ header http.Header }
+
+func (d discardWriter) Header() http.Header         { return d.header }
+func (d discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d discardWriter) WriteHeader(int)             {}
 
 // truncatingWriter holds the body back and sends only its first half.
 type truncatingWriter struct {

@@ -89,11 +89,10 @@ func (f *Fixture) check(seen map[string]bool) error {
 	return nil
 }
 
-// load replaces the tokens with fixtures; the caller holds s.mu. Tokens are
-// created oldest first, so the list endpoint answers newest first; entries
-// created at the same instant list in file order.
-func (s *Server) load(fixtures []Fixture) {
-	now := s.now()
+// load adds fixtures, now being the createdAt of those without one; the
+// caller holds s.mu. Tokens are created oldest first, so the list endpoint
+// answers newest first; entries created at the same instant list in file order.
+func (s *Server) load(fixtures []Fixture, now time.Time) {
 	order := make([]int, len(fixtures))
 	for i := range order {
 		order[len(order)-1-i] = i
@@ -109,9 +108,11 @@ func (s *Server) load(fixtures []Fixture) {
 		case f.IdempotencyKey != "":
 			r.setUserKey(f.IdempotencyKey, f.IdempotencyKeyExpiresAt)
 		}
+		r.IdempotencyKeyExpiresAt = millis(f.IdempotencyKeyExpiresAt) // with or without a user key
 		r.inactiveKey = f.InactiveIdempotencyKey
-		r.Status, r.TimeoutAt, r.CompletedAt = f.Status, millis(f.TimeoutAt), millis(f.CompletedAt)
-		r.Output, r.OutputType = s.offload(r.ID+"/token", f.Output, f.OutputType)
+		// Defaults again, for fixtures built in Go rather than parsed.
+		r.Status, r.TimeoutAt, r.CompletedAt = cmp.Or(f.Status, "WAITING"), millis(f.TimeoutAt), millis(f.CompletedAt)
+		r.Output, r.OutputType = s.offload(r.ID+"/token", f.Output, cmp.Or(f.OutputType, "application/json"))
 		r.OutputIsError = f.OutputIsError
 	}
 }

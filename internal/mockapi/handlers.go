@@ -1,16 +1,11 @@
 package mockapi
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strconv"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -25,23 +20,28 @@ const (
 	presignedLifetime = 300 * time.Second
 )
 
-// serve applies faults, the rate limit and auth, then routes.
+// unlimitedPath is what the service's rate limiter lets through without a
+// look at the Authorization header: the callback URL and the packets routes.
+var unlimitedPath = regexp.MustCompile(`^/api/v1/waitpoints/tokens/[^/]+/callback/[^/]+$|^/api/v1/packets/`)
+
+// serve applies faults, the rate limiter and auth, then routes.
 func (s *Server) serve(w *statusWriter, r *http.Request) {
+	if s.opts.Control && strings.HasPrefix(r.URL.Path, controlPrefix) {
+		s.serveControl(w, r) // not logged, not rate-limited, not faulted
+		return
+	}
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()})
 	logged, epoch := len(s.requests)-1, s.requestsEpoch
-	defer func() {
-		s.mu.Lock()
-		if s.requestsEpoch == epoch { // not forgotten by ResetRequests meanwhile
-			s.requests[logged].Status = w.status
-		}
-		close(s.answered)
-		s.answered = make(chan struct{})
-		s.mu.Unlock()
-	}()
+	defer s.logAnswer(w, logged, epoch)
 	fault, faulted := s.nextFault()
+	path := r.URL.EscapedPath()
+	limited := strings.HasPrefix(path, "/api") && !unlimitedPath.MatchString(path)
+	// The rate limiter answers a request without the header itself, before
+	// spending anything from the bucket.
+	noHeader := limited && r.Header.Get("Authorization") == ""
 	var limitedUntil int64
-	if rateLimited(r.URL.EscapedPath()) {
+	if limited && !noHeader {
 		limitedUntil = s.takeRateLimit(w.Header())
 	}
 	s.mu.Unlock()
@@ -50,78 +50,112 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 		w.status = 0
 		return
 	}
-	if faulted {
-		for k, vs := range fault.Header {
-			w.Header()[k] = vs
-		}
-		if fault.Reset {
-			w.status = 0
-		}
-		if fault.answers() {
-			s.writeFault(w, fault)
-			return
-		}
-	}
-	if limitedUntil != 0 {
-		s.writeRateLimited(w, limitedUntil)
+	if faulted && fault.replaces() {
+		fault.apply(w)
+		s.writeFault(w, fault)
 		return
 	}
-	target := http.ResponseWriter(w)
-	var cut *truncatingWriter
-	if faulted && fault.Truncate {
-		cut = &truncatingWriter{ResponseWriter: w}
-		target = cut
+	target, finish := s.faultedWriter(w, fault, faulted)
+	switch {
+	case noHeader:
+		writeNoHeader(target)
+	case limitedUntil != 0:
+		s.writeRateLimited(target, limitedUntil)
+	default:
+		s.route(target, r)
 	}
-	s.route(target, r)
-	if cut != nil {
-		cut.flush()
-	}
+	finish()
 }
 
-// rateLimited reports whether the service rate-limits a route: not the
-// callback URL, the packets route nor object storage, which send no
-// rate-limit headers either.
-func rateLimited(path string) bool {
-	return !strings.HasPrefix(path, storagePath) && !strings.HasPrefix(path, packetsPath) && !strings.Contains(path, "/callback/")
+// logAnswer records the answer's status in the request log, unless
+// ResetRequests forgot the request meanwhile, and wakes WaitForRequests.
+func (s *Server) logAnswer(w *statusWriter, logged, epoch int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.requestsEpoch == epoch {
+		s.requests[logged].Status = w.status
+	}
+	close(s.answered)
+	s.answered = make(chan struct{})
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.EscapedPath()
 	switch {
-	case strings.HasPrefix(path, storagePath) && r.Method == http.MethodGet:
+	case strings.HasPrefix(path, storagePath):
 		s.serveStorage(w, r)
-	case strings.Contains(path, "/callback/") && strings.HasPrefix(path, tokensPath+"/"):
-		s.serveCallback(w, r)
-	case !s.authorized(w, r):
-	case path == tokensPath && r.Method == http.MethodGet:
-		s.serveList(w, r)
-	case path == tokensPath && r.Method == http.MethodPost:
-		s.serveCreate(w, r)
-	case strings.HasPrefix(path, packetsPath) && r.Method == http.MethodGet:
+	case strings.HasPrefix(path, packetsPath):
 		s.servePacket(w, r)
-	case strings.HasPrefix(path, tokensPath+"/") && strings.HasSuffix(path, "/complete") && r.Method == http.MethodPost:
-		s.serveComplete(w, r, strings.TrimSuffix(strings.TrimPrefix(path, tokensPath+"/"), "/complete"))
-	case strings.HasPrefix(path, tokensPath+"/") && r.Method == http.MethodGet:
-		s.serveRetrieve(w, r, strings.TrimPrefix(path, tokensPath+"/"))
+	case path == tokensPath:
+		s.serveTokens(w, r)
+	case strings.HasPrefix(path, tokensPath+"/"):
+		s.serveToken(w, r, strings.TrimPrefix(path, tokensPath+"/"))
 	default:
 		writeError(w, http.StatusNotFound, "Not found")
 	}
 }
 
-// authorized checks the bearer key, answering 401 as the service does for
-// each way of getting it wrong.
-func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
-	header, present := r.Header["Authorization"]
-	key, bearer := strings.CutPrefix(strings.Join(header, ""), "Bearer ")
+// serveTokens is the list (GET) and create (POST) route; the create action
+// refuses other methods before it looks at the key.
+func (s *Server) serveTokens(w http.ResponseWriter, r *http.Request) {
 	switch {
-	case !present:
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(http.StatusUnauthorized)
-		_ = json.NewEncoder(w).Encode(map[string]any{
-			"title": "Unauthorized", "status": http.StatusUnauthorized,
-			"error": "No authorization header provided", "detail": "Provide the API key in the Authorization header: Bearer <key>.",
-		})
-	case !bearer || strings.TrimSpace(key) == "":
+	case isRead(r):
+		if s.authorized(w, r) {
+			s.serveList(w, r)
+		}
+	case r.Method == http.MethodPost:
+		if s.authorized(w, r) {
+			s.serveCreate(w, r)
+		}
+	default:
+		w.Header().Set("Allow", http.MethodPost)
+		writeError(w, http.StatusMethodNotAllowed, "Method not allowed")
+	}
+}
+
+// serveToken routes what follows /api/v1/waitpoints/tokens/: the callback
+// url, complete, and retrieve (which has no action: other methods are 405).
+func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, rest string) {
+	if id, hash, ok := strings.Cut(rest, "/callback/"); ok && !strings.Contains(id+hash, "/") {
+		s.serveCallback(w, r, unescape(id), hash)
+		return
+	}
+	if id, ok := strings.CutSuffix(rest, "/complete"); ok && !strings.Contains(id, "/") {
+		s.serveComplete(w, r, unescape(id))
+		return
+	}
+	switch {
+	case strings.Contains(rest, "/"):
+		writeError(w, http.StatusNotFound, "Not found")
+	case !isRead(r):
+		writeRouteError(w, http.StatusMethodNotAllowed)
+	case s.authorized(w, r):
+		s.serveRetrieve(w, r, unescape(rest))
+	}
+}
+
+// isRead reports whether a route's loader answers the request (GET, and HEAD
+// as the framework treats it); any other method goes to its action.
+func isRead(r *http.Request) bool {
+	return r.Method == http.MethodGet || r.Method == http.MethodHead
+}
+
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// authorized checks the key as the service's routes do: the header's leading
+// "Bearer " stripped (a bare key is accepted), the rest looked up. Only the
+// packets route gets here without a header; the rate limiter answers the
+// others.
+func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
+	header := r.Header.Get("Authorization")
+	key := strings.TrimPrefix(header, "Bearer ")
+	switch {
+	case header == "":
 		writeError(w, http.StatusUnauthorized, "Invalid or Missing API key")
 	case s.opts.APIKey == "" || subtle.ConstantTimeCompare([]byte(key), []byte(s.opts.APIKey)) != 1:
 		writeError(w, http.StatusUnauthorized, "Invalid API key")
@@ -131,8 +165,36 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
-func (s *Server) serveRetrieve(w http.ResponseWriter, r *http.Request, escapedID string) {
-	id, err := url.PathUnescape(escapedID)
+// writeNoHeader is the rate limiter's answer to a request without an
+// Authorization header: problem+json, no rate-limit headers.
+func writeNoHeader(w http.ResponseWriter) {
+	const detail = "No authorization header provided"
+	writeProblem(w, http.StatusUnauthorized, struct {
+		Title  string `json:"title"`
+		Status int    `json:"status"`
+		Type   string `json:"type"`
+		Detail string `json:"detail"`
+		Error  string `json:"error"`
+	}{"Unauthorized", http.StatusUnauthorized, "https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/401", detail, detail})
+}
+
+// writeProblem writes an application/problem+json body as the service does
+// (JSON.stringify with an indent of 2).
+func writeProblem(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	b, _ := json.MarshalIndent(body, "", "  ")
+	_, _ = w.Write(b)
+}
+
+// writeRouteError is the web framework's own answer when a route has no
+// loader (400) or no action (405) for the method.
+func writeRouteError(w http.ResponseWriter, status int) {
+	w.Header().Set("X-Remix-Error", "yes")
+	writeJSON(w, status, map[string]string{"message": "Unexpected Server Error"})
+}
+
+func (s *Server) serveRetrieve(w http.ResponseWriter, r *http.Request, id string) {
 	s.mu.Lock()
 	rec := s.lookup(id)
 	var body retrieveJSON
@@ -140,7 +202,7 @@ func (s *Server) serveRetrieve(w http.ResponseWriter, r *http.Request, escapedID
 		body = rec.retrieveJSON(baseURLOf(r), s.callbackHash(rec.ID))
 	}
 	s.mu.Unlock()
-	if err != nil || rec == nil {
+	if rec == nil {
 		s.writeUnknownID(w)
 		return
 	}
@@ -167,124 +229,6 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request) {
 	page := s.list(q, baseURLOf(r))
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, page)
-}
-
-// serveCallback is the token's callback url: no API key, the hash in the path
-// instead; the body, whatever it holds, completes the token.
-func (s *Server) serveCallback(w http.ResponseWriter, r *http.Request) {
-	rest := strings.TrimPrefix(r.URL.EscapedPath(), tokensPath+"/")
-	id, hash, _ := strings.Cut(rest, "/callback/")
-	s.mu.Lock()
-	known := s.lookup(id) != nil
-	s.mu.Unlock()
-	switch {
-	case r.Method != http.MethodPost:
-		w.Header().Set("Allow", http.MethodPost)
-		writeError(w, http.StatusMethodNotAllowed, "Method not allowed")
-	case !known:
-		writeError(w, http.StatusNotFound, "Waitpoint not found")
-	case !hmac.Equal([]byte(hash), []byte(s.callbackHash(id))):
-		writeError(w, http.StatusUnauthorized, "Invalid callback URL")
-	case r.ContentLength < 0 || r.Header.Get("Content-Length") == "":
-		writeError(w, http.StatusLengthRequired, "Content-Length required")
-	default:
-		if body, ok := readBody(w, r, maxPayload); ok {
-			s.finishCompletion(w, id, callbackData(body), "http-callback")
-		}
-	}
-}
-
-// serveComplete completes a token with the request's data: {"data": null}
-// stores null, {} stores no output, and a body that is not a JSON object is
-// refused.
-func (s *Server) serveComplete(w http.ResponseWriter, r *http.Request, id string) {
-	raw, ok := readBody(w, r, maxPayload)
-	if !ok {
-		return
-	}
-	var req struct {
-		Data json.RawMessage `json:"data"`
-	}
-	if err := json.Unmarshal(raw, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "Invalid request body")
-		return
-	}
-	s.finishCompletion(w, id, req.Data, "token")
-}
-
-func (s *Server) finishCompletion(w http.ResponseWriter, id string, data json.RawMessage, storeBase string) {
-	s.mu.Lock()
-	res := s.complete(id, data, storeBase)
-	s.mu.Unlock()
-	if res.status != http.StatusOK {
-		writeError(w, res.status, res.message)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
-}
-
-// storedObject finds the stored output named by the path after prefix, which
-// holds the object's name percent-encoded as one segment.
-func (s *Server) storedObject(r *http.Request, prefix string) (string, blob, bool) {
-	name, err := url.PathUnescape(strings.TrimPrefix(r.URL.EscapedPath(), prefix))
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, ok := s.blobs[name]
-	return name, b, ok && err == nil
-}
-
-func (s *Server) servePacket(w http.ResponseWriter, r *http.Request) {
-	name, _, ok := s.storedObject(r, packetsPath)
-	if !ok {
-		writeError(w, http.StatusNotFound, "Packet not found")
-		return
-	}
-	expires := strconv.FormatInt(s.now().Add(presignedLifetime).Unix(), 10)
-	presigned := baseURLOf(r) + storagePath + url.PathEscape(name) + "?expires=" + expires + "&signature=" + s.sign(name+"\n"+expires)
-	writeJSON(w, http.StatusOK, map[string]string{"presignedUrl": presigned})
-}
-
-// serveStorage is object storage: a presigned URL's signature and expiry are
-// checked, no API key.
-func (s *Server) serveStorage(w http.ResponseWriter, r *http.Request) {
-	name, b, ok := s.storedObject(r, storagePath)
-	expires := r.URL.Query().Get("expires")
-	deadline, err := strconv.ParseInt(expires, 10, 64)
-	switch {
-	case !ok || err != nil || !hmac.Equal([]byte(r.URL.Query().Get("signature")), []byte(s.sign(name+"\n"+expires))):
-		writeError(w, http.StatusForbidden, "Invalid signature")
-	case s.now().Unix() >= deadline:
-		writeError(w, http.StatusForbidden, "Request has expired")
-	default:
-		w.Header().Set("Content-Type", b.contentType)
-		_, _ = w.Write(b.data)
-	}
-}
-
-// callbackHash is the capability in a token's callback url: an HMAC of the id
-// keyed by the environment's secret key, as the service computes it.
-func (s *Server) callbackHash(id string) string {
-	return s.sign("callback:" + id)
-}
-
-func (s *Server) sign(msg string) string {
-	mac := hmac.New(sha256.New, []byte(s.opts.APIKey))
-	mac.Write([]byte(msg))
-	return hex.EncodeToString(mac.Sum(nil))[:40]
-}
-
-// readBody reads a request body of at most limit bytes, answering 413 above it.
-func readBody(w http.ResponseWriter, r *http.Request, limit int) ([]byte, bool) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
-	switch {
-	case err != nil:
-		writeError(w, http.StatusBadRequest, "Could not read the request body")
-		return nil, false
-	case len(body) > limit:
-		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Payload too large: the limit is %d bytes", limit))
-		return nil, false
-	}
-	return body, true
 }
 
 // redactPath keeps capabilities out of logs: a callback hash, and nothing of the

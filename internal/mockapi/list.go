@@ -26,29 +26,45 @@ var periodUnits = map[string]time.Duration{
 	"d": 24 * time.Hour, "w": 7 * 24 * time.Hour, "y": 8766 * time.Hour, // 365.25 days
 }
 
+// queryDetail is one problem in a 400 Query Error, as the service lists them.
+type queryDetail struct {
+	Code    string   `json:"code"`
+	Message string   `json:"message"`
+	Path    []string `json:"path"`
+}
+
 // parseListQuery reads the list endpoint's query as the service does, returning
 // the problems it would answer 400 for.
-func parseListQuery(v url.Values, now time.Time) (listQuery, []string) {
+func parseListQuery(v url.Values, now time.Time) (listQuery, []queryDetail) {
 	q := listQuery{size: 25, after: v.Get("page[after]"), before: v.Get("page[before]"), idempotencyKey: v.Get("filter[idempotencyKey]")}
-	var details []string
+	var details []queryDetail
+	problem := func(key, format string, args ...any) {
+		details = append(details, queryDetail{Code: "custom", Message: fmt.Sprintf(format, args...), Path: []string{key}})
+	}
 	if s := v.Get("page[size]"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 100 {
-			details = append(details, fmt.Sprintf("page[size]: must be an integer from 1 to 100, got %q", s))
+			problem("page[size]", "must be an integer from 1 to 100, got %q", s)
 		}
 		q.size = n
 	}
+	var invalid []string
 	for _, st := range splitList(v.Get("filter[status]")) {
-		if !slices.Contains([]string{"WAITING", "COMPLETED", "TIMED_OUT"}, st) {
-			details = append(details, fmt.Sprintf("filter[status]: invalid status %q", st))
+		switch {
+		case !slices.Contains([]string{"WAITING", "COMPLETED", "TIMED_OUT"}, st):
+			invalid = append(invalid, st)
+		case !slices.Contains(q.statuses, st): // a repeated status counts once
+			q.statuses = append(q.statuses, st)
 		}
-		q.statuses = append(q.statuses, st)
+	}
+	if invalid != nil {
+		problem("filter[status]", "Invalid status values: %s", strings.Join(invalid, ", "))
 	}
 	q.tags = splitList(v.Get("filter[tags]"))
 	if p := v.Get("filter[createdAt][period]"); p != "" {
 		d, ok := parsePeriod(p)
 		if !ok {
-			details = append(details, fmt.Sprintf("filter[createdAt][period]: invalid period %q", p))
+			problem("filter[createdAt][period]", "invalid period %q", p)
 		}
 		from := now.Add(-d)
 		q.from = &from
@@ -63,7 +79,7 @@ func parseListQuery(v url.Values, now time.Time) (listQuery, []string) {
 		}
 		t, ok := parseDate(s)
 		if !ok {
-			details = append(details, fmt.Sprintf("%s: invalid date %q", bound.key, s))
+			problem(bound.key, "invalid date %q", s)
 			continue
 		}
 		// With a period too, the service keeps the later lower bound.
@@ -74,14 +90,13 @@ func parseListQuery(v url.Values, now time.Time) (listQuery, []string) {
 	return q, details
 }
 
+// splitList splits a comma list as the service does: nothing trimmed, empty
+// parts kept (so "WAITING," holds an invalid status ""); "" is no list.
 func splitList(s string) []string {
-	var out []string
-	for part := range strings.SplitSeq(s, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
-		}
+	if s == "" {
+		return nil
 	}
-	return out
+	return strings.Split(s, ",")
 }
 
 // parsePeriod reads parse-duration syntax: 30m, 24h, 7d, 2w, 1h30m.
@@ -166,7 +181,8 @@ func (s *Server) list(q listQuery, baseURL string) listPage {
 	}
 	if len(picked) > 0 {
 		forward := q.before == ""
-		if forward && more || !forward {
+		// A backward page has a next only when it is full.
+		if forward && more || !forward && len(picked) == q.size {
 			page.Pagination.Next = picked[len(picked)-1].cursor
 		}
 		if !forward && more || forward && (q.after != "") {

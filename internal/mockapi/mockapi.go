@@ -21,11 +21,30 @@
 // deploy:prod when i%4 == 0, plus up to two drawn at random. Every 7th token has a
 // user idempotency key release-<i>. Tokens are created over the seven days before
 // New, newest first.
+//
+// With Options.Control (the command's -control) it also serves a control API
+// under /_mock/, for scripts and tests that drive the mock. Each request needs
+// the mock's own key (Authorization: Bearer <key>; 401 otherwise), is neither
+// rate-limited, faulted nor logged, and answers JSON; without Control these
+// paths are 404 as any unknown route:
+//
+//	POST /_mock/tokens/{id}/complete  {"data": <any JSON>}: completes the token as
+//	                                  POST …/tokens/{id}/complete does, through
+//	                                  the same code (answers {"success":true})
+//	POST /_mock/tokens/{id}/timeout   times a WAITING token out now, as the
+//	                                  service's timeout does (409 if not WAITING)
+//	PUT  /_mock/tokens                a fixtures document (the -fixtures JSON,
+//	                                  see ParseFixtures) replaces every token
+//	POST /_mock/reset                 restores the tokens the mock started with
+//	                                  (seeded or fixtures), clears the request
+//	                                  log and queued faults, fills the bucket
+//	GET  /_mock/requests              the request log, oldest first:
+//	                                  [{"method","path","status"}] (status 0: no
+//	                                  answer sent), callback hashes redacted
 package mockapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -49,6 +68,9 @@ type Options struct {
 	// id: 0 means 500, as the real service answers; 404 is what the spec says.
 	UnknownIDStatus int
 	Logf            func(string, ...any) // one line per request; nil: silent
+	// Control serves the control API under /_mock/ (see the package doc);
+	// without it those paths are 404 like any unknown route.
+	Control bool
 }
 
 // NoRateLimit is a bucket no benchmark's loop empties.
@@ -79,7 +101,7 @@ type Token struct {
 // TokenSpec describes a token to create.
 type TokenSpec struct {
 	IdempotencyKey    string
-	IdempotencyKeyTTL time.Duration // how long the key stays live; 0: for ever
+	IdempotencyKeyTTL time.Duration // how long the key stays live; 0: for ever (sets the expiry even without a key, as the service does)
 	Tags              []string      // in the order given, as the service stores them
 	Timeout           time.Duration // from CreatedAt; 0: no timeout
 	TimeoutAt         time.Time     // an absolute timeout instead of Timeout
@@ -96,9 +118,11 @@ type Request struct {
 
 // Server is the mock API. It is an http.Handler and safe for concurrent use.
 type Server struct {
-	opts  Options
-	now   func() time.Time
-	limit RateLimit
+	opts    Options
+	now     func() time.Time
+	limit   RateLimit
+	started time.Time      // the clock at New: seeded tokens are created before it
+	control *http.ServeMux // the control API, when Options.Control
 
 	mu       sync.Mutex
 	records  []*record // oldest first: list order is this slice backwards
@@ -133,11 +157,11 @@ func New(opts Options) *Server {
 	if opts.RateLimit != nil {
 		s.limit = *opts.RateLimit
 	}
-	s.bucket = bucket{available: s.limit.Burst, refilledAt: s.now()}
-	if opts.Fixtures != nil {
-		s.load(opts.Fixtures)
-	} else {
-		s.seed()
+	s.started = s.now()
+	s.bucket = bucket{available: s.limit.Burst, refilledAt: s.started}
+	s.replaceTokens(opts.Fixtures, s.started)
+	if opts.Control {
+		s.control = s.controlRoutes()
 	}
 	return s
 }
@@ -147,7 +171,7 @@ func New(opts Options) *Server {
 func (s *Server) CreateToken(spec TokenSpec) Token {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, _ := s.create(spec)
+	r, _ := s.create(spec, false)
 	return r.snapshot()
 }
 
@@ -155,14 +179,16 @@ func (s *Server) CreateToken(spec TokenSpec) Token {
 // {"data": data} does (the SDK's wait.completeToken); empty data completes the
 // token with no output.
 func (s *Server) Complete(id string, data []byte) error {
-	if len(data) == 0 {
-		data = nil
-	} else if !json.Valid(data) {
-		return errors.New("data is not JSON")
+	var value any
+	if len(data) > 0 {
+		var err error
+		if value, err = parseJS(data); err != nil {
+			return errors.New("data is not JSON")
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.complete(id, data, "token").err()
+	return s.complete(id, value, len(data) > 0, completeRoute).err()
 }
 
 // Token returns the current state of one token.

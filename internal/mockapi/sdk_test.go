@@ -24,8 +24,16 @@ var sdkCheckDir = filepath.Join("..", "..", "sdkcheck")
 // pins) against the mock: createToken, completeToken, retrieveToken and
 // listTokens must take every answer without a validation error, and see what
 // the mock holds. In CI it must run; elsewhere it skips without Node or the
-// installed SDK.
+// installed SDK. It runs with the environment's secret key and with an
+// additional key (tr_*_sk_), with which the SDK cannot sign the public token
+// of a create itself and needs the create's x-trigger-jwt headers.
 func TestOfficialSDK(t *testing.T) {
+	for name, key := range map[string]string{"secret key": key, "additional key": "tr_dev_sk_mock_additional_key"} {
+		t.Run(name, func(t *testing.T) { checkOfficialSDK(t, key) })
+	}
+}
+
+func checkOfficialSDK(t *testing.T, key string) {
 	node, err := exec.LookPath("node")
 	if _, statErr := os.Stat(filepath.Join(sdkCheckDir, "node_modules", "@trigger.dev", "sdk")); err != nil || statErr != nil {
 		if os.Getenv("CI") == "true" {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 )
@@ -13,13 +14,13 @@ const seedWindow = 7 * 24 * time.Hour
 
 var approvers = []string{"alice", "bob", "carol", "dave"}
 
-// seed creates opts.Tokens tokens as described in the package doc, oldest first.
-func (s *Server) seed() {
+// seed creates opts.Tokens tokens as described in the package doc, oldest
+// first, the newest just before now.
+func (s *Server) seed(now time.Time) {
 	n := s.opts.Tokens
 	if n <= 0 {
 		return
 	}
-	now := s.now()
 	rng := rand.New(rand.NewPCG(uint64(s.opts.Seed), 0x5eed))
 	step := seedWindow / time.Duration(n+1)
 	for i := n - 1; i >= 0; i-- {
@@ -42,7 +43,9 @@ func seedTags(rng *rand.Rand, i int) []string {
 		tags = append(tags, "deploy:prod")
 	}
 	for range rng.IntN(3) {
-		tags = append(tags, tagVocabulary[rng.IntN(len(tagVocabulary))])
+		if tag := tagVocabulary[rng.IntN(len(tagVocabulary))]; !slices.Contains(tags, tag) {
+			tags = append(tags, tag)
+		}
 	}
 	return tags
 }
@@ -56,7 +59,8 @@ func (s *Server) seedState(r *record, rng *rand.Rand, i int, now time.Time) {
 			r.TimeoutAt = &at
 		}
 	case kind < 8:
-		s.complete(r.ID, seedPayload(rng, kind, i), "http-callback")
+		value, present := mustParse(seedPayload(rng, kind, i))
+		s.complete(r.ID, value, present, callbackRoute)
 		if kind == 5 { // sent by a client that stores JSON text as is
 			out := fmt.Sprintf(`{"status":"deployed","build":%d}`, 100+i)
 			r.Output, r.OutputType = &out, "application/json"
@@ -96,4 +100,16 @@ func seedPayload(rng *rand.Rand, kind, i int) []byte {
 	default:
 		return nil
 	}
+}
+
+// mustParse parses data the mock made itself; nil is no value.
+func mustParse(data []byte) (any, bool) {
+	if data == nil {
+		return nil, false
+	}
+	v, err := parseJS(data)
+	if err != nil {
+		panic(err)
+	}
+	return v, true
 }

@@ -3,7 +3,6 @@ package mockapi
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -12,8 +11,8 @@ import (
 	"time"
 )
 
-// storeThreshold is the payload size above which the service offloads an output
-// to object storage.
+// storeThreshold is the serialised output size from which the service offloads
+// an output to object storage.
 const storeThreshold = 512 << 10
 
 var tagVocabulary = []string{"approval", "deploy:prod", "deploy:staging", "release", "team:payments", "team:platform"}
@@ -26,6 +25,7 @@ type record struct {
 	createdKey bool   // whether IdempotencyKey came from the user
 	// inactiveKey is the user's key after it expired and a new token took it over.
 	inactiveKey string
+	emptyKey    bool // created with the literal key "", which every such create shares
 }
 
 type blob struct {
@@ -44,7 +44,7 @@ func (s *Server) add(id string, created time.Time, tags []string) *record {
 			ID:         cmp.Or(id, generatedID),
 			Status:     "WAITING",
 			CreatedAt:  created.UTC().Truncate(time.Millisecond),
-			Tags:       uniqueInOrder(tags),
+			Tags:       append([]string{}, tags...), // as given: duplicates and blanks too
 			OutputType: "application/json",
 		},
 		seq:       seq,
@@ -117,31 +117,49 @@ func (c completion) err() error {
 	return errors.New(c.message)
 }
 
-// complete stores data, a JSON value (nil: none), as the token's output the
-// way the service does: an output over storeThreshold goes to object storage
-// as <id>/<storeBase>.json, or .txt for text. The caller holds s.mu.
-func (s *Server) complete(id string, data json.RawMessage, storeBase string) completion {
+// complete stores a parsed JSON value (present false: none) as the token's
+// output the way the service does: an output of storeThreshold bytes or more
+// goes to object storage as <id>/<route.storeBase>.json, or .txt for text. A token
+// already completed or timed out (stored alike, as completed) is left as it is.
+// The caller holds s.mu.
+func (s *Server) complete(id string, value any, present bool, route completionRoute) completion {
 	r := s.lookup(id)
 	switch {
 	case r == nil:
 		return completion{http.StatusNotFound, "Waitpoint not found"}
-	case r.Status == "COMPLETED":
+	case r.Status != "WAITING":
 		return completion{status: http.StatusOK} // completing again is a no-op
-	case r.Status == "TIMED_OUT":
-		// The service refuses to complete a waitpoint that has already timed out.
-		return completion{http.StatusBadRequest, "Waitpoint has already timed out"}
 	}
-	output, outputType := stringifyIO(data)
-	output, outputType = s.offload(r.ID+"/"+storeBase, output, outputType)
+	output, outputType, err := stringifyIO(value, present)
+	if err != nil {
+		return completion{http.StatusInternalServerError, route.failure}
+	}
+	output, outputType = s.offload(r.ID+"/"+route.storeBase, output, outputType)
 	now := s.now().UTC().Truncate(time.Millisecond)
 	r.Status, r.CompletedAt, r.Output, r.OutputType = "COMPLETED", &now, output, outputType
 	return completion{status: http.StatusOK}
 }
 
-// offload moves an output over storeThreshold to object storage, as the
-// service does, and returns what the token then holds: the object's path.
+// timeOut times a WAITING token out now, as the service's timeout job would;
+// the caller holds s.mu.
+func (s *Server) timeOut(id string) completion {
+	r := s.lookup(id)
+	switch {
+	case r == nil:
+		return completion{http.StatusNotFound, "Waitpoint not found"}
+	case r.Status != "WAITING":
+		return completion{http.StatusConflict, "Waitpoint is " + r.Status + ", not WAITING"}
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	r.TimeoutAt = &now
+	s.expire(r)
+	return completion{status: http.StatusOK}
+}
+
+// offload moves an output of storeThreshold bytes or more to object storage,
+// as the service does, and returns what the token then holds: the object's path.
 func (s *Server) offload(base string, output *string, outputType string) (*string, string) {
-	if output == nil || len(*output) <= storeThreshold {
+	if output == nil || len(*output) < storeThreshold {
 		return output, outputType
 	}
 	name := base + ".json"
@@ -152,29 +170,14 @@ func (s *Server) offload(base string, output *string, outputType string) (*strin
 	return &name, "application/store"
 }
 
-// stringifyIO serialises a JSON value as the service does (superjson): a string
-// as text/plain, any other value (null too) as a superjson document; no value
-// means no output.
-func stringifyIO(data json.RawMessage) (*string, string) {
-	if data == nil {
-		return nil, "application/json"
+// callbackData is what the service makes of a callback's body
+// (request.json(), {} when that fails): the parsed value.
+func callbackData(body []byte) any {
+	v, err := parseJS(bytes.TrimPrefix(body, utf8BOM))
+	if err != nil {
+		return &jsObject{values: map[string]any{}}
 	}
-	var text string
-	if data[0] == '"' && json.Unmarshal(data, &text) == nil {
-		return &text, "text/plain"
-	}
-	doc := `{"json":` + string(data) + `}`
-	return &doc, "application/super+json"
-}
-
-// callbackData is what the service makes of a callback's body: the JSON value
-// it holds, or {} when it is empty or not JSON.
-func callbackData(body []byte) json.RawMessage {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 || !json.Valid(body) {
-		return json.RawMessage(`{}`)
-	}
-	return body
+	return v
 }
 
 func (r *record) snapshot() Token {
@@ -190,15 +193,4 @@ func randomBody(rng *rand.Rand, n int) string {
 		b[i] = alphabet[rng.IntN(len(alphabet))]
 	}
 	return string(b)
-}
-
-// uniqueInOrder is tags as the service stores them: in the order given, once each.
-func uniqueInOrder(tags []string) []string {
-	out := []string{}
-	for _, t := range tags {
-		if !slices.Contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	return out
 }

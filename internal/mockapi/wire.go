@@ -27,6 +27,7 @@ type listItemJSON struct {
 // retrieveJSON is the retrieve answer, with the service's extra keys.
 type retrieveJSON struct {
 	listItemJSON
+	IdempotencyKey             string  `json:"idempotencyKey"` // always, even "" (shadows the list item's)
 	Type                       string  `json:"type"`
 	UserProvidedIdempotencyKey bool    `json:"userProvidedIdempotencyKey"`
 	InactiveIdempotencyKey     string  `json:"inactiveIdempotencyKey,omitempty"`
@@ -43,7 +44,6 @@ func (r *record) listItemJSON(baseURL, hash string) listItemJSON {
 	slices.SortFunc(item.Tags, localeCompare)
 	if r.createdKey {
 		item.IdempotencyKey = r.listKey()
-		item.IdempotencyKeyExpiresAt = formatTimePtr(r.IdempotencyKeyExpiresAt)
 	}
 	return item
 }
@@ -51,19 +51,20 @@ func (r *record) listItemJSON(baseURL, hash string) listItemJSON {
 // itemJSON holds what list items and retrieve share, tags in stored order.
 func (r *record) itemJSON(baseURL, hash string) listItemJSON {
 	return listItemJSON{
-		ID:             r.ID,
-		URL:            baseURL + tokensPath + "/" + r.ID + "/callback/" + hash,
-		Status:         r.Status,
-		TimeoutAt:      formatTimePtr(r.TimeoutAt),
-		CompletedAt:    formatTimePtr(r.CompletedAt),
-		CompletedAfter: formatTimePtr(r.TimeoutAt),
-		Tags:           r.Tags,
-		CreatedAt:      formatTime(r.CreatedAt),
+		ID:                      r.ID,
+		URL:                     baseURL + tokensPath + "/" + r.ID + "/callback/" + hash,
+		Status:                  r.Status,
+		IdempotencyKeyExpiresAt: formatTimePtr(r.IdempotencyKeyExpiresAt),
+		TimeoutAt:               formatTimePtr(r.TimeoutAt),
+		CompletedAt:             formatTimePtr(r.CompletedAt),
+		CompletedAfter:          formatTimePtr(r.TimeoutAt),
+		Tags:                    r.Tags,
+		CreatedAt:               formatTime(r.CreatedAt),
 	}
 }
 
 // retrieveJSON is the retrieve answer: tags in stored order, and always a key,
-// made up by the service when the user gave none.
+// made up by the service when the user gave none (or "", the literal key "").
 func (r *record) retrieveJSON(baseURL, hash string) retrieveJSON {
 	out := retrieveJSON{
 		listItemJSON:               r.itemJSON(baseURL, hash),
@@ -77,8 +78,6 @@ func (r *record) retrieveJSON(baseURL, hash string) retrieveJSON {
 	out.IdempotencyKey = r.IdempotencyKey
 	if !r.createdKey {
 		out.IdempotencyKey = r.generated
-	} else {
-		out.IdempotencyKeyExpiresAt = formatTimePtr(r.IdempotencyKeyExpiresAt)
 	}
 	return out
 }

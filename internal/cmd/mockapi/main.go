@@ -1,7 +1,13 @@
 // Command mockapi serves the mock Trigger.dev API on a local port:
 //
 //	go run ./internal/cmd/mockapi -listen 127.0.0.1:0 -api-key KEY -tokens 40
-//	go run ./internal/cmd/mockapi -api-key KEY -fixtures tokens.json
+//	go run ./internal/cmd/mockapi -api-key KEY -fixtures tokens.json -control
+//
+// Users install it without cloning the repository:
+//
+//	go install github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/cmd/mockapi@VERSION
+//
+// -control serves the control API under /_mock/ (see package mockapi).
 //
 // It prints one line, "ready: http://HOST:PORT", once it accepts connections,
 // logs one line per request to stderr, and stops cleanly on SIGINT or SIGTERM.
@@ -40,6 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fixtures := flags.String("fixtures", "", "a JSON file of token objects (the retrieve endpoint's keys) to serve instead of seeded tokens")
 	seed := flags.Int64("seed", 1, "seed of the generated tokens")
 	latency := flags.Duration("latency", 0, "added before every answer, such as 20ms, to play a distant service")
+	control := flags.Bool("control", false, "serve the control API under /_mock/ (complete, time out, replace tokens, reset, the request log); it takes the same key")
 	unknownIDStatus := flags.Int("unknown-id-status", http.StatusInternalServerError,
 		"the status a retrieve of an unknown id answers: 500 as the real service does, or 404 as the spec says")
 	if err := flags.Parse(args); err != nil {
@@ -54,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "mockapi: -unknown-id-status must be 500 or 404, got %d\n", *unknownIDStatus)
 		return 2
 	}
-	opts := mockapi.Options{APIKey: *apiKey, Tokens: *tokens, Seed: *seed, UnknownIDStatus: *unknownIDStatus, Latency: *latency}
+	opts := mockapi.Options{APIKey: *apiKey, Tokens: *tokens, Seed: *seed, UnknownIDStatus: *unknownIDStatus, Latency: *latency, Control: *control}
 	if *fixtures != "" {
 		loaded, err := loadFixtures(*fixtures)
 		if err != nil {

@@ -1,0 +1,166 @@
+package mockapi_test
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestCreate_timeoutValues: a past date is no timeout; null, a number or a
+// boolean is taken as a date (epoch 0, epoch ms), so the token times out at
+// once; durations take the service's units in any order.
+func TestCreate_timeoutValues(t *testing.T) {
+	cases := []struct {
+		name, timeout string
+		status        string
+		timeoutAt     string // "": none
+	}{
+		{"a past RFC 3339 date", `"2026-01-05T09:59:59.000Z"`, "WAITING", ""},
+		{"now", `"2026-01-05T10:00:00.000Z"`, "WAITING", ""},
+		{"null", `null`, "TIMED_OUT", "1970-01-01T00:00:00.000Z"},
+		{"epoch ms", `1767600000000.9`, "TIMED_OUT", "2026-01-05T08:00:00.000Z"},
+		{"true", `true`, "TIMED_OUT", "1970-01-01T00:00:00.001Z"},
+		{"hr and any order", `"30m1hr"`, "WAITING", "2026-01-05T11:30:00.000Z"},
+		{"an empty string", `""`, "WAITING", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, 0)
+			r := f.call(http.MethodPost, createPath, `{"timeout":`+tc.timeout+`}`, true)
+			if r.status != http.StatusOK {
+				t.Fatalf("create: %d %s", r.status, r.raw)
+			}
+			got := f.get(createPath + "/" + r.body["id"].(string)).body
+			if got["status"] != tc.status || str(got["timeoutAt"]) != tc.timeoutAt {
+				t.Fatalf("status %v timeoutAt %v, want %s %q", got["status"], got["timeoutAt"], tc.status, tc.timeoutAt)
+			}
+			if tc.status == "TIMED_OUT" && !strings.Contains(str(got["output"]), "Waitpoint timed out at "+tc.timeoutAt) {
+				t.Fatalf("output %v", got["output"])
+			}
+		})
+	}
+}
+
+// TestCreate_wrongTypes: null (or another type) for any field but timeout is
+// a 400 naming the field.
+func TestCreate_wrongTypes(t *testing.T) {
+	for _, body := range []string{`{"idempotencyKey":null}`, `{"idempotencyKeyTTL":null}`, `{"tags":null}`, `{"tags":[1]}`,
+		`{"timeout":{}}`, `{"timeout":1e300}`, `null`, `[]`} {
+		t.Run(body, func(t *testing.T) {
+			f := newFixture(t, 0)
+			r := f.call(http.MethodPost, createPath, body, true)
+			if msg := str(r.body["error"]); r.status != http.StatusBadRequest || !strings.HasPrefix(msg, "Validation error: ") && msg != "Invalid JSON" {
+				t.Fatalf("got %d %s", r.status, r.raw)
+			}
+			if len(f.mock.Tokens()) != 0 {
+				t.Fatal("a refused create made a token")
+			}
+		})
+	}
+}
+
+// TestCreate_tagsAsGiven: tags are stored exactly as given, duplicates and
+// blanks included, listed sorted; 128 is counted in UTF-16 code units.
+func TestCreate_tagsAsGiven(t *testing.T) {
+	f := newFixture(t, 0)
+	given := []string{"b", "a", "b", "", " ", strings.Repeat("é", 128), strings.Repeat("😀", 64)}
+	raw, _ := json.Marshal(map[string]any{"tags": given})
+	r := f.call(http.MethodPost, createPath, string(raw), true)
+	if r.status != http.StatusOK {
+		t.Fatalf("create: %d %s", r.status, r.raw)
+	}
+	id := r.body["id"].(string)
+	if got := f.get(createPath + "/" + id).body["tags"]; fmt.Sprint(got) != fmt.Sprint(given) {
+		t.Fatalf("retrieve tags %q, want %q", got, given)
+	}
+	items, _ := f.list(t, "")
+	want := []string{"", " ", "😀😀", "a", "b", "b", "éé"}
+	var got []string
+	for _, tag := range items[0]["tags"].([]any) {
+		s := tag.(string)
+		got = append(got, s[:min(len(s), len(want[len(got)]))])
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("list tags (prefixes) %q, want %q", got, want)
+	}
+	if r := f.call(http.MethodPost, createPath, `{"tags":"`+strings.Repeat("😀", 65)+`"}`, true); r.status != http.StatusBadRequest {
+		t.Fatalf("a tag of 130 UTF-16 code units: %d", r.status)
+	}
+}
+
+// TestCreate_ttlWithoutKey: a TTL without a key still sets
+// idempotencyKeyExpiresAt (retrieve and list), with no user key.
+func TestCreate_ttlWithoutKey(t *testing.T) {
+	f := newFixture(t, 0)
+	id := f.call(http.MethodPost, createPath, `{"idempotencyKeyTTL":"1h"}`, true).body["id"].(string)
+	got := f.get(createPath + "/" + id).body
+	if got["idempotencyKeyExpiresAt"] != "2026-01-05T11:00:00.000Z" || got["userProvidedIdempotencyKey"] != false || str(got["idempotencyKey"]) == "" {
+		t.Fatalf("retrieve: %v", got)
+	}
+	items, _ := f.list(t, "")
+	if _, hasKey := items[0]["idempotencyKey"]; hasKey || items[0]["idempotencyKeyExpiresAt"] != "2026-01-05T11:00:00.000Z" {
+		t.Fatalf("list item: %v", items[0])
+	}
+}
+
+// TestCreate_emptyKey: idempotencyKey "" is one shared literal key: every such
+// create answers the same token, not marked cached.
+func TestCreate_emptyKey(t *testing.T) {
+	f := newFixture(t, 0)
+	first := f.call(http.MethodPost, createPath, `{"idempotencyKey":"","tags":["a"]}`, true).body
+	second := f.call(http.MethodPost, createPath, `{"idempotencyKey":"","tags":["b"]}`, true).body
+	if first["id"] != second["id"] || first["isCached"] != false || second["isCached"] != false {
+		t.Fatalf("two creates with the key \"\": %v then %v", first, second)
+	}
+	got := f.get(createPath + "/" + first["id"].(string)).body
+	if key, ok := got["idempotencyKey"]; !ok || key != "" || got["userProvidedIdempotencyKey"] != false || fmt.Sprint(got["tags"]) != "[a]" {
+		t.Fatalf("retrieve: %v", got)
+	}
+	if other := f.call(http.MethodPost, createPath, `{}`, true).body; other["id"] == first["id"] {
+		t.Fatal("a create without a key got the \"\" key's token")
+	}
+}
+
+// TestCreate_publicToken: a create answers x-trigger-jwt, an HS256 JWT signed
+// with the secret key, scoped to completing the new token for 24 h, and
+// x-trigger-jwt-claims.
+func TestCreate_publicToken(t *testing.T) {
+	f := newFixture(t, 0)
+	r := f.call(http.MethodPost, createPath, `{}`, true)
+	parts := strings.Split(r.header.Get("x-trigger-jwt"), ".")
+	if len(parts) != 3 {
+		t.Fatalf("x-trigger-jwt %q is not a JWT", r.header.Get("x-trigger-jwt"))
+	}
+	mac := hmac.New(sha256.New, []byte(key))
+	mac.Write([]byte(parts[0] + "." + parts[1]))
+	if base64.RawURLEncoding.EncodeToString(mac.Sum(nil)) != parts[2] {
+		t.Fatal("the JWT's signature is not HS256 with the secret key")
+	}
+	var header, payload, claims map[string]any
+	for part, dst := range map[string]*map[string]any{parts[0]: &header, parts[1]: &payload} {
+		raw, _ := base64.RawURLEncoding.DecodeString(part)
+		if err := json.Unmarshal(raw, dst); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := json.Unmarshal([]byte(r.header.Get("x-trigger-jwt-claims")), &claims); err != nil {
+		t.Fatal(err)
+	}
+	scopes := fmt.Sprint(payload["scopes"])
+	switch {
+	case header["alg"] != "HS256":
+		t.Fatalf("header %v", header)
+	case scopes != "[write:waitpoints:"+r.body["id"].(string)+"]" || payload["pub"] != true:
+		t.Fatalf("payload %v", payload)
+	case payload["exp"].(float64)-payload["iat"].(float64) != 24*3600 || payload["iat"] != float64(f.now.Unix()):
+		t.Fatalf("payload times %v %v", payload["iat"], payload["exp"])
+	case claims["sub"] != payload["sub"] || claims["pub"] != true || len(claims) != 2:
+		t.Fatalf("claims %v, payload %v", claims, payload)
+	}
+}
