@@ -44,7 +44,7 @@ func TestAccProvider_faults(t *testing.T) {
 		{name: "Retry-After of a day fails at once", faults: []mockapi.Fault{{Status: 503, Header: http.Header{"Retry-After": {"86400"}}}},
 			want: `HTTP 503: Service Unavailable: the service asked to retry after 24h, longer than the 1m the client waits at most`, requests: 1},
 		{name: "rate-limit reset an hour ahead fails at once", list: true, faults: []mockapi.Fault{{RateLimitReset: time.Hour}},
-			want: `list waitpoint tokens: HTTP 429: Rate limit exceeded: the service asked to retry after 1h`, requests: 1},
+			want: `list waitpoint tokens: HTTP 429: Rate limit exceeded 0/750 requests remaining. Retry in 3600 seconds.: the service asked to retry after 1h`, requests: 1},
 		{name: "slow server hits request_timeout", settings: attrs{"request_timeout": "500ms", "max_retries": 0}, faults: []mockapi.Fault{{Latency: time.Minute}},
 			want: `retrieve waitpoint token "TOKEN": no answer within the request timeout of 500ms: Get "URL/api/v1/waitpoints/tokens/TOKEN": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, requests: 1},
 		{name: "slow server retried within the budget", settings: attrs{"request_timeout": "500ms"}, faults: []mockapi.Fault{{Latency: time.Minute}}, requests: 2},
