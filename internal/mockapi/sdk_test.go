@@ -18,9 +18,9 @@ import (
 
 // sdkCheckDir holds the official SDK's check script and its pinned install
 // (make sdk-deps, which make test runs).
-var sdkCheckDir = filepath.Join("..", "..", "sdkcheck")
+var sdkCheckDir = filepath.Join("testdata", "sdkcheck")
 
-// TestOfficialSDK drives @trigger.dev/sdk (the version sdkcheck/package.json
+// TestOfficialSDK drives @trigger.dev/sdk (the version testdata/sdkcheck/package.json
 // pins) against the mock: createToken, completeToken, retrieveToken and
 // listTokens must take every answer without a validation error, and see what
 // the mock holds. In CI it must run; elsewhere it skips without Node or the

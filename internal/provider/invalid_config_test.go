@@ -28,16 +28,20 @@ const (
 	tokenEphemeral    = "ephemeral.triggerdev_waitpoint_token"
 )
 
-// invalidConfigs is every way a configuration can be wrong that the provider
-// refuses before any request: one row per mistake, for every attribute a user
-// sets. A new resource's rows go here, one line each.
-var invalidConfigs = []struct {
+// invalidConfig is one way a configuration can be wrong.
+type invalidConfig struct {
 	name  string
 	block string // providerBlockType, or the block's kind and type: data.<type>, ephemeral.<type>
 	attrs attrs  // the attributes besides what the block needs anyway
 	path  string // where the one error must sit, e.g. wait.timeout or statuses[1]
 	want  string // the error's words: what is wrong and what is accepted
-}{
+}
+
+// invalidConfigs is every way a configuration can be wrong that the provider
+// refuses before any request: one row per mistake, for every attribute a user
+// sets, and each of the data source's rows once more for the ephemeral
+// resource, which shares its schema. A new resource's rows go here, one line each.
+var invalidConfigs = withEphemeralRows([]invalidConfig{
 	{"api_key with a newline", providerBlockType, attrs{"api_key": "tr_dev_read_from_a_file\n"}, "api_key", "Attribute api_key must be a Trigger.dev secret key, without whitespace: a key read from a file may end in a newline (use trimspace())"},
 	{"api_url with a query", providerBlockType, attrs{"api_url": "https://api.trigger.dev/?env=prod"}, "api_url", `without query or fragment, got "https://api.trigger.dev/?env=prod"`},
 	{"relative api_url", providerBlockType, attrs{"api_url": "api.trigger.dev"}, "api_url", `must be an absolute http:// or https:// URL without query or fragment, got "api.trigger.dev"`},
@@ -90,17 +94,18 @@ var invalidConfigs = []struct {
 	{"page_size over 100", tokensDataSource, attrs{"page_size": 101}, "page_size", `Attribute page_size must be a whole number from 1 to 100, got 101.`},
 	{"zero page_size", tokensDataSource, attrs{"page_size": 0}, "page_size", `must be a whole number from 1 to 100, got 0.`},
 	{"fractional page_size", tokensDataSource, attrs{"page_size": 2.5}, "page_size", `Attribute page_size must be a whole number from 1 to 100, got 2.5.`},
-}
+})
 
-// The ephemeral resource shares the data source's schema: each of the data
-// source's rows is one of the ephemeral resource's too.
-func init() {
-	for _, row := range invalidConfigs {
+// withEphemeralRows adds a copy of each of the data source's rows for the
+// ephemeral resource.
+func withEphemeralRows(rows []invalidConfig) []invalidConfig {
+	for _, row := range rows {
 		if row.block == tokenDataSource {
 			row.name, row.block = "ephemeral "+row.name, tokenEphemeral
-			invalidConfigs = append(invalidConfigs, row)
+			rows = append(rows, row)
 		}
 	}
+	return rows
 }
 
 // blockAttrs is a row's block with what the block needs anyway.
