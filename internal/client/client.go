@@ -22,19 +22,24 @@ const DefaultBaseURL = "https://api.trigger.dev"
 
 // Defaults for the zero values of Config.
 const (
-	DefaultMaxRetries     = 3
+	DefaultMaxRetries     = 3 // when Config.MaxRetries is nil
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultMinRetryWait   = time.Second
 	DefaultMaxRetryWait   = 60 * time.Second
 	DefaultMaxBodyBytes   = 16 << 20
 )
 
-// Config configures a Client. Zero values take the documented defaults.
+// MaxRetriesLimit is the most retries New accepts: with backoff doubling from
+// MinRetryWait, more would hold one request for many minutes.
+const MaxRetriesLimit = 10
+
+// Config configures a Client. Zero values take the documented defaults; for
+// MaxRetries, where 0 means "none", the default is nil.
 type Config struct {
 	BaseURL        string        // default DefaultBaseURL; a trailing slash is ignored
 	APIKey         string        // sent as a bearer token; never logged
 	UserAgent      string        // full User-Agent header value
-	MaxRetries     int           // retries after the first attempt; default 3, negative means none
+	MaxRetries     *int          // retries after the first attempt, 0 to MaxRetriesLimit; nil: DefaultMaxRetries
 	RequestTimeout time.Duration // per attempt; default 30s
 	MinRetryWait   time.Duration // the first backoff; default 1s, doubling from there
 	MaxRetryWait   time.Duration // cap on any one wait between attempts, whatever a header asks; default 60s
@@ -65,6 +70,9 @@ func New(cfg Config) (*Client, error) {
 			shown = strings.ReplaceAll(shown, cfg.APIKey, "(API key)") // pasted in the wrong place
 		}
 		return nil, fmt.Errorf("base URL %q %w", shown, err)
+	}
+	if r := cfg.MaxRetries; r != nil && (*r < 0 || *r > MaxRetriesLimit) {
+		return nil, fmt.Errorf("max_retries must be 0 to %d, got %d", MaxRetriesLimit, *r)
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "terraform-provider-triggerdev"

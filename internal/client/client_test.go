@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -86,6 +87,48 @@ func TestNew_validatesBaseURL(t *testing.T) {
 			}
 			if !strings.Contains(tc.baseURL, testKey) && !strings.Contains(msg, strconv.Quote(tc.baseURL)) {
 				t.Fatalf("error %q must name the value", msg)
+			}
+		})
+	}
+}
+
+// TestNew_boundsMaxRetries: nil is the default, 0 is none, and New refuses a
+// count outside 0 to MaxRetriesLimit, naming max_retries and the bound.
+func TestNew_boundsMaxRetries(t *testing.T) {
+	cases := []struct {
+		name       string
+		maxRetries *int
+		requests   int // attempts against a server that always answers 503; 0: New refuses
+	}{
+		{name: "nil is the default", requests: 1 + client.DefaultMaxRetries},
+		{name: "zero is none", maxRetries: new(0), requests: 1},
+		{name: "the limit", maxRetries: new(client.MaxRetriesLimit), requests: 1 + client.MaxRetriesLimit},
+		{name: "over the limit", maxRetries: new(client.MaxRetriesLimit + 1)},
+		{name: "negative", maxRetries: new(-1)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mock := mockapi.New(mockapi.Options{APIKey: testKey, Tokens: 1})
+			srv := httptest.NewServer(mock)
+			defer srv.Close()
+			cfg := client.Config{BaseURL: srv.URL, APIKey: testKey, MaxRetries: tc.maxRetries, MinRetryWait: time.Millisecond, MaxRetryWait: time.Millisecond}
+			c, err := client.New(cfg)
+			if tc.requests == 0 {
+				want := fmt.Sprintf("max_retries must be 0 to %d, got %d", client.MaxRetriesLimit, *tc.maxRetries)
+				if err == nil || err.Error() != want {
+					t.Fatalf("got %v, want %q", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			mock.InjectFault(mockapi.Fault{Status: 503, Count: 100})
+			if _, err := c.GetToken(context.Background(), mock.Tokens()[0].ID); err == nil {
+				t.Fatal("got no error from a server answering 503")
+			}
+			if n := len(mock.Requests()); n != tc.requests {
+				t.Fatalf("%d requests, want %d", n, tc.requests)
 			}
 		})
 	}
@@ -256,7 +299,7 @@ func TestUnknownToken(t *testing.T) {
 				_, _ = w.Write([]byte(tc.body))
 			}))
 			defer srv.Close()
-			_, err := newClient(t, srv.URL, client.Config{MaxRetries: -1}).GetToken(context.Background(), "waitpoint_gone")
+			_, err := newClient(t, srv.URL, client.Config{MaxRetries: new(0)}).GetToken(context.Background(), "waitpoint_gone")
 			apiErr, unknown := client.UnknownToken(err)
 			if unknown != tc.unknown {
 				t.Fatalf("UnknownToken = %v for %v", unknown, err)

@@ -27,15 +27,12 @@ type retryPolicy struct {
 
 func newRetryPolicy(cfg Config) retryPolicy {
 	p := retryPolicy{
-		maxRetries: cfg.MaxRetries,
+		maxRetries: DefaultMaxRetries,
 		minWait:    positiveOr(cfg.MinRetryWait, DefaultMinRetryWait),
 		maxWait:    positiveOr(cfg.MaxRetryWait, DefaultMaxRetryWait),
 	}
-	switch {
-	case p.maxRetries == 0:
-		p.maxRetries = DefaultMaxRetries
-	case p.maxRetries < 0:
-		p.maxRetries = 0
+	if cfg.MaxRetries != nil {
+		p.maxRetries = *cfg.MaxRetries
 	}
 	return p
 }
