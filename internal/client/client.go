@@ -4,17 +4,13 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // DefaultBaseURL is the public Trigger.dev API.
@@ -130,88 +126,6 @@ func (c *Client) GetToken(ctx context.Context, id string) (Token, error) {
 		err = c.resolveStoredOutput(ctx, &t)
 	}
 	return t, err
-}
-
-// get sends one GET (with retries) and decodes a JSON answer into out.
-func (c *Client) get(ctx context.Context, operation, path string, query url.Values, out any) error {
-	target := c.baseURL + path
-	if len(query) > 0 {
-		target += "?" + query.Encode()
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, target, nil)
-	if err != nil {
-		return fmt.Errorf("%s: %w", operation, err)
-	}
-	req.Header.Set("Authorization", "Bearer "+c.apiKey)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
-
-	if err := c.gate.wait(ctx); err != nil {
-		return fmt.Errorf("%s: %w", operation, err)
-	}
-	resp, err := c.send(req)
-	if err != nil {
-		if resp != nil { // a retry the policy refused still carries its answer
-			err = c.withMessage(resp, err)
-		}
-		if netErr, ok := errors.AsType[net.Error](err); ok && netErr.Timeout() && ctx.Err() == nil {
-			err = fmt.Errorf("no answer within the request timeout of %s: %w", FormatDuration(c.httpClient.Timeout), err)
-		}
-		return fmt.Errorf("%s: %w", operation, contextOr(ctx, err))
-	}
-	defer func() { _ = resp.Body.Close() }()
-	body, err := readBody(resp, c.maxBodyBytes)
-	if err != nil {
-		return fmt.Errorf("%s: %w", operation, contextOr(ctx, err))
-	}
-	defer body.release()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return &APIError{StatusCode: resp.StatusCode, Message: errorMessage(resp.StatusCode, body.Bytes()), Operation: operation}
-	}
-	if err := decodeBody(body.Bytes(), out); err != nil {
-		return fmt.Errorf("%s: malformed response body from %s (Content-Type %q): %w",
-			operation, path, resp.Header.Get("Content-Type"), err)
-	}
-	return nil
-}
-
-// shaped is a response whose decoded value can tell whether it has the shape
-// the API documents, so that a proxy's 200 is never read as an empty token.
-type shaped interface{ checkShape() error }
-
-// decodeBody decodes a JSON answer into out and checks its shape.
-func decodeBody(body []byte, out any) error {
-	if err := json.Unmarshal(body, out); err != nil {
-		return err
-	}
-	if s, ok := out.(shaped); ok {
-		return s.checkShape()
-	}
-	return nil
-}
-
-// withMessage adds the server's words to a WaitTooLongError, and closes resp.
-func (c *Client) withMessage(resp *http.Response, err error) error {
-	defer func() { _ = resp.Body.Close() }()
-	tooLong, ok := errors.AsType[*WaitTooLongError](err)
-	if !ok {
-		return err
-	}
-	tooLong.Message = http.StatusText(resp.StatusCode)
-	if body, readErr := readBody(resp, c.maxBodyBytes); readErr == nil {
-		tooLong.Message = errorMessage(resp.StatusCode, body.Bytes())
-		body.release()
-	}
-	return tooLong
-}
-
-// contextOr prefers the context's own error, so callers can test for
-// context.Canceled or context.DeadlineExceeded whichever layer noticed it.
-func contextOr(ctx context.Context, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return ctxErr
-	}
-	return err
 }
 
 func positiveOr[T ~int | ~int64](v, fallback T) T {
