@@ -22,7 +22,11 @@ const (
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultMinRetryWait   = time.Second
 	DefaultMaxRetryWait   = 60 * time.Second
-	DefaultMaxBodyBytes   = 16 << 20
+	// DefaultMaxBodyBytes bounds an API answer. The largest is a retrieve: an
+	// output held inline is under 512 KiB (larger ones are stored apart, see
+	// MaxStoredOutputBytes), at most 3 MiB once JSON-escaped (6 bytes, \u0000,
+	// for a control character of a text output), plus a few KiB of other fields.
+	DefaultMaxBodyBytes = 16 << 20
 )
 
 // MaxRetriesLimit is the most retries New accepts: with backoff doubling from
