@@ -204,8 +204,8 @@ func TestGetToken_errors(t *testing.T) {
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || !strings.Contains(err.Error(), tc.message) {
 				t.Fatalf("got %v, want HTTP %d with %q", err, tc.status, tc.message)
 			}
-			if client.IsNotFound(err) != tc.notFound {
-				t.Errorf("IsNotFound = %v", !tc.notFound)
+			if _, unknown := client.UnknownToken(err); unknown != tc.notFound {
+				t.Errorf("UnknownToken = %v", !tc.notFound)
 			}
 			if strings.Contains(err.Error(), testKey) || !strings.Contains(err.Error(), tc.id) {
 				t.Errorf("error must name the id and not the key: %v", err)

@@ -8,10 +8,6 @@ import (
 	"strings"
 )
 
-// ErrNotFound matches, with errors.Is, every error for a resource the API says
-// does not exist.
-var ErrNotFound = errors.New("not found")
-
 // APIError is a response the API answered with a non-success status.
 type APIError struct {
 	StatusCode int
@@ -28,8 +24,11 @@ func (e *APIError) Reply() string {
 	return fmt.Sprintf("HTTP %d: %s", e.StatusCode, e.Message)
 }
 
-// UnknownToken returns the answer to a retrieve that may mean the token does
-// not exist in the key's environment: a 404, or the real service's 500.
+// UnknownToken is the client's one test for "no such token": it returns the
+// answer to a call naming a token by id (retrieve, complete) that may mean the
+// token does not exist in the key's environment: a 404, or the real service's
+// 500. Its StatusCode tells them apart: a 404 says the token is gone, a 500
+// may also be an outage, so a caller must never forget a token on a 500.
 func UnknownToken(err error) (*APIError, bool) {
 	apiErr, ok := errors.AsType[*APIError](err)
 	if !ok || apiErr.TokenID == "" {
@@ -41,14 +40,6 @@ func UnknownToken(err error) (*APIError, bool) {
 func (e *APIError) Error() string {
 	return e.Operation + ": " + e.Reply()
 }
-
-// Is makes errors.Is(err, ErrNotFound) true for a 404.
-func (e *APIError) Is(target error) bool {
-	return target == ErrNotFound && e.StatusCode == http.StatusNotFound
-}
-
-// IsNotFound reports whether err says the resource does not exist.
-func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 // maxDetails bounds how much of an unrecognised details value reaches a message.
 const maxDetails = 300
