@@ -16,6 +16,12 @@ import (
 // DefaultBaseURL is the public Trigger.dev API.
 const DefaultBaseURL = "https://api.trigger.dev"
 
+// tokensPath is the waitpoint tokens' endpoint: list and create.
+const tokensPath = "/api/v1/waitpoints/tokens"
+
+// tokenPath is one token's endpoint, the id kept one path segment.
+func tokenPath(id string) string { return tokensPath + "/" + url.PathEscape(id) }
+
 // Defaults for the zero values of Config.
 const (
 	DefaultMaxRetries     = 3 // when Config.MaxRetries is nil
@@ -119,7 +125,7 @@ func (c *Client) GetToken(ctx context.Context, id string) (Token, error) {
 		return Token{}, fmt.Errorf("%s: the id is empty or only dots", operation)
 	}
 	var t Token
-	err := c.get(ctx, operation, "/api/v1/waitpoints/tokens/"+url.PathEscape(id), nil, &t)
+	err := c.get(ctx, operation, tokenPath(id), nil, &t)
 	// Retrieve returns tags in stored order, list sorted: one token reads the
 	// same either way.
 	slices.Sort(t.Tags)

@@ -41,7 +41,7 @@ func (l *Listing) All() iter.Seq2[Token, error] {
 		seen := map[string]bool{}
 		for {
 			var page listPage
-			if err := l.client.get(l.ctx, "list waitpoint tokens", "/api/v1/waitpoints/tokens", query, &page); err != nil {
+			if err := l.client.get(l.ctx, "list waitpoint tokens", tokensPath, query, &page); err != nil {
 				yield(Token{}, err)
 				return
 			}
