@@ -3,12 +3,10 @@
 package client
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 )
@@ -116,26 +114,6 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 		return nil, errInvalidBaseURL
 	}
 	return u, nil
-}
-
-// GetToken retrieves one token by id, output included.
-func (c *Client) GetToken(ctx context.Context, id string) (Token, error) {
-	operation := fmt.Sprintf("retrieve waitpoint token %q", id)
-	if strings.Trim(id, ".") == "" { // "." and ".." would name another path
-		return Token{}, fmt.Errorf("%s: the id is empty or only dots", operation)
-	}
-	var t Token
-	err := c.get(ctx, operation, tokenPath(id), nil, &t)
-	// Retrieve returns tags in stored order, list sorted: one token reads the
-	// same either way.
-	slices.Sort(t.Tags)
-	if apiErr, ok := errors.AsType[*APIError](err); ok {
-		apiErr.TokenID = id
-	}
-	if err == nil {
-		err = c.resolveStoredOutput(ctx, &t)
-	}
-	return t, err
 }
 
 func positiveOr[T ~int | ~int64](v, fallback T) T {

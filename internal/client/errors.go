@@ -13,9 +13,10 @@ type APIError struct {
 	StatusCode int
 	Message    string // the body's "error" (or problem+json "detail"/"title"), else the status text
 	Operation  string // what was attempted, e.g. `retrieve waitpoint token "waitpoint_abc"`
-	// TokenID is the id a retrieve named: the service answers an id its
-	// environment does not have with 500 (the spec says 404), so either code
-	// may mean that no such token exists.
+	// TokenID is the id a call on one token (retrieve, complete) named: the
+	// service answers a retrieve of an id its environment does not have with
+	// 500 (the spec says 404), so either code may mean that no such token
+	// exists.
 	TokenID string
 }
 
