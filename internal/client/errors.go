@@ -29,7 +29,8 @@ func (e *APIError) Reply() string {
 // answer to a call naming a token by id (retrieve, complete) that may mean the
 // token does not exist in the key's environment: a 404, or the real service's
 // 500. Its StatusCode tells them apart: a 404 says the token is gone, a 500
-// may also be an outage, so a caller must never forget a token on a 500.
+// may also be an outage, so a caller must never forget a token on a 500. A
+// token looked up by idempotency key is not found as an *UnknownKeyError.
 func UnknownToken(err error) (*APIError, bool) {
 	apiErr, ok := errors.AsType[*APIError](err)
 	if !ok || apiErr.TokenID == "" {
