@@ -104,7 +104,7 @@ func TestRetries_waitLongerThanCap(t *testing.T) {
 		{name: "Retry-After HTTP date", fault: mockapi.Fault{Status: 503, Header: http.Header{"Retry-After": {time.Now().Add(3 * time.Hour).UTC().Format(http.TimeFormat)}}},
 			want: "longer than the 1m the client waits at most"},
 		{name: "x-ratelimit-reset", fault: mockapi.Fault{RateLimitReset: time.Hour},
-			want: "HTTP 429: Rate limit exceeded: the service asked to retry after 1h"},
+			want: "HTTP 429: Rate limit exceeded 0/750 requests remaining. Retry in 3600 seconds.: the service asked to retry after 1h"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
