@@ -32,7 +32,7 @@ func TestCompleteToken(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rec, c, _ := newCreates(t, nil)
+			rec, c, _ := newCreates(t)
 			id := rec.mock.CreateToken(mockapi.TokenSpec{}).ID
 			if err := c.CompleteToken(context.Background(), id, tc.data); err != nil {
 				t.Fatal(err)
@@ -74,6 +74,7 @@ func TestCompleteToken_answers(t *testing.T) {
 		want     string // in the error
 	}{
 		{name: "retried after a 502", data: secret, fault: &mockapi.Fault{Status: 502}, requests: 2},
+		{name: "answer lost after the work: the retry is a no-op", data: secret, fault: &mockapi.Fault{Status: 502, AfterWork: true}, requests: 2},
 		{name: "completed again: a no-op", data: secret, again: true, requests: 2},
 		{name: "unknown id", id: "waitpoint_gone", data: secret, requests: 1, status: 404, unknown: true,
 			want: `complete waitpoint token "waitpoint_gone": HTTP 404: Waitpoint not found`},
@@ -85,7 +86,7 @@ func TestCompleteToken_answers(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rec, c, _ := newCreates(t, nil)
+			rec, c, _ := newCreates(t)
 			id := tc.id
 			if id == "" {
 				id = rec.mock.CreateToken(mockapi.TokenSpec{}).ID

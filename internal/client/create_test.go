@@ -19,30 +19,20 @@ import (
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
 
-// creates sits in front of the mock, records the body of every create, and
-// can lose the answer to the first one after the mock has made the token.
+// creates sits in front of the mock and records the body of every create.
 type creates struct {
 	mock   *mockapi.Server
-	lose   func(http.ResponseWriter) // nil: forward every answer
 	mu     sync.Mutex
 	bodies []string
 }
 
 func (c *creates) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost || r.URL.Path != "/api/v1/waitpoints/tokens" {
-		c.mock.ServeHTTP(w, r)
-		return
-	}
-	body, _ := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	c.mu.Lock()
-	c.bodies = append(c.bodies, string(body))
-	first := len(c.bodies) == 1
-	c.mu.Unlock()
-	if first && c.lose != nil {
-		c.mock.ServeHTTP(httptest.NewRecorder(), r) // the token is made; its answer is lost
-		c.lose(w)
-		return
+	if r.Method == http.MethodPost && r.URL.Path == "/api/v1/waitpoints/tokens" {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		c.mu.Lock()
+		c.bodies = append(c.bodies, string(body))
+		c.mu.Unlock()
 	}
 	c.mock.ServeHTTP(w, r)
 }
@@ -54,9 +44,9 @@ func (c *creates) sent() []string {
 }
 
 // newCreates starts a mock with no tokens behind a creates recorder.
-func newCreates(t *testing.T, lose func(http.ResponseWriter)) (*creates, *client.Client, string) {
+func newCreates(t *testing.T) (*creates, *client.Client, string) {
 	t.Helper()
-	rec := &creates{mock: mockapi.New(mockapi.Options{APIKey: testKey, Seed: 7}), lose: lose}
+	rec := &creates{mock: mockapi.New(mockapi.Options{APIKey: testKey, Seed: 7})}
 	srv := httptest.NewServer(rec)
 	t.Cleanup(srv.Close)
 	return rec, newClient(t, srv.URL, client.Config{}), srv.URL
@@ -103,7 +93,7 @@ func TestCreateToken(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rec, c, url := newCreates(t, nil)
+			rec, c, url := newCreates(t)
 			created, err := c.CreateToken(context.Background(), tc.params)
 			if err != nil {
 				t.Fatal(err)
@@ -123,7 +113,7 @@ func TestCreateToken(t *testing.T) {
 // TestCreateToken_idempotency: a live key returns its token unchanged; two
 // creates without a key make two tokens, each with its own generated key.
 func TestCreateToken_idempotency(t *testing.T) {
-	rec, c, _ := newCreates(t, nil)
+	rec, c, _ := newCreates(t)
 	ctx := context.Background()
 	first, err := c.CreateToken(ctx, client.CreateTokenParams{IdempotencyKey: "release-42", Tags: []string{"a"}})
 	if err != nil {
@@ -150,24 +140,20 @@ func TestCreateToken_idempotency(t *testing.T) {
 // service made the token is retried with the same body and key, and returns
 // that token: exactly one token exists.
 func TestCreateToken_lostAnswer(t *testing.T) {
-	answer502 := func(w http.ResponseWriter) { http.Error(w, `{"error":"Bad Gateway"}`, http.StatusBadGateway) }
-	dropConnection := func(w http.ResponseWriter) {
-		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-			_ = conn.Close()
-		}
-	}
 	cases := []struct {
 		name   string
-		lose   func(http.ResponseWriter)
+		fault  mockapi.Fault
 		params client.CreateTokenParams
 	}{
-		{name: "502, generated key", lose: answer502},
-		{name: "502, the caller's key", lose: answer502, params: client.CreateTokenParams{IdempotencyKey: "release-7", Tags: []string{"approval"}}},
-		{name: "dropped connection, generated key", lose: dropConnection},
+		{name: "502, generated key", fault: mockapi.Fault{Status: http.StatusBadGateway, AfterWork: true}},
+		{name: "502, the caller's key", fault: mockapi.Fault{Status: http.StatusBadGateway, AfterWork: true},
+			params: client.CreateTokenParams{IdempotencyKey: "release-7", Tags: []string{"approval"}}},
+		{name: "reset connection, generated key", fault: mockapi.Fault{Reset: true, AfterWork: true}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rec, c, _ := newCreates(t, tc.lose)
+			rec, c, _ := newCreates(t)
+			rec.mock.InjectFault(tc.fault)
 			created, err := c.CreateToken(context.Background(), tc.params)
 			if err != nil {
 				t.Fatal(err)
@@ -186,7 +172,7 @@ func TestCreateToken_lostAnswer(t *testing.T) {
 // TestCreateToken_refused: a create the service refuses is an APIError naming
 // the key, not retried.
 func TestCreateToken_refused(t *testing.T) {
-	rec, c, _ := newCreates(t, nil)
+	rec, c, _ := newCreates(t)
 	tags := make([]string, 11)
 	for i := range tags {
 		tags[i] = string(rune('a' + i))
