@@ -35,7 +35,7 @@ func TestBadAnswers(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			mock, c, _ := newMock(t, 3, client.Config{MaxRetries: -1})
+			mock, c, _ := newMock(t, 3, client.Config{MaxRetries: new(0)})
 			mock.InjectFault(tc.fault)
 			id := mock.Tokens()[0].ID
 			var err error

@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -91,6 +92,48 @@ func TestNew_validatesBaseURL(t *testing.T) {
 	}
 }
 
+// TestNew_boundsMaxRetries: nil is the default, 0 is none, and New refuses a
+// count outside 0 to MaxRetriesLimit, naming max_retries and the bound.
+func TestNew_boundsMaxRetries(t *testing.T) {
+	cases := []struct {
+		name       string
+		maxRetries *int
+		requests   int // attempts against a server that always answers 503; 0: New refuses
+	}{
+		{name: "nil is the default", requests: 1 + client.DefaultMaxRetries},
+		{name: "zero is none", maxRetries: new(0), requests: 1},
+		{name: "the limit", maxRetries: new(client.MaxRetriesLimit), requests: 1 + client.MaxRetriesLimit},
+		{name: "over the limit", maxRetries: new(client.MaxRetriesLimit + 1)},
+		{name: "negative", maxRetries: new(-1)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mock := mockapi.New(mockapi.Options{APIKey: testKey, Tokens: 1})
+			srv := httptest.NewServer(mock)
+			defer srv.Close()
+			cfg := client.Config{BaseURL: srv.URL, APIKey: testKey, MaxRetries: tc.maxRetries, MinRetryWait: time.Millisecond, MaxRetryWait: time.Millisecond}
+			c, err := client.New(cfg)
+			if tc.requests == 0 {
+				want := fmt.Sprintf("max_retries must be 0 to %d, got %d", client.MaxRetriesLimit, *tc.maxRetries)
+				if err == nil || err.Error() != want {
+					t.Fatalf("got %v, want %q", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			mock.InjectFault(mockapi.Fault{Status: 503, Count: 100})
+			if _, err := c.GetToken(context.Background(), mock.Tokens()[0].ID); err == nil {
+				t.Fatal("got no error from a server answering 503")
+			}
+			if n := len(mock.Requests()); n != tc.requests {
+				t.Fatalf("%d requests, want %d", n, tc.requests)
+			}
+		})
+	}
+}
+
 // TestRequests_carryHeadersAndTolerateTrailingSlash: every request has the bearer
 // key, asks for JSON, names the caller, and a base URL's trailing slash or path
 // prefix does not bend the route.
@@ -161,8 +204,8 @@ func TestGetToken_errors(t *testing.T) {
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || !strings.Contains(err.Error(), tc.message) {
 				t.Fatalf("got %v, want HTTP %d with %q", err, tc.status, tc.message)
 			}
-			if client.IsNotFound(err) != tc.notFound {
-				t.Errorf("IsNotFound = %v", !tc.notFound)
+			if _, unknown := client.UnknownToken(err); unknown != tc.notFound {
+				t.Errorf("UnknownToken = %v", !tc.notFound)
 			}
 			if strings.Contains(err.Error(), testKey) || !strings.Contains(err.Error(), tc.id) {
 				t.Errorf("error must name the id and not the key: %v", err)
@@ -256,7 +299,7 @@ func TestUnknownToken(t *testing.T) {
 				_, _ = w.Write([]byte(tc.body))
 			}))
 			defer srv.Close()
-			_, err := newClient(t, srv.URL, client.Config{MaxRetries: -1}).GetToken(context.Background(), "waitpoint_gone")
+			_, err := newClient(t, srv.URL, client.Config{MaxRetries: new(0)}).GetToken(context.Background(), "waitpoint_gone")
 			apiErr, unknown := client.UnknownToken(err)
 			if unknown != tc.unknown {
 				t.Fatalf("UnknownToken = %v for %v", unknown, err)

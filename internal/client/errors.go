@@ -8,18 +8,15 @@ import (
 	"strings"
 )
 
-// ErrNotFound matches, with errors.Is, every error for a resource the API says
-// does not exist.
-var ErrNotFound = errors.New("not found")
-
 // APIError is a response the API answered with a non-success status.
 type APIError struct {
 	StatusCode int
 	Message    string // the body's "error" (or problem+json "detail"/"title"), else the status text
 	Operation  string // what was attempted, e.g. `retrieve waitpoint token "waitpoint_abc"`
-	// TokenID is the id a retrieve named: the service answers an id its
-	// environment does not have with 500 (the spec says 404), so either code
-	// may mean that no such token exists.
+	// TokenID is the id a call on one token (retrieve, complete) named: the
+	// service answers a retrieve of an id its environment does not have with
+	// 500 (the spec says 404), so either code may mean that no such token
+	// exists.
 	TokenID string
 }
 
@@ -28,8 +25,12 @@ func (e *APIError) Reply() string {
 	return fmt.Sprintf("HTTP %d: %s", e.StatusCode, e.Message)
 }
 
-// UnknownToken returns the answer to a retrieve that may mean the token does
-// not exist in the key's environment: a 404, or the real service's 500.
+// UnknownToken is the client's one test for "no such token": it returns the
+// answer to a call naming a token by id (retrieve, complete) that may mean the
+// token does not exist in the key's environment: a 404, or the real service's
+// 500. Its StatusCode tells them apart: a 404 says the token is gone, a 500
+// may also be an outage, so a caller must never forget a token on a 500. A
+// token looked up by idempotency key is not found as an *UnknownKeyError.
 func UnknownToken(err error) (*APIError, bool) {
 	apiErr, ok := errors.AsType[*APIError](err)
 	if !ok || apiErr.TokenID == "" {
@@ -41,14 +42,6 @@ func UnknownToken(err error) (*APIError, bool) {
 func (e *APIError) Error() string {
 	return e.Operation + ": " + e.Reply()
 }
-
-// Is makes errors.Is(err, ErrNotFound) true for a 404.
-func (e *APIError) Is(target error) bool {
-	return target == ErrNotFound && e.StatusCode == http.StatusNotFound
-}
-
-// IsNotFound reports whether err says the resource does not exist.
-func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 // maxDetails bounds how much of an unrecognised details value reaches a message.
 const maxDetails = 300

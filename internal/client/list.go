@@ -41,7 +41,7 @@ func (l *Listing) All() iter.Seq2[Token, error] {
 		seen := map[string]bool{}
 		for {
 			var page listPage
-			if err := l.client.get(l.ctx, "list waitpoint tokens", "/api/v1/waitpoints/tokens", query, &page); err != nil {
+			if err := l.client.get(l.ctx, "list waitpoint tokens", tokensPath, query, &page); err != nil {
 				yield(Token{}, err)
 				return
 			}
@@ -120,8 +120,10 @@ func (p ListParams) query() (url.Values, error) {
 		return nil, fmt.Errorf("list waitpoint tokens: created from %s is after created to %s",
 			p.CreatedFrom.UTC().Format(TimeLayout), p.CreatedTo.UTC().Format(TimeLayout))
 	}
-	setTime(q, "filter[createdAt][from]", p.CreatedFrom)
-	setTime(q, "filter[createdAt][to]", p.CreatedTo)
+	// The service compares whole milliseconds: a bound between two of them
+	// narrows to the millisecond inside the range.
+	setTime(q, "filter[createdAt][from]", p.CreatedFrom, ceilMillisecond)
+	setTime(q, "filter[createdAt][to]", p.CreatedTo, floorMillisecond)
 	return q, nil
 }
 
@@ -134,8 +136,18 @@ func setList(q url.Values, key string, items []string) {
 	}
 }
 
-func setTime(q url.Values, key string, t *time.Time) {
+// setTime sets t, rounded to a millisecond, the service's precision.
+func setTime(q url.Values, key string, t *time.Time, round func(time.Time) time.Time) {
 	if t != nil {
-		q.Set(key, t.UTC().Format(TimeLayout))
+		q.Set(key, round(*t).UTC().Format(TimeLayout))
 	}
+}
+
+func floorMillisecond(t time.Time) time.Time { return t.Truncate(time.Millisecond) }
+
+func ceilMillisecond(t time.Time) time.Time {
+	if floor := floorMillisecond(t); !floor.Equal(t) {
+		return floor.Add(time.Millisecond)
+	}
+	return t
 }

@@ -220,3 +220,46 @@ func BenchmarkListTokens10000(b *testing.B) {
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tokens/s")
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(n*b.N), "allocs/token")
 }
+
+// TestListTokens_subMillisecondBounds: the service compares whole
+// milliseconds, so a bound between two is sent as the millisecond inside the
+// range: from rounded up, to rounded down.
+func TestListTokens_subMillisecondBounds(t *testing.T) {
+	at := func(ns int) time.Time { return time.Date(2026, 11, 28, 18, 37, 9, ns, time.UTC) }
+	const ms = int(time.Millisecond)
+	cases := []struct {
+		name     string
+		from, to *time.Time
+		want     []int // the tokens' creation times, in ms past 18:37:09, newest first
+	}{
+		{name: "from just after a token", from: new(at(505*ms + 100_000)), want: []int{506}},
+		{name: "from a nanosecond after a token", from: new(at(505*ms + 1)), want: []int{506}},
+		{name: "from exactly a token", from: new(at(505 * ms)), want: []int{506, 505}},
+		{name: "from just before a token", from: new(at(505*ms - 100_000)), want: []int{506, 505}},
+		{name: "to just after a token", to: new(at(505*ms + 100_000)), want: []int{505, 504}},
+		{name: "to exactly a token", to: new(at(505 * ms)), want: []int{505, 504}},
+		{name: "to a nanosecond before a token", to: new(at(505*ms - 1)), want: []int{504}},
+		{name: "both inside the same millisecond", from: new(at(505*ms + 100_000)), to: new(at(505*ms + 900_000)), want: []int{}},
+		{name: "both around one token", from: new(at(504*ms + 100_000)), to: new(at(505*ms + 900_000)), want: []int{505}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mock, c, _ := newMock(t, 0, client.Config{})
+			byID := map[string]int{}
+			for _, created := range []int{504, 505, 506} {
+				byID[mock.CreateToken(mockapi.TokenSpec{CreatedAt: at(created * ms)}).ID] = created
+			}
+			tokens, err := collect(t, c, client.ListParams{CreatedFrom: tc.from, CreatedTo: tc.to})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []int{}
+			for _, tok := range tokens {
+				got = append(got, byID[tok.ID])
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("got the tokens created at %v ms, want %v", got, tc.want)
+			}
+		})
+	}
+}

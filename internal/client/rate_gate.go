@@ -39,7 +39,8 @@ func (g *rateGate) close(resp *http.Response) {
 	}
 }
 
-// wait returns once the gate is open, or when ctx ends.
+// wait returns once the gate is open, or at once when ctx ends or its deadline
+// would pass before the gate opens.
 func (g *rateGate) wait(ctx context.Context) error {
 	g.mu.Lock()
 	d := time.Until(g.until)
@@ -47,12 +48,5 @@ func (g *rateGate) wait(ctx context.Context) error {
 	if d <= 0 {
 		return nil
 	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return sleep(ctx, d, errRateLimited)
 }

@@ -27,15 +27,12 @@ type retryPolicy struct {
 
 func newRetryPolicy(cfg Config) retryPolicy {
 	p := retryPolicy{
-		maxRetries: cfg.MaxRetries,
+		maxRetries: DefaultMaxRetries,
 		minWait:    positiveOr(cfg.MinRetryWait, DefaultMinRetryWait),
 		maxWait:    positiveOr(cfg.MaxRetryWait, DefaultMaxRetryWait),
 	}
-	switch {
-	case p.maxRetries == 0:
-		p.maxRetries = DefaultMaxRetries
-	case p.maxRetries < 0:
-		p.maxRetries = 0
+	if cfg.MaxRetries != nil {
+		p.maxRetries = *cfg.MaxRetries
 	}
 	return p
 }
@@ -69,6 +66,7 @@ type attempts struct {
 
 	failures, rateLimited int
 	lastErr               error
+	wait                  time.Duration // before the next attempt, decided by check
 }
 
 // check decides whether to retry, and spends a retry from the right budget.
@@ -83,17 +81,30 @@ func (a *attempts) check(ctx context.Context, resp *http.Response, err error) (b
 	if asked, ok := headerWait(resp); ok && asked > a.policy.maxWait {
 		return false, &WaitTooLongError{StatusCode: resp.StatusCode, Asked: asked, Cap: a.policy.maxWait}
 	}
-	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-		a.rateLimited++
-		return a.rateLimited <= maxRateLimitWaits, nil
+	if !a.spend(resp) {
+		return false, nil
 	}
-	a.failures++
-	return a.failures <= a.policy.maxRetries, nil
+	a.wait = retryWait(a.policy.minWait, a.policy.maxWait, max(a.failures-1, 0), resp)
+	if err := waitBefore(ctx, a.wait, a.lastErr); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
-// backoff is retryablehttp's Backoff: the wait before the next attempt, logged.
-func (a *attempts) backoff(minWait, maxWait time.Duration, _ int, resp *http.Response) time.Duration {
-	wait := retryWait(minWait, maxWait, max(a.failures-1, 0), resp)
+// spend takes a retry from the budget the answer draws on: rate-limit waits
+// or failures. It reports whether one was left.
+func (a *attempts) spend(resp *http.Response) bool {
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+		a.rateLimited++
+		return a.rateLimited <= maxRateLimitWaits
+	}
+	a.failures++
+	return a.failures <= a.policy.maxRetries
+}
+
+// backoff is retryablehttp's Backoff: the wait check decided on, logged.
+func (a *attempts) backoff(_, _ time.Duration, _ int, resp *http.Response) time.Duration {
+	wait := a.wait
 	fields := map[string]any{"method": a.method, "path": a.path, "wait": wait.String()}
 	if resp != nil {
 		fields["status"] = resp.StatusCode

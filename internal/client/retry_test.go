@@ -29,15 +29,15 @@ func TestRetries(t *testing.T) {
 	}{
 		{name: "5xx then success", faults: []mockapi.Fault{{Status: 503}}, requests: 2},
 		{name: "408 409 500 then success", faults: []mockapi.Fault{{Status: 408}, {Status: 409}, {Status: 500}}, requests: 4},
-		{name: "gives up after max retries", faults: []mockapi.Fault{{Status: 502, Count: 5}}, cfg: client.Config{MaxRetries: 2}, requests: 3, wantErr: "HTTP 502"},
-		{name: "negative max retries means one attempt", faults: []mockapi.Fault{{Status: 500}}, cfg: client.Config{MaxRetries: -1}, requests: 1, wantErr: "HTTP 500"},
+		{name: "gives up after max retries", faults: []mockapi.Fault{{Status: 502, Count: 5}}, cfg: client.Config{MaxRetries: new(2)}, requests: 3, wantErr: "HTTP 502"},
+		{name: "zero max retries means one attempt", faults: []mockapi.Fault{{Status: 500}}, cfg: client.Config{MaxRetries: new(0)}, requests: 1, wantErr: "HTTP 500"},
 		{name: "x-should-retry false stops", faults: []mockapi.Fault{{Status: 503, Header: shouldRetry("false")}}, requests: 1, wantErr: "HTTP 503"},
 		{name: "x-should-retry true retries a 400", faults: []mockapi.Fault{{Status: 400, Header: shouldRetry("true")}}, requests: 2},
 		{name: "400 is final", faults: []mockapi.Fault{{Status: 400}}, requests: 1, wantErr: "HTTP 400"},
 		{name: "non-JSON 500 then success", faults: []mockapi.Fault{{Status: 500, Body: "<html>oops"}}, requests: 2},
 		{name: "x-should-retry true on a success is no retry", faults: []mockapi.Fault{{Header: shouldRetry("true")}}, requests: 1},
-		{name: "no retries means no rate-limit wait either", faults: []mockapi.Fault{{RateLimitReset: time.Millisecond}}, cfg: client.Config{MaxRetries: -1}, requests: 1, wantErr: "HTTP 429"},
-		{name: "429s have their own budget", faults: []mockapi.Fault{{RateLimitReset: time.Millisecond, Count: 2}, {Status: 500}}, cfg: client.Config{MaxRetries: 1}, requests: 4},
+		{name: "no retries means no rate-limit wait either", faults: []mockapi.Fault{{RateLimitReset: time.Millisecond}}, cfg: client.Config{MaxRetries: new(0)}, requests: 1, wantErr: "HTTP 429"},
+		{name: "429s have their own budget", faults: []mockapi.Fault{{RateLimitReset: time.Millisecond, Count: 2}, {Status: 500}}, cfg: client.Config{MaxRetries: new(1)}, requests: 4},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -104,7 +104,7 @@ func TestRetries_waitLongerThanCap(t *testing.T) {
 		{name: "Retry-After HTTP date", fault: mockapi.Fault{Status: 503, Header: http.Header{"Retry-After": {time.Now().Add(3 * time.Hour).UTC().Format(http.TimeFormat)}}},
 			want: "longer than the 1m the client waits at most"},
 		{name: "x-ratelimit-reset", fault: mockapi.Fault{RateLimitReset: time.Hour},
-			want: "HTTP 429: Rate limit exceeded: the service asked to retry after 1h"},
+			want: "HTTP 429: Rate limit exceeded 0/750 requests remaining. Retry in 3600 seconds.: the service asked to retry after 1h"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -140,7 +140,7 @@ func TestRetries_transportErrors(t *testing.T) {
 		wantErr  bool
 	}{
 		{name: "dropped then answered", requests: 2},
-		{name: "dropped with no retries left", cfg: client.Config{MaxRetries: -1}, requests: 1, wantErr: true},
+		{name: "dropped with no retries left", cfg: client.Config{MaxRetries: new(0)}, requests: 1, wantErr: true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -191,7 +191,7 @@ func TestCancelledContextReturnsAtOnce(t *testing.T) {
 func TestRetryLog(t *testing.T) {
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logs)
-	mock, c, _ := newMock(t, 3, client.Config{MaxRetries: 2})
+	mock, c, _ := newMock(t, 3, client.Config{MaxRetries: new(2)})
 	mock.InjectFault(mockapi.Fault{Status: 500, Count: 3})
 	_, err := c.GetToken(ctx, mock.Tokens()[0].ID)
 	if err == nil || strings.Contains(err.Error(), testKey) {
@@ -228,7 +228,7 @@ func TestRateLimitSharedByConcurrentCallers(t *testing.T) {
 		RateLimit: &mockapi.RateLimit{Burst: 8, Refill: 8, Period: 200 * time.Millisecond}})
 	srv := httptest.NewServer(mock)
 	defer srv.Close()
-	c := newClient(t, srv.URL, client.Config{MaxRetries: 2})
+	c := newClient(t, srv.URL, client.Config{MaxRetries: new(2)})
 	tokens := mock.Tokens()
 	errs := make(chan error, len(tokens))
 	workers := make(chan struct{}, 8)
@@ -269,7 +269,7 @@ func TestFormatDuration(t *testing.T) {
 // TestRequestTimeout: an attempt without an answer in time ends with an error
 // naming the timeout, once per attempt.
 func TestRequestTimeout(t *testing.T) {
-	mock, c, _ := newMock(t, 3, client.Config{RequestTimeout: 100 * time.Millisecond, MaxRetries: 1})
+	mock, c, _ := newMock(t, 3, client.Config{RequestTimeout: 100 * time.Millisecond, MaxRetries: new(1)})
 	mock.InjectFault(mockapi.Fault{Latency: time.Minute, Count: 2})
 	_, err := c.GetToken(context.Background(), mock.Tokens()[0].ID)
 	if err == nil || !strings.Contains(err.Error(), "no answer within the request timeout of 100ms") {

@@ -10,9 +10,28 @@ import (
 	"net/url"
 )
 
-// MaxStoredOutputBytes is the most a stored output can be: the service accepts
-// completion payloads of at most 3 MiB.
-const MaxStoredOutputBytes = 3 << 20
+// maxCompletionBody is the largest callback or complete body the service
+// accepts: it checks the request's Content-Length, before serialising.
+const maxCompletionBody = 3 << 20
+
+// MaxStoredOutputBytes is the most of a stored output the client reads: the
+// largest output the service stores from a body it accepts. The service runs
+// the body through JSON.parse and superjson.stringify, which
+//   - wraps the value in {"json":…}: 9 bytes;
+//   - writes numbers as JavaScript does, positionally below 1e21: "1e20"
+//     (4 bytes, 5 with its comma) becomes "100000000000000000000" (21, 22 with
+//     it), the most any number grows, by 22/5 (the last element of an array
+//     has no comma: counting one more body byte covers it);
+//   - decodes strings, so escapes shrink or stay, and each invalid UTF-8 byte
+//     becomes U+FFFD (3 bytes), less than 22/5;
+//   - compacts whitespace and drops duplicate keys, which only shrinks.
+//
+// A byte of the body grows at most 22/5 times, whatever it is part of. Not
+// covered: -0 and numbers beyond a double (1e400) add a superjson meta entry
+// naming each one's path, which has no bound short of the service's memory;
+// an output of many of them can exceed this cap, and then reads as an error
+// naming it.
+const MaxStoredOutputBytes = (maxCompletionBody+1)*22/5 + len(`{"json":}`)
 
 // storedOutput is the data behind an application/store output.
 type storedOutput struct {
@@ -63,12 +82,12 @@ func (c *Client) download(ctx context.Context, presigned string) (*storedOutput,
 		return nil, fmt.Errorf("the presigned URL answered HTTP %d (%s): it may have expired (they last 300 s) or be forbidden",
 			resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxStoredOutputBytes+1))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, int64(MaxStoredOutputBytes)+1))
 	switch {
 	case err != nil:
 		return nil, fmt.Errorf("reading the stored output: %w", contextOr(ctx, transportCause(err)))
 	case len(data) > MaxStoredOutputBytes:
-		return nil, fmt.Errorf("the stored output is larger than %d bytes, the most the service accepts", MaxStoredOutputBytes)
+		return nil, fmt.Errorf("the stored output is larger than %d bytes, the most the service stores from a payload of %d bytes", MaxStoredOutputBytes, maxCompletionBody)
 	}
 	contentType, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if err != nil {

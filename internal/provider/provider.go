@@ -28,8 +28,8 @@ import (
 const providerTypeName = "triggerdev"
 
 // maxRetriesLimit bounds max_retries: each retry may wait up to a minute, so
-// more would hold a plan for many minutes.
-const maxRetriesLimit = 10
+// more would hold a plan for many minutes. The client refuses more too.
+const maxRetriesLimit = client.MaxRetriesLimit
 
 // Environment variables the provider reads when its block leaves a value out.
 const (
@@ -164,10 +164,7 @@ func clientConfig(config providerModel, version, terraformVersion string, getenv
 		UserAgent: userAgent(version, terraformVersion, getenv),
 	}
 	if !config.MaxRetries.IsNull() {
-		cfg.MaxRetries = int(config.MaxRetries.ValueInt64())
-		if cfg.MaxRetries == 0 {
-			cfg.MaxRetries = -1 // the client's zero value means its default
-		}
+		cfg.MaxRetries = new(int(config.MaxRetries.ValueInt64()))
 	}
 	if !config.RequestTimeout.IsNull() {
 		timeout, err := parseDuration(config.RequestTimeout.ValueString())

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -169,12 +170,14 @@ func waitForToken(ctx context.Context, c *client.Client, id string, s waitSettin
 }
 
 // ended says why a wait ended early: ctx ended (an interrupt), the timeout
-// came, or err, a request's failure.
+// came (or a retry's wait would have ended after it), or err, a request's
+// failure.
 func (s waitSettings) ended(ctx, waitCtx context.Context, id string, last client.Token, err error) error {
+	_, pastTimeout := errors.AsType[*client.WaitPastDeadlineError](err)
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("waitpoint token %q: %w", id, ctx.Err())
-	case waitCtx.Err() == nil:
+	case waitCtx.Err() == nil && !pastTimeout:
 		return err
 	}
 	lastStatus := "its last status was " + string(last.Status)
