@@ -26,6 +26,12 @@ func addClientError(diags *diag.Diagnostics, action string, err error) {
 		diags.AddError("Interrupted", fmt.Sprintf("Stopped trying to %s: the operation was interrupted.", action))
 		return
 	}
+	if unknownKey, ok := errors.AsType[*client.UnknownKeyError](err); ok {
+		diags.AddError("Waitpoint token not found", fmt.Sprintf(
+			"No waitpoint token holds the idempotency key %q in the environment of the API key (a key that expired, or that a newer token took over, does not count). "+
+				"Wait for the token to be created with the `wait` setting, or check the key. %s", unknownKey.Key, environmentHint))
+		return
+	}
 	if unknown, ok := client.UnknownToken(err); ok {
 		summary, detail := unknownTokenMessage(unknown)
 		diags.AddError(summary, detail)

@@ -52,8 +52,8 @@ type waitSettings struct {
 
 // waitProgress is one poll of a wait.
 type waitProgress struct {
-	id             string
-	status         client.Status
+	token          string // the token as tokenRef names it
+	status         client.Status // "" while no token holds the key the wait names
 	elapsed, limit time.Duration
 }
 
@@ -130,40 +130,44 @@ type waitError struct{ message string }
 
 func (e *waitError) Error() string { return e.message }
 
-// waitForToken polls the token until it reaches one of s.statuses. It fails at
-// once when the token is in a final status that is not wanted, when ctx ends,
-// and at the timeout, which also ends a request in flight or a retry's wait:
-// a wait never outlasts its timeout.
-func waitForToken(ctx context.Context, c *client.Client, id string, s waitSettings) (client.Token, error) {
+// waitForToken polls the token until it reaches one of s.statuses. A token
+// named by an idempotency key that no token holds yet is waited for too, one
+// request a poll. It fails at once when the token is in a final status that is
+// not wanted, when ctx ends, and at the timeout, which also ends a request in
+// flight or a retry's wait: a wait never outlasts its timeout.
+func waitForToken(ctx context.Context, c *client.Client, ref tokenRef, s waitSettings) (client.Token, error) {
 	start := time.Now()
 	waitCtx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	want := joinStatuses(s.statuses)
+	name := ref.String()
 	var token client.Token
 	for {
-		polled, err := c.GetToken(waitCtx, id)
-		if err != nil {
-			return token, s.ended(ctx, waitCtx, id, token, err)
+		polled, next, err := ref.fetch(waitCtx, c)
+		switch {
+		case err == nil:
+			token, ref = polled, next
+		case !notCreatedYet(err):
+			return token, s.ended(ctx, waitCtx, name, token, err)
 		}
-		token = polled
 		elapsed := time.Since(start)
 		tflog.Info(ctx, "waiting for waitpoint token", map[string]any{
-			"id": id, "status": string(token.Status), "want": want, "elapsed": elapsed.Round(time.Second).String(),
+			"token": name, "status": string(token.Status), "want": want, "elapsed": elapsed.Round(time.Second).String(),
 		})
 		if s.progress != nil {
-			s.progress(waitProgress{id: id, status: token.Status, elapsed: elapsed, limit: s.timeout})
+			s.progress(waitProgress{token: name, status: token.Status, elapsed: elapsed, limit: s.timeout})
 		}
 		switch {
 		case slices.Contains(s.statuses, token.Status):
 			return token, nil
-		case token.Status != client.StatusWaiting: // COMPLETED and TIMED_OUT never change again
-			return token, &waitError{fmt.Sprintf("waitpoint token %q is %s and can no longer become %s", id, token.Status, want)}
+		case token.Status != "" && token.Status != client.StatusWaiting: // COMPLETED and TIMED_OUT never change again
+			return token, &waitError{fmt.Sprintf("waitpoint token %s is %s and can no longer become %s", name, token.Status, want)}
 		}
 		timer := time.NewTimer(s.interval)
 		select {
 		case <-waitCtx.Done():
 			timer.Stop()
-			return token, s.ended(ctx, waitCtx, id, token, waitCtx.Err())
+			return token, s.ended(ctx, waitCtx, name, token, waitCtx.Err())
 		case <-timer.C:
 		}
 	}
@@ -172,22 +176,26 @@ func waitForToken(ctx context.Context, c *client.Client, id string, s waitSettin
 // ended says why a wait ended early: ctx ended (an interrupt), the timeout
 // came (or a retry's wait would have ended after it), or err, a request's
 // failure.
-func (s waitSettings) ended(ctx, waitCtx context.Context, id string, last client.Token, err error) error {
+func (s waitSettings) ended(ctx, waitCtx context.Context, name string, last client.Token, err error) error {
 	_, pastTimeout := errors.AsType[*client.WaitPastDeadlineError](err)
 	switch {
 	case ctx.Err() != nil:
-		return fmt.Errorf("waitpoint token %q: %w", id, ctx.Err())
+		return fmt.Errorf("waitpoint token %s: %w", name, ctx.Err())
 	case waitCtx.Err() == nil && !pastTimeout:
 		return err
 	}
-	lastStatus := "its last status was " + string(last.Status)
-	if last.Status == "" {
-		lastStatus = "Trigger.dev had not answered yet"
-	}
-	return &waitError{fmt.Sprintf("timed out after %s waiting for waitpoint token %q to become %s; %s",
-		client.FormatDuration(s.timeout), id, joinStatuses(s.statuses), lastStatus)}
+	return &waitError{fmt.Sprintf("timed out after %s waiting for waitpoint token %s to become %s; %s",
+		client.FormatDuration(s.timeout), name, joinStatuses(s.statuses), lastSeen(last))}
 }
 
 func joinStatuses(statuses []client.Status) string {
 	return strings.Join(client.StatusStrings(statuses), " or ")
+}
+
+// lastSeen says what a wait saw of the token last.
+func lastSeen(last client.Token) string {
+	if last.Status == "" {
+		return "no such token had been created, or Trigger.dev had not answered yet"
+	}
+	return "its last status was " + string(last.Status)
 }

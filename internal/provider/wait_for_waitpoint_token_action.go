@@ -100,7 +100,7 @@ func (a *waitForWaitpointTokenAction) Invoke(ctx context.Context, req action.Inv
 			resp.SendProgress(action.InvokeProgressEvent{Message: p.String()})
 		}
 	}
-	token, err := waitForToken(ctx, c, id, settings)
+	token, err := waitForToken(ctx, c, tokenRef{id: id}, settings)
 	if err != nil {
 		addClientError(&resp.Diagnostics, fmt.Sprintf("wait for waitpoint token %q", id), err)
 		return
@@ -132,6 +132,10 @@ func (r *progressReporter) due(p waitProgress) bool {
 }
 
 func (p waitProgress) String() string {
-	return fmt.Sprintf("waitpoint token %q is %s after %s (timeout %s)",
-		p.id, p.status, p.elapsed.Round(time.Second), client.FormatDuration(p.limit))
+	status := string(p.status)
+	if status == "" {
+		status = "not created yet"
+	}
+	return fmt.Sprintf("waitpoint token %s is %s after %s (timeout %s)",
+		p.token, status, p.elapsed.Round(time.Second), client.FormatDuration(p.limit))
 }

@@ -22,7 +22,7 @@ func TestWaitForToken_cancelReturnsAtOnce(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go whenPolled(t, mock, tok.ID, func() error { cancel(); return nil })
-	_, err = waitForToken(ctx, c, tok.ID, waitSettings{statuses: []client.Status{client.StatusCompleted}, timeout: time.Hour, interval: time.Hour})
+	_, err = waitForToken(ctx, c, tokenRef{id: tok.ID}, waitSettings{statuses: []client.Status{client.StatusCompleted}, timeout: time.Hour, interval: time.Hour})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
@@ -41,8 +41,8 @@ func TestWaitForToken_endsAtItsTimeout(t *testing.T) {
 		fault    mockapi.Fault
 		lastSeen string
 	}{
-		{"rate limited, reset far ahead", mockapi.Fault{RateLimitReset: 55 * time.Second}, "Trigger.dev had not answered yet"},
-		{"a request that hangs", mockapi.Fault{Latency: 55 * time.Second}, "Trigger.dev had not answered yet"},
+		{"rate limited, reset far ahead", mockapi.Fault{RateLimitReset: 55 * time.Second}, "no such token had been created, or Trigger.dev had not answered yet"},
+		{"a request that hangs", mockapi.Fault{Latency: 55 * time.Second}, "no such token had been created, or Trigger.dev had not answered yet"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,7 +54,7 @@ func TestWaitForToken_endsAtItsTimeout(t *testing.T) {
 				t.Fatal(err)
 			}
 			start := time.Now()
-			_, err = waitForToken(t.Context(), c, tok.ID, waitSettings{statuses: []client.Status{client.StatusCompleted}, timeout: 2 * time.Second, interval: time.Second})
+			_, err = waitForToken(t.Context(), c, tokenRef{id: tok.ID}, waitSettings{statuses: []client.Status{client.StatusCompleted}, timeout: 2 * time.Second, interval: time.Second})
 			var waitErr *waitError
 			if !errors.As(err, &waitErr) || !strings.Contains(err.Error(), "timed out after 2s") || !strings.Contains(err.Error(), tc.lastSeen) {
 				t.Fatalf("got %v, want a timeout after 2s: %s", err, tc.lastSeen)
@@ -63,5 +63,42 @@ func TestWaitForToken_endsAtItsTimeout(t *testing.T) {
 				t.Fatalf("the 2 s wait ended after %s: it waited for the server", elapsed)
 			}
 		})
+	}
+}
+
+// TestWaitForToken_byKeyBeforeItExists: a wait by idempotency key waits for
+// the token to be created, one request a poll, then for its status.
+func TestWaitForToken_byKeyBeforeItExists(t *testing.T) {
+	mock, url := startMock(t, 0)
+	c, err := client.New(client.Config{BaseURL: url, APIKey: testAPIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	created := make(chan string, 1)
+	go func() { // the task creating its token once the wait has polled twice in vain
+		err := mock.WaitForRequests(t.Context(), func(rs []mockapi.Request) bool { return len(rs) >= 2 })
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-42"})
+		if err := mock.Complete(tok.ID, []byte(`{"approved":true}`)); err != nil {
+			t.Error(err)
+		}
+		created <- tok.ID
+	}()
+	settings := waitSettings{statuses: []client.Status{client.StatusCompleted}, timeout: hangBound, interval: time.Second}
+	token, err := waitForToken(t.Context(), c, tokenRef{key: "release-42"}, settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := <-created; token.ID != id || token.Status != client.StatusCompleted {
+		t.Fatalf("got %s %s, want %s COMPLETED", token.ID, token.Status, id)
+	}
+	requests := mock.Requests()
+	for _, r := range requests[:2] {
+		if r.Path != "/api/v1/waitpoints/tokens" || r.Query.Get("filter[idempotencyKey]") != "release-42" {
+			t.Fatalf("a poll before the token existed sent %s %s?%s, want one list by key", r.Method, r.Path, r.Query.Encode())
+		}
 	}
 }

@@ -84,7 +84,7 @@ func (m *waitpointTokenReadModel) read(ctx context.Context, data *providerData) 
 	if diags.HasError() {
 		return diags
 	}
-	token, diags := readToken(ctx, c, m.ID.ValueString(), m.Wait)
+	token, diags := readToken(ctx, c, tokenRef{id: m.ID.ValueString()}, m.Wait)
 	if diags.HasError() {
 		return diags
 	}
@@ -94,12 +94,12 @@ func (m *waitpointTokenReadModel) read(ctx context.Context, data *providerData) 
 }
 
 // readToken retrieves a token once, or polls it as wait says.
-func readToken(ctx context.Context, c *client.Client, id string, wait *waitConfig) (client.Token, diag.Diagnostics) {
+func readToken(ctx context.Context, c *client.Client, ref tokenRef, wait *waitConfig) (client.Token, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if wait == nil {
-		token, err := c.GetToken(ctx, id)
+		token, _, err := ref.fetch(ctx, c)
 		if err != nil {
-			addClientError(&diags, fmt.Sprintf("read waitpoint token %q", id), err)
+			addClientError(&diags, fmt.Sprintf("read waitpoint token %s", ref), err)
 		}
 		return token, diags
 	}
@@ -108,9 +108,9 @@ func readToken(ctx context.Context, c *client.Client, id string, wait *waitConfi
 	if diags.HasError() {
 		return client.Token{}, diags
 	}
-	token, err := waitForToken(ctx, c, id, settings)
+	token, err := waitForToken(ctx, c, ref, settings)
 	if err != nil {
-		addClientError(&diags, fmt.Sprintf("wait for waitpoint token %q", id), err)
+		addClientError(&diags, fmt.Sprintf("wait for waitpoint token %s", ref), err)
 	}
 	return token, diags
 }
