@@ -228,7 +228,9 @@ func (p *triggerdevProvider) DataSources(_ context.Context) []func() datasource.
 	}
 }
 
-func (p *triggerdevProvider) Resources(_ context.Context) []func() resource.Resource { return nil }
+func (p *triggerdevProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{NewWaitpointTokenWaitResource}
+}
 
 func (p *triggerdevProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{NewWaitpointTokenEphemeralResource}
