@@ -131,6 +131,7 @@ func (p *triggerdevProvider) Configure(ctx context.Context, req provider.Configu
 	resp.DataSourceData = data
 	resp.ActionData = data
 	resp.EphemeralResourceData = data
+	resp.ResourceData = data
 }
 
 func unknownAttributes(config providerModel) []string {
