@@ -26,14 +26,15 @@ const (
 	tokenDataSource   = "data.triggerdev_waitpoint_token"
 	tokensDataSource  = "data.triggerdev_waitpoint_tokens"
 	tokenEphemeral    = "ephemeral.triggerdev_waitpoint_token"
+	tokenWaitResource = "resource.triggerdev_waitpoint_token_wait"
 )
 
 // invalidConfig is one way a configuration can be wrong.
 type invalidConfig struct {
 	name  string
-	block string // providerBlockType, or the block's kind and type: data.<type>, ephemeral.<type>
+	block string // providerBlockType, or the block's kind and type: data.<type>, ephemeral.<type>, resource.<type>
 	attrs attrs  // the attributes besides what the block needs anyway
-	path  string // where the one error must sit, e.g. wait.timeout or statuses[1]
+	path  string // where the one error must sit, e.g. wait.timeout or statuses[1]; wholeBlock for the block
 	want  string // the error's words: what is wrong and what is accepted
 }
 
@@ -91,6 +92,16 @@ var invalidConfigs = withEphemeralRows([]invalidConfig{
 	{"created_to before created_from", tokensDataSource, attrs{"created_from": "2026-02-01T00:00:00Z", "created_to": "2026-01-01T00:00:00Z"}, "created_to", `created_to 2026-01-01T00:00:00Z must not be before created_from 2026-02-01T00:00:00Z`},
 	{"zero max_items", tokensDataSource, attrs{"max_items": 0}, "max_items", `Attribute max_items must be a whole number of at least 1, got 0.`},
 	{"fractional max_items", tokensDataSource, attrs{"max_items": 2.5}, "max_items", `Attribute max_items must be a whole number of at least 1, got 2.5.`},
+	{"wait resource without a token", tokenWaitResource, attrs{"id": nil}, wholeBlock, `Exactly one of these attributes must be configured: [id,idempotency_key]`},
+	{"wait resource with id and idempotency_key", tokenWaitResource, attrs{"idempotency_key": "release-7"}, "id", `Exactly one of these attributes must be configured: [id,idempotency_key]`},
+	{"wait resource id with a slash", tokenWaitResource, attrs{"id": "waitpoint_a/b"}, "id", `Attribute id must be a waitpoint token id`},
+	{"wait resource empty idempotency_key", tokenWaitResource, attrs{"id": nil, "idempotency_key": ""}, "idempotency_key", `Attribute idempotency_key string length must be at least 1, got: 0`},
+	{"wait resource statuses unknown status", tokenWaitResource, attrs{"statuses": []string{"DONE"}}, "statuses[0]", `value must be one of: ["WAITING" "COMPLETED" "TIMED_OUT"], got: "DONE"`},
+	{"wait resource statuses empty", tokenWaitResource, attrs{"statuses": []string{}}, "statuses", `Attribute statuses list must contain at least 1 elements, got: 0`},
+	{"wait resource output_contains an array", tokenWaitResource, attrs{"output_contains": "[true]"}, "output_contains", `Attribute output_contains must be JSON text of an object`},
+	{"wait resource timeout in days", tokenWaitResource, attrs{"timeout": "1d"}, "timeout", `Attribute timeout must be a positive duration with a unit`},
+	{"wait resource interval under a second", tokenWaitResource, attrs{"interval": "500ms"}, "interval", `Attribute interval must be at least 1s, got "500ms"`},
+
 	{"page_size over 100", tokensDataSource, attrs{"page_size": 101}, "page_size", `Attribute page_size must be a whole number from 1 to 100, got 101.`},
 	{"zero page_size", tokensDataSource, attrs{"page_size": 0}, "page_size", `must be a whole number from 1 to 100, got 0.`},
 	{"fractional page_size", tokensDataSource, attrs{"page_size": 2.5}, "page_size", `Attribute page_size must be a whole number from 1 to 100, got 2.5.`},
@@ -111,7 +122,7 @@ func withEphemeralRows(rows []invalidConfig) []invalidConfig {
 // blockAttrs is a row's block with what the block needs anyway.
 func blockAttrs(block string, a attrs) attrs {
 	all := attrs{}
-	if _, typ, _ := strings.Cut(block, "."); typ == "triggerdev_waitpoint_token" {
+	if _, typ, _ := strings.Cut(block, "."); typ == "triggerdev_waitpoint_token" || typ == "triggerdev_waitpoint_token_wait" {
 		all["id"] = "waitpoint_valid"
 	}
 	for k, v := range a {
@@ -182,6 +193,12 @@ func validate(t *testing.T, block string, a attrs) []*tfprotov6.Diagnostic {
 			t.Fatal(err)
 		}
 		return resp.Diagnostics
+	case "resource":
+		resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: typ, Config: config(schemas.ResourceSchemas[typ])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Diagnostics
 	case "ephemeral":
 		resp, err := server.ValidateEphemeralResourceConfig(ctx, &tfprotov6.ValidateEphemeralResourceConfigRequest{TypeName: typ, Config: config(schemas.EphemeralResourceSchemas[typ])})
 		if err != nil {
@@ -193,11 +210,14 @@ func validate(t *testing.T, block string, a attrs) []*tfprotov6.Diagnostic {
 	return nil
 }
 
+// wholeBlock is the path of an error on a block rather than an attribute.
+const wholeBlock = "(the whole block)"
+
 // attributePath writes a diagnostic's path the way the table does: wait.timeout,
 // statuses[1].
 func attributePath(p *tftypes.AttributePath) string {
 	if p == nil {
-		return "(the whole block)"
+		return wholeBlock
 	}
 	var b strings.Builder
 	for _, step := range p.Steps() {
@@ -252,7 +272,7 @@ func TestAccProvider_invalidConfigs(t *testing.T) {
 // then the words.
 func cliError(address, attrPath, want string) *regexp.Regexp {
 	line := ""
-	if top := strings.Split(attrPath, "[")[0]; !strings.Contains(top, ".") {
+	if top := strings.Split(attrPath, "[")[0]; attrPath != wholeBlock && !strings.Contains(top, ".") {
 		line = `\d+:\s+` + regexp.QuoteMeta(top) + `\s+=.*`
 	}
 	return regexp.MustCompile(`(?s)with ` + regexp.QuoteMeta(address) + `,.*` + line + wrappedText(want).String())
@@ -270,7 +290,11 @@ func hclConfig(url, block string, a attrs) (string, string) {
 			fmt.Sprintf(`provider["%s/hashicorp/triggerdev"]`, cmp.Or(os.Getenv("TF_ACC_PROVIDER_HOST"), "registry.terraform.io"))
 	}
 	kind, typ, _ := strings.Cut(block, ".")
-	return providerBlock(url) + fmt.Sprintf("%s %q \"test\" %s\n", kind, typ, hcl(a, "")), block + ".test"
+	address := block + ".test"
+	if kind == "resource" { // a managed resource's address has no kind
+		address = typ + ".test"
+	}
+	return providerBlock(url) + fmt.Sprintf("%s %q \"test\" %s\n", kind, typ, hcl(a, "")), address
 }
 
 // hcl renders a value: strings, numbers, lists of strings, and objects one
@@ -298,6 +322,8 @@ func hcl(v any, indent string) string {
 		}
 		b.WriteString(indent + "}")
 		return b.String()
+	case nil:
+		return "null"
 	default:
 		return fmt.Sprint(v)
 	}
