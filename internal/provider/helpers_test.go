@@ -27,7 +27,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
 
@@ -431,7 +430,7 @@ func (ws *cliWorkspace) stateAddresses() []string {
 // runExample runs one directory of examples/ against the mock at url, with the
 // provider configured from the environment as the examples advise (each test's
 // provider has an environment of its own, so examples run in parallel).
-func runExample(t *testing.T, dir, url string, vars config.Variables, step resource.TestStep, checks ...tfversion.TerraformVersionCheck) {
+func runExample(t *testing.T, dir, url string, vars config.Variables, step resource.TestStep) {
 	t.Helper()
 	factories := factoriesWithEnv(map[string]string{envAPIURL: url, envAPIKey: testAPIKey})
 	step.ConfigDirectory = config.StaticDirectory(exampleDir(t, dir))
@@ -443,7 +442,7 @@ func runExample(t *testing.T, dir, url string, vars config.Variables, step resou
 	if step.ExpectError == nil {
 		steps = append(steps, resource.TestStep{Config: "# nothing", ProtoV6ProviderFactories: factories})
 	}
-	resource.Test(t, resource.TestCase{Steps: steps, TerraformVersionChecks: checks})
+	resource.Test(t, resource.TestCase{Steps: steps})
 }
 
 // registrySource is how the examples name the provider.
