@@ -22,19 +22,19 @@ import (
 )
 
 // A wait ends on Ctrl-C only when the CLI calls the provider's StopProvider:
-// terraform-plugin-go then cancels the context of every request in flight,
-// which waitForToken selects on. A SIGINT to the provider itself does nothing,
-// since go-plugin's Serve ignores interrupts in plugins. Terraform calls
-// StopProvider when its graph walk's run context is cancelled (Context.watchStop),
-// which a first Ctrl-C does through opWait (backend/local/backend.go) around
-// `plan` and around the apply half of `apply`; the plan half of `apply` runs
-// outside opWait (backend/local/backend_apply.go, opApply), so there the
-// interrupt is lost unless the run context descends from the stop context, as
-// it does from Terraform 1.16.0 (localRun(stopCtx, op) -> TracingContext ->
-// Context.acquireRun).
+// terraform-plugin-go (tf6server, stoppableContext) then cancels the context of
+// every request in flight, which waitForToken selects on. A SIGINT to the
+// provider itself does nothing: go-plugin's Serve ignores interrupts in plugins.
+// The CLI calls StopProvider when the run context of its graph walk is
+// cancelled (Context.watchStop), which a first Ctrl-C does through opWait
+// (backend/local/backend.go) around `plan` and around the apply half of
+// `apply`. The plan half of `apply` runs outside opWait (backend_apply.go,
+// opApply), so there the interrupt is lost: on Terraform before 1.16.0, and on
+// OpenTofu 1.12, whose opApply also plans with context.WithoutCancel(stopCtx).
+// From Terraform 1.16.0 the run context descends from the stop context
+// (localRun(stopCtx, op) -> TracingContext -> Context.acquireRun), so it ends.
 
-// interruptWait gates terraform_data.rollout on a token that stays WAITING, so
-// the CLI waits until interrupted.
+// interruptWait waits long enough that only an interrupt ends the wait in a test.
 const interruptWait = `wait = { timeout = "10m", interval = "1s" }`
 
 // interruptCase is one place a wait can be interrupted.
@@ -52,7 +52,7 @@ var interruptCases = []interruptCase{
 		name:       "data source during plan",
 		args:       []string{"plan", "-input=false"},
 		config:     func(id string) string { return dataSourceGate(id, "") },
-		firstStops: func(*cliWorkspace) bool { return true },
+		firstStops: everyCLI,
 	},
 	{
 		name:       "data source during apply",
@@ -72,9 +72,11 @@ var interruptCases = []interruptCase{
 		name:       "data source read at apply",
 		args:       []string{"apply", "-input=false", "-auto-approve"},
 		config:     func(id string) string { return dataSourceGate(id, "depends_on = [terraform_data.release]") },
-		firstStops: func(*cliWorkspace) bool { return true },
+		firstStops: everyCLI,
 	},
 }
+
+func everyCLI(*cliWorkspace) bool { return true }
 
 // stopsPlanOfApply: Terraform 1.16.0 and later pass a first Ctrl-C on during
 // the plan half of `apply`; Terraform 1.11 to 1.15 and OpenTofu 1.12 do not.
@@ -128,9 +130,9 @@ resource "terraform_data" "rollout" {
 // TestAccInterrupt_applyWait sends one SIGINT while a wait polls a token that
 // stays WAITING, to the CLI alone and to its process group as a terminal's
 // Ctrl-C does. Where the CLI passes it on, the CLI ends with the provider's
-// error and nothing gated is created; where it does not, the provider is seen
-// polling on after the CLI acknowledged the interrupt, and a second SIGINT ends
-// the CLI, still without creating anything.
+// error and nothing gated is created. Where it does not, the provider is seen
+// polling on after the interrupt; an approval then ends the wait, and the CLI
+// halts before creating anything.
 func TestAccInterrupt_applyWait(t *testing.T) {
 	t.Parallel()
 	for _, tc := range interruptCases {
@@ -170,9 +172,13 @@ func runInterruptCase(t *testing.T, tc interruptCase, group bool) {
 		t.Fatalf("%s %s: the first interrupt stopped the wait; the docs say it does not on this CLI (%v)\n%s",
 			ws.cli, ws.version, err, cli.output())
 	}
-	cli.interrupt(t, group)
+	// The interrupt is not forgotten: an approval now ends the wait, and the
+	// CLI halts before applying anything.
+	if err := mock.Complete(tok.ID, []byte(`{"approved":true}`)); err != nil {
+		t.Fatal(err)
+	}
 	out := cli.awaitExit(ctx, t)
-	checkInterrupted(t, ws, out, regexp.MustCompile(`(?s)Interrupt received.*Two interrupts received`))
+	checkInterrupted(t, ws, out, regexp.MustCompile(`(?s)Interrupt received.*Error: execution halted`))
 }
 
 // checkInterrupted asserts that the CLI failed with output matching want, and
