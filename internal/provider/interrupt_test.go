@@ -41,23 +41,24 @@ const interruptWait = `wait = { timeout = "10m", interval = "1s" }`
 type interruptCase struct {
 	name   string
 	args   []string
-	config func(id string) string
+	config func(url, id string) string
 	// firstStops says whether a first Ctrl-C reaches the provider there.
 	firstStops func(ws *cliWorkspace) bool
-	ephemeral  bool
+	// skip, when set, skips the case on a CLI that lacks what it uses.
+	skip func(t *testing.T, ws *cliWorkspace)
 }
 
 var interruptCases = []interruptCase{
 	{
 		name:       "data source during plan",
 		args:       []string{"plan", "-input=false"},
-		config:     func(id string) string { return dataSourceGate(id, "") },
+		config:     func(url, id string) string { return dataSourceGate(url, id, "") },
 		firstStops: everyCLI,
 	},
 	{
 		name:       "data source during apply",
 		args:       []string{"apply", "-input=false", "-auto-approve"},
-		config:     func(id string) string { return dataSourceGate(id, "") },
+		config:     func(url, id string) string { return dataSourceGate(url, id, "") },
 		firstStops: stopsPlanOfApply,
 	},
 	{
@@ -65,13 +66,13 @@ var interruptCases = []interruptCase{
 		args:       []string{"apply", "-input=false", "-auto-approve"},
 		config:     ephemeralGate,
 		firstStops: stopsPlanOfApply,
-		ephemeral:  true,
+		skip:       func(t *testing.T, ws *cliWorkspace) { skipWithoutEphemeral(t, ws.openTofu, ws.version) },
 	},
 	{
 		// A read deferred to the apply half, as a managed resource's create is.
 		name:       "data source read at apply",
 		args:       []string{"apply", "-input=false", "-auto-approve"},
-		config:     func(id string) string { return dataSourceGate(id, "depends_on = [terraform_data.release]") },
+		config:     func(url, id string) string { return dataSourceGate(url, id, "depends_on = [terraform_data.release]") },
 		firstStops: everyCLI,
 	},
 }
@@ -84,8 +85,8 @@ func stopsPlanOfApply(ws *cliWorkspace) bool {
 	return !ws.openTofu && ws.version.Core().GreaterThanOrEqual(version.Must(version.NewVersion("1.16.0")))
 }
 
-func dataSourceGate(id, extra string) string {
-	return fmt.Sprintf(`
+func dataSourceGate(url, id, extra string) string {
+	return providerBlock(url) + fmt.Sprintf(`
 resource "terraform_data" "release" {
   input = "release-42"
 }
@@ -108,8 +109,8 @@ resource "terraform_data" "rollout" {
 `, id, interruptWait, extra)
 }
 
-func ephemeralGate(id string) string {
-	return fmt.Sprintf(`
+func ephemeralGate(url, id string) string {
+	return providerBlock(url) + fmt.Sprintf(`
 ephemeral "triggerdev_waitpoint_token" "approval" {
   id = %q
   %s
@@ -148,12 +149,12 @@ func TestAccInterrupt_applyWait(t *testing.T) {
 
 func runInterruptCase(t *testing.T, tc interruptCase, group bool) {
 	ws := newCLIWorkspace(t)
-	if tc.ephemeral {
-		skipWithoutEphemeral(t, ws.openTofu, ws.version)
+	if tc.skip != nil {
+		tc.skip(t, ws)
 	}
 	mock, url := startMock(t, 0)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
-	ws.writeConfig(providerBlock(url) + tc.config(tok.ID))
+	ws.writeConfig(tc.config(url, tok.ID))
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute) // only to catch a hang
 	defer cancel()
 	cli := startCLI(t, ws, tc.args...)
@@ -190,12 +191,13 @@ func checkInterrupted(t *testing.T, ws *cliWorkspace, out string, want *regexp.R
 	}
 	for _, r := range stateResources(t, ws) {
 		if r == "terraform_data.rollout" {
-			t.Fatal("the gated resource was created after the interrupt")
+			t.Fatalf("the gated resource was created after the interrupt:\n%s", out)
 		}
 	}
 }
 
-// stateResources lists the resources in the workspace's state; none when the
+// stateResources lists the resources in the workspace's state that have an
+// instance (a failed create can leave a resource without one); none when the
 // CLI wrote no state.
 func stateResources(t *testing.T, ws *cliWorkspace) []string {
 	t.Helper()
@@ -204,7 +206,10 @@ func stateResources(t *testing.T, ws *cliWorkspace) []string {
 		return nil
 	}
 	var state struct {
-		Resources []struct{ Type, Name string }
+		Resources []struct {
+			Type, Name string
+			Instances  []json.RawMessage
+		}
 	}
 	if err == nil {
 		err = json.Unmarshal(data, &state)
@@ -214,7 +219,9 @@ func stateResources(t *testing.T, ws *cliWorkspace) []string {
 	}
 	var names []string
 	for _, r := range state.Resources {
-		names = append(names, r.Type+"."+r.Name)
+		if len(r.Instances) > 0 {
+			names = append(names, r.Type+"."+r.Name)
+		}
 	}
 	return names
 }
