@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -46,6 +47,9 @@ type interruptCase struct {
 	firstStops func(ws *cliWorkspace) bool
 	// skip, when set, skips the case on a CLI that lacks what it uses.
 	skip func(t *testing.T, ws *cliWorkspace)
+	// shown, when set, is what the CLI prints once it has heard of the first
+	// poll: the interrupt waits for it too.
+	shown string
 }
 
 var interruptCases = []interruptCase{
@@ -75,6 +79,15 @@ var interruptCases = []interruptCase{
 		config:     func(url, id string) string { return dataSourceGate(url, id, "depends_on = [terraform_data.release]") },
 		firstStops: everyCLI,
 	},
+	{
+		// Interrupted between two polls, as a user's Ctrl-C almost always is.
+		name:       "action during apply",
+		args:       []string{"apply", "-input=false", "-auto-approve"},
+		config:     actionGate,
+		firstStops: everyCLI,
+		skip:       skipWithoutActions,
+		shown:      "is WAITING after",
+	},
 }
 
 func everyCLI(*cliWorkspace) bool { return true }
@@ -83,6 +96,38 @@ func everyCLI(*cliWorkspace) bool { return true }
 // the plan half of `apply`; Terraform 1.11 to 1.15 and OpenTofu 1.12 do not.
 func stopsPlanOfApply(ws *cliWorkspace) bool {
 	return !ws.openTofu && ws.version.Core().GreaterThanOrEqual(version.Must(version.NewVersion("1.16.0")))
+}
+
+// skipWithoutActions skips on OpenTofu and on Terraform before 1.14.
+func skipWithoutActions(t *testing.T, ws *cliWorkspace) {
+	t.Helper()
+	if ws.openTofu || ws.version.LessThan(version.Must(version.NewVersion("1.14.0"))) {
+		t.Skipf("%s %s has no actions", ws.cli, ws.version)
+	}
+}
+
+// actionGate polls every 10s, so that an interrupt sent once the first poll is
+// shown lands well before the next.
+func actionGate(url, id string) string {
+	return providerBlock(url) + fmt.Sprintf(`
+action "triggerdev_wait_for_waitpoint_token" "approval" {
+  config {
+    id       = %q
+    timeout  = "10m"
+    interval = "10s"
+  }
+}
+
+resource "terraform_data" "rollout" {
+  input = "release-42"
+  lifecycle {
+    action_trigger {
+      events  = [before_create]
+      actions = [action.triggerdev_wait_for_waitpoint_token.approval]
+    }
+  }
+}
+`, id)
 }
 
 func dataSourceGate(url, id, extra string) string {
@@ -159,19 +204,23 @@ func runInterruptCase(t *testing.T, tc interruptCase, group bool) {
 	defer cancel()
 	cli := startCLI(t, ws, tc.args...)
 	if err := cli.awaitReads(ctx, mock, tok.ID, 1); err != nil {
-		t.Fatalf("the provider never polled: %v\n%s", err, cli.output())
+		t.Fatalf("the provider never polled: %v\n%s", err, cli.out.String())
+	}
+	if err := cli.out.await(ctx, tc.shown); err != nil {
+		t.Fatalf("the CLI never printed %q: %v\n%s", tc.shown, err, cli.out.String())
 	}
 	before := tokenReads(mock.Requests(), tok.ID)
 	cli.interrupt(t, group)
 	if tc.firstStops(ws) {
 		out := cli.awaitExit(ctx, t)
-		checkInterrupted(t, ws, out, regexp.MustCompile(`(?s)Interrupt received.*Error: .*(interrupted|context\s+canceled)`))
+		// The provider's error, or Terraform's own where a hook halts it first.
+		checkInterrupted(t, ws, out, regexp.MustCompile(`(?s)Interrupt received.*Error: (execution halted|.*(interrupted|context\s+canceled))`))
 		return
 	}
 	// Three more polls at a 1s interval: a stopped wait polls at most once more.
 	if err := cli.awaitReads(ctx, mock, tok.ID, before+3); err != nil {
 		t.Fatalf("%s %s: the first interrupt stopped the wait; the docs say it does not on this CLI (%v)\n%s",
-			ws.cli, ws.version, err, cli.output())
+			ws.cli, ws.version, err, cli.out.String())
 	}
 	// The interrupt is not forgotten: an approval now ends the wait, and the
 	// CLI halts before applying anything.
@@ -241,7 +290,7 @@ func tokenReads(requests []mockapi.Request, id string) int {
 // the provider the CLI starts: a terminal's foreground job.
 type runningCLI struct {
 	cmd    *exec.Cmd
-	out    bytes.Buffer // written by the CLI until exited is closed
+	out    watchedOutput
 	exited chan struct{}
 	err    error
 }
@@ -250,6 +299,7 @@ func startCLI(t *testing.T, ws *cliWorkspace, args ...string) *runningCLI {
 	t.Helper()
 	ws.runs++
 	cli := &runningCLI{cmd: exec.Command(ws.cli, append(args, "-no-color")...), exited: make(chan struct{})}
+	cli.out.written = make(chan struct{})
 	cli.cmd.Dir, cli.cmd.Env = ws.dir, ws.env
 	if mask := os.Getenv("TF_LOG_PATH_MASK"); mask != "" { // the trace log, for the secrets scan
 		name := fmt.Sprintf("%s-%d", strings.ReplaceAll(t.Name(), "/", "_"), ws.runs)
@@ -318,13 +368,41 @@ func (c *runningCLI) awaitExit(ctx context.Context, t *testing.T) string {
 	return c.out.String()
 }
 
-// output is what the CLI wrote, once it has exited; it is read only to explain
-// a failure.
-func (c *runningCLI) output() string {
-	select {
-	case <-c.exited:
-		return c.out.String()
-	default:
-		return "(the CLI is still running)"
+// watchedOutput is the CLI's output, which a test can wait on while the CLI
+// runs.
+type watchedOutput struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // closed, and replaced, at every write
+}
+
+func (w *watchedOutput) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	close(w.written)
+	w.written = make(chan struct{})
+	return w.buf.Write(p)
+}
+
+func (w *watchedOutput) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// await returns once the output contains text (at once for ""), or when ctx ends.
+func (w *watchedOutput) await(ctx context.Context, text string) error {
+	for {
+		w.mu.Lock()
+		found, written := strings.Contains(w.buf.String(), text), w.written
+		w.mu.Unlock()
+		if found {
+			return nil
+		}
+		select {
+		case <-written:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 }
