@@ -348,7 +348,7 @@ func (c *runningCLI) awaitReads(ctx context.Context, mock *mockapi.Server, id st
 	err := mock.WaitForRequests(ctx, func(rs []mockapi.Request) bool { return tokenReads(rs, id) >= n })
 	select {
 	case <-c.exited:
-		return fmt.Errorf("the CLI exited (%v) after %d reads", c.err, tokenReads(mock.Requests(), id))
+		return fmt.Errorf("the CLI exited (%s) after %d reads", c.cmd.ProcessState, tokenReads(mock.Requests(), id))
 	default:
 		return err
 	}
