@@ -15,7 +15,6 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/go-version"
 
@@ -45,6 +44,9 @@ type interruptCase struct {
 	config func(url, id string) string
 	// firstStops says whether a first Ctrl-C reaches the provider there.
 	firstStops func(ws *cliWorkspace) bool
+	// holds: the provider, once stopped, holds the run until a second
+	// Ctrl-C, so that Terraform cannot take the stop for a success.
+	holds bool
 	// skip, when set, skips the case on a CLI that lacks what it uses.
 	skip func(t *testing.T, ws *cliWorkspace)
 	// shown, when set, is what the CLI prints once it has heard of the first
@@ -81,12 +83,12 @@ var interruptCases = []interruptCase{
 	},
 	{
 		// Interrupted between two polls, as a user's Ctrl-C almost always is.
-		name:       "action during apply",
-		args:       []string{"apply", "-input=false", "-auto-approve"},
-		config:     actionGate,
-		firstStops: everyCLI,
-		skip:       skipWithoutActions,
-		shown:      "is WAITING after",
+		name:   "action during apply",
+		args:   []string{"apply", "-input=false", "-auto-approve"},
+		config: actionGate,
+		holds:  true,
+		skip:   skipWithoutActions,
+		shown:  "is WAITING after",
 	},
 }
 
@@ -200,7 +202,7 @@ func runInterruptCase(t *testing.T, tc interruptCase, group bool) {
 	mock, url := startMock(t, 0)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	ws.writeConfig(tc.config(url, tok.ID))
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute) // only to catch a hang
+	ctx, cancel := context.WithTimeout(t.Context(), hangBound) // only to catch a hang
 	defer cancel()
 	cli := startCLI(t, ws, tc.args...)
 	if err := cli.awaitReads(ctx, mock, tok.ID, 1); err != nil {
@@ -211,6 +213,17 @@ func runInterruptCase(t *testing.T, tc interruptCase, group bool) {
 	}
 	before := tokenReads(mock.Requests(), tok.ID)
 	cli.interrupt(t, group)
+	if tc.holds {
+		// Terraform 1.16 would create the gated resource if the action
+		// returned after the stop (its failure never reaches the CLI): the
+		// second Ctrl-C ends the run with nothing applied.
+		if err := cli.out.await(ctx, "Interrupt received"); err != nil {
+			t.Fatalf("the CLI never heard the interrupt: %v\n%s", err, cli.out.String())
+		}
+		cli.interrupt(t, group)
+		checkInterrupted(t, ws, cli.awaitExit(ctx, t), regexp.MustCompile(`(?s)Interrupt received.*Two interrupts received`))
+		return
+	}
 	if tc.firstStops(ws) {
 		out := cli.awaitExit(ctx, t)
 		// The provider's error, or Terraform's own where a hook halts it first.

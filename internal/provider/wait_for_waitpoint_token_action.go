@@ -7,9 +7,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
@@ -79,6 +81,7 @@ func (a *waitForWaitpointTokenAction) Configure(_ context.Context, req action.Co
 }
 
 func (a *waitForWaitpointTokenAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	defer holdIfStopped(ctx, &resp.Diagnostics)
 	var model waitForWaitpointTokenModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
 	if resp.Diagnostics.HasError() {
@@ -109,6 +112,20 @@ func (a *waitForWaitpointTokenAction) Invoke(ctx context.Context, req action.Inv
 		resp.Diagnostics.AddError("Waitpoint token did not approve the change",
 			fmt.Sprintf("Waitpoint token %q is %s, but %s.", id, token.Status, reason))
 	}
+}
+
+// holdIfStopped never returns when the action fails after Terraform asked
+// the provider to stop (a first Ctrl-C). terraform-plugin-go drops every event
+// of an action once stopped (tf6server.InvokeAction), its failure included,
+// and Terraform 1.16 takes a stream that ends without one for a success: the
+// change the action gates would be applied, declined or not. Held, the run
+// ends at Terraform's second Ctrl-C, with nothing applied.
+func holdIfStopped(ctx context.Context, diags *diag.Diagnostics) {
+	if ctx.Err() == nil || !diags.HasError() {
+		return
+	}
+	tflog.Warn(ctx, "the action was interrupted: it holds the run until Terraform exits (a second Ctrl-C), so that the change it gates is not applied")
+	select {}
 }
 
 // progressEvery is how often the action reports a wait whose status does not change.
