@@ -165,3 +165,26 @@ func (ws *cliWorkspace) removePreconditions() {
 	}
 	writeFile(ws.t, name, broken)
 }
+
+// TestExamples_terraformTestSnippets fails when the README shows a run block
+// that examples/testing's test files do not hold word for word: the snippet a
+// user copies is the one TestAccExamples_terraformTest runs.
+func TestExamples_terraformTestSnippets(t *testing.T) {
+	var files []string
+	for _, f := range terraformTestFiles {
+		files = append(files, foldSpace(readFileString(t, filepath.Join("..", "..", "examples", testingExample, "tests", f.name+".tftest.hcl"))))
+	}
+	snippets := 0
+	for _, block := range hclBlocks(readFileString(t, filepath.Join("..", "..", "README.md"))) {
+		if !strings.Contains(block, "run \"") {
+			continue
+		}
+		snippets++
+		if !slices.ContainsFunc(files, func(f string) bool { return strings.Contains(f, foldSpace(block)) }) {
+			t.Errorf("the README shows a run block that no test file of examples/%s holds word for word:\n%s", testingExample, block)
+		}
+	}
+	if snippets == 0 {
+		t.Fatal("found no run block in the README: the scan is broken")
+	}
+}

@@ -4,8 +4,8 @@
 #   mockapi -api-key tr_dev_test -fixtures fixtures.json &
 #   export TRIGGER_API_URL=http://127.0.0.1:PORT TRIGGER_SECRET_KEY=tr_dev_test
 #   terraform test -filter=tests/integration.tftest.hcl
-# A refused release is only planned: its precondition fails the plan, and a
-# run that applies reports a failure of the plan as a failed run, expected or not.
+# A refused release is only planned: its plan fails, and a run that applies
+# counts a failed plan as a failed run, expected failure or not.
 
 run "declined_release_fails_the_plan" {
   command = plan
