@@ -58,6 +58,8 @@ var gatingExamples = []gatingExample{
 		env: func(_ *mockapi.Server, url string, _ mockapi.Token) []string {
 			return []string{"TF_VAR_api_url=" + url, "TF_VAR_api_key=" + testAPIKey, "TF_VAR_release=release-7"}
 		}},
+	{dir: "testing", gated: "terraform_data.rollout", env: tokenIDEnv,
+		declined: wrappedText("The release is not approved (approval token status: COMPLETED).")},
 }
 
 func TestAccExamples_gating(t *testing.T) {
