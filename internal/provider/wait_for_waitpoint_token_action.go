@@ -43,7 +43,9 @@ func (a *waitForWaitpointTokenAction) Metadata(_ context.Context, req action.Met
 func (a *waitForWaitpointTokenAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Waits, at apply time, until a Trigger.dev waitpoint token is completed, and fails the apply otherwise. " +
-			"Triggered from a resource's `action_trigger`, it runs only when that resource is about to change. Needs Terraform 1.14 or later.",
+			"Triggered from a resource's `action_trigger`, it runs only when that resource is about to change. Needs Terraform 1.14 or later. " +
+			"On Ctrl-C it stops waiting and holds the run until a second Ctrl-C, which ends it with nothing applied: once a provider is asked to stop, " +
+			"Terraform no longer hears an action's failure, and Terraform 1.16 would take the silence for a success.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Required:            true,
