@@ -52,7 +52,7 @@ type waitSettings struct {
 
 // waitProgress is one poll of a wait.
 type waitProgress struct {
-	token          string // the token as tokenRef names it
+	token          string        // the token as tokenRef names it
 	status         client.Status // "" while no token holds the key the wait names
 	elapsed, limit time.Duration
 }
