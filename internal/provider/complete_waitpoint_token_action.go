@@ -101,6 +101,11 @@ func (a *completeWaitpointTokenAction) Invoke(ctx context.Context, req action.In
 	name := ref.found(token.ID)
 	if diags := completable(name, token); len(diags) > 0 {
 		resp.Diagnostics.Append(diags...)
+		if !diags.HasError() {
+			// Terraform 1.16 shows an action's warnings after -invoke only, and
+			// drops them when a resource triggered it: the console says it too.
+			resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("waitpoint token %s was already completed at %s: left as it is", name, completedAt(token))})
+		}
 		return
 	}
 	if err := c.CompleteToken(ctx, token.ID, json.RawMessage(model.Data.ValueString())); err != nil {

@@ -66,7 +66,7 @@ var tokenRefPaths = []path.Expression{path.MatchRoot("id"), path.MatchRoot("idem
 func configuredRef(ctx context.Context, id, key types.String) (tokenRef, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if id.IsNull() == key.IsNull() {
-		diags.AddError("Invalid Attribute Combination", "Exactly one of id and idempotency_key must be set: "+
+		diags.AddError("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [id,idempotency_key]. "+
 			"id names one token, idempotency_key the newest token whose current key it is.")
 		return tokenRef{}, diags
 	}
