@@ -162,8 +162,9 @@ func (ex gatingExample) skipUnsupported(t *testing.T, ws *cliWorkspace) {
 	}
 }
 
-// gatingPattern finds configuration that gates a resource.
-var gatingPattern = regexp.MustCompile(`precondition|postcondition|action_trigger|depends_on\s*=\s*\[\s*triggerdev_`)
+// gatingPattern finds configuration that gates a resource. An action_trigger
+// gates only with the wait action: the complete action gates nothing.
+var gatingPattern = regexp.MustCompile(`precondition|postcondition|actions\s*=\s*\[[^\]]*triggerdev_wait_for_waitpoint_token|depends_on\s*=\s*\[\s*triggerdev_`)
 
 // TestExamples_gatingCovered fails when an example gates a resource without
 // an entry in gatingExamples, that is without its decline and approve test.
