@@ -63,7 +63,7 @@ var invalidConfigs = withEphemeralRows([]invalidConfig{
 	{"id with a query", tokenDataSource, attrs{"id": "waitpoint_a?limit=1"}, "id", `got: waitpoint_a?limit=1`},
 	{"id with a fragment", tokenDataSource, attrs{"id": "waitpoint_a#b"}, "id", `got: waitpoint_a#b`},
 	{"id and idempotency_key", tokenDataSource, attrs{"idempotency_key": "release-42"}, "id", `Exactly one of these attributes must be configured: [id,idempotency_key]`},
-	{"neither id nor idempotency_key", tokenDataSource, attrs{"id": nil}, "(the whole block)", `Exactly one of these attributes must be configured: [id,idempotency_key]`},
+	{"neither id nor idempotency_key", tokenDataSource, attrs{"id": nil}, wholeBlock, `Exactly one of these attributes must be configured: [id,idempotency_key]`},
 	{"empty idempotency_key", tokenDataSource, attrs{"id": nil, "idempotency_key": ""}, "idempotency_key", `Attribute idempotency_key string length must be at least 1, got: 0`},
 	{"wait.timeout in words", tokenDataSource, attrs{"wait": attrs{"timeout": "soon"}}, "wait.timeout", `Attribute wait.timeout must be a positive duration with a unit, such as "30s", "5m" or "1h30m" (units ns, us, ms, s, m, h), got "soon"`},
 	{"wait.timeout in days", tokenDataSource, attrs{"wait": attrs{"timeout": "1d"}}, "wait.timeout", `got "1d"`},
@@ -100,10 +100,10 @@ var invalidConfigs = withEphemeralRows([]invalidConfig{
 	{"fractional page_size", tokensDataSource, attrs{"page_size": 2.5}, "page_size", `Attribute page_size must be a whole number from 1 to 100, got 2.5.`},
 
 	{"wait action: id and idempotency_key", waitActionBlock, attrs{"idempotency_key": "release-42"}, "id", `Exactly one of these attributes must be configured: [id,idempotency_key]`},
-	{"wait action: neither id nor idempotency_key", waitActionBlock, attrs{"id": nil}, "(the whole block)", `Exactly one of these attributes must be configured: [id,idempotency_key]`},
+	{"wait action: neither id nor idempotency_key", waitActionBlock, attrs{"id": nil}, wholeBlock, `Exactly one of these attributes must be configured: [id,idempotency_key]`},
 	{"wait action: empty idempotency_key", waitActionBlock, attrs{"id": nil, "idempotency_key": ""}, "idempotency_key", `Attribute idempotency_key string length must be at least 1, got: 0`},
 	{"complete action: id and idempotency_key", completeActionBlock, attrs{"idempotency_key": "tenant-42"}, "id", `Exactly one of these attributes must be configured: [id,idempotency_key]`},
-	{"complete action: neither id nor idempotency_key", completeActionBlock, attrs{"id": nil}, "(the whole block)", `Exactly one of these attributes must be configured: [id,idempotency_key]`},
+	{"complete action: neither id nor idempotency_key", completeActionBlock, attrs{"id": nil}, wholeBlock, `Exactly one of these attributes must be configured: [id,idempotency_key]`},
 	{"complete action: id with a slash", completeActionBlock, attrs{"id": "waitpoint_a/b"}, "id", `must be a waitpoint token id`},
 	{"complete action: data not JSON", completeActionBlock, attrs{"data": "endpoint=https://db.example"}, "data", `Attribute data must be JSON text of any value, such as jsonencode({ endpoint = "https://…" }) (the value is not shown: it may be a secret).`},
 	{"complete action: empty data", completeActionBlock, attrs{"data": ""}, "data", `Attribute data must be JSON text of any value`},
@@ -221,11 +221,14 @@ func validateWith(t *testing.T, server tfprotov6.ProviderServer, block string, a
 	return nil
 }
 
+// wholeBlock is the path of a diagnostic on no attribute: on the block.
+const wholeBlock = "(the whole block)"
+
 // attributePath writes a diagnostic's path the way the table does: wait.timeout,
 // statuses[1].
 func attributePath(p *tftypes.AttributePath) string {
 	if p == nil {
-		return "(the whole block)"
+		return wholeBlock
 	}
 	var b strings.Builder
 	for _, step := range p.Steps() {
@@ -275,11 +278,11 @@ func TestAccProvider_invalidConfigs(t *testing.T) {
 }
 
 // cliError matches the CLI's error: the block's address, the attribute's line
-// when it is a top-level one (for a nested one the CLI shows the block's line),
-// then the words.
+// when it is a top-level one (for a nested one, or none, the CLI shows the
+// block's line), then the words.
 func cliError(address, attrPath, want string) *regexp.Regexp {
 	line := ""
-	if top := strings.Split(attrPath, "[")[0]; !strings.Contains(top, ".") {
+	if top := strings.Split(attrPath, "[")[0]; attrPath != wholeBlock && !strings.Contains(top, ".") {
 		line = `\d+:\s+` + regexp.QuoteMeta(top) + `\s+=.*`
 	}
 	return regexp.MustCompile(`(?s)with ` + regexp.QuoteMeta(address) + `,.*` + line + wrappedText(want).String())
