@@ -387,9 +387,10 @@ func (ws *cliWorkspace) copyExample(dir string) {
 	}
 }
 
-// stateAddresses lists the managed resource instances of the workspace's
-// state, as `terraform state list` prints them; none without a state.
-func (ws *cliWorkspace) stateAddresses() []string {
+// stateInstances maps each managed resource instance of the workspace's state,
+// by its address as `terraform state list` prints it, to its attributes; none
+// without a state.
+func (ws *cliWorkspace) stateInstances() map[string]map[string]any {
 	ws.t.Helper()
 	data, err := os.ReadFile(filepath.Join(ws.dir, "terraform.tfstate"))
 	if os.IsNotExist(err) {
@@ -401,14 +402,15 @@ func (ws *cliWorkspace) stateAddresses() []string {
 		Resources []struct {
 			Mode, Type, Name string
 			Instances        []struct {
-				IndexKey any `json:"index_key"`
+				IndexKey   any `json:"index_key"`
+				Attributes map[string]any
 			}
 		}
 	}
 	if err := json.Unmarshal(data, &state); err != nil {
 		ws.t.Fatalf("reading the state: %v", err)
 	}
-	var addresses []string
+	instances := map[string]map[string]any{}
 	for _, r := range state.Resources {
 		if r.Mode != "managed" {
 			continue
@@ -421,10 +423,10 @@ func (ws *cliWorkspace) stateAddresses() []string {
 			case float64:
 				address += fmt.Sprintf("[%d]", int(key))
 			}
-			addresses = append(addresses, address)
+			instances[address] = inst.Attributes
 		}
 	}
-	return addresses
+	return instances
 }
 
 // runExample runs one directory of examples/ against the mock at url, with the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -16,7 +17,10 @@ import (
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
 
-var _ action.ActionWithConfigure = (*waitForWaitpointTokenAction)(nil)
+var (
+	_ action.ActionWithConfigure        = (*waitForWaitpointTokenAction)(nil)
+	_ action.ActionWithConfigValidators = (*waitForWaitpointTokenAction)(nil)
+)
 
 // waitForWaitpointTokenAction waits for a token at apply time, and only when the
 // resource that triggers it is about to change: unlike a data source, it holds
@@ -27,6 +31,7 @@ type waitForWaitpointTokenAction struct {
 
 type waitForWaitpointTokenModel struct {
 	ID             types.String `tfsdk:"id"`
+	IdempotencyKey types.String `tfsdk:"idempotency_key"`
 	Statuses       types.List   `tfsdk:"statuses"`
 	OutputContains types.String `tfsdk:"output_contains"`
 	Timeout        types.String `tfsdk:"timeout"`
@@ -48,9 +53,15 @@ func (a *waitForWaitpointTokenAction) Schema(_ context.Context, _ action.SchemaR
 			"Terraform no longer hears an action's failure, and Terraform 1.16 would take the silence for a success.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The token's id, such as `waitpoint_abc123`.",
+				Optional:            true,
+				MarkdownDescription: actionIDDescription,
 				Validators:          []validator.String{tokenIDValidator()},
+			},
+			"idempotency_key": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: actionKeyDescription + " A token not created yet is waited for, within the same `timeout`, " +
+					"one request a poll.",
+				Validators: []validator.String{idempotencyKeyValidator()},
 			},
 			"statuses": schema.ListAttribute{
 				Optional:            true,
@@ -78,6 +89,16 @@ func (a *waitForWaitpointTokenAction) Schema(_ context.Context, _ action.SchemaR
 	}
 }
 
+// The descriptions of the two ways an action names its token.
+const (
+	actionIDDescription  = "The token's id, such as `waitpoint_abc123`. Exactly one of `id` and `idempotency_key` must be set."
+	actionKeyDescription = "Instead of `id`: the idempotency key of the token, such as `release-42`, meaning the newest token whose current, live key it is."
+)
+
+func (a *waitForWaitpointTokenAction) ConfigValidators(context.Context) []action.ConfigValidator {
+	return []action.ConfigValidator{actionvalidator.ExactlyOneOf(tokenRefPaths...)}
+}
+
 func (a *waitForWaitpointTokenAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	a.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
@@ -89,7 +110,8 @@ func (a *waitForWaitpointTokenAction) Invoke(ctx context.Context, req action.Inv
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(checkString(ctx, path.Root("id"), model.ID, tokenIDValidator())...)
+	ref, diags := configuredRef(ctx, model.ID, model.IdempotencyKey)
+	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(checkString(ctx, path.Root("output_contains"), model.OutputContains, jsonObjectValidator())...)
 	settings, diags := newWaitSettings(ctx, path.Empty(), model.Statuses, model.Timeout, model.Interval, []client.Status{client.StatusCompleted})
 	resp.Diagnostics.Append(diags...)
@@ -98,21 +120,20 @@ func (a *waitForWaitpointTokenAction) Invoke(ctx context.Context, req action.Inv
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id := model.ID.ValueString()
 	var reporter progressReporter
 	settings.progress = func(p waitProgress) {
 		if reporter.due(p) {
 			resp.SendProgress(action.InvokeProgressEvent{Message: p.String()})
 		}
 	}
-	token, err := waitForToken(ctx, c, tokenRef{id: id}, settings)
+	token, err := waitForToken(ctx, c, ref, settings)
 	if err != nil {
-		addClientError(&resp.Diagnostics, fmt.Sprintf("wait for waitpoint token %q", id), err)
+		addClientError(&resp.Diagnostics, fmt.Sprintf("wait for waitpoint token %s", ref), err)
 		return
 	}
 	if reason := outputProblem(token, model.OutputContains.ValueString()); reason != "" {
 		resp.Diagnostics.AddError("Waitpoint token did not approve the change",
-			fmt.Sprintf("Waitpoint token %q is %s, but %s.", id, token.Status, reason))
+			fmt.Sprintf("Waitpoint token %s is %s, but %s.", ref, token.Status, reason))
 	}
 }
 
