@@ -59,10 +59,9 @@ func actionTestCase(t *testing.T, steps ...resource.TestStep) {
 
 var rolloutAddress = "terraform_data.rollout"
 
-// rolloutCreated checks that the rollout of release-1, the release every
-// action test rolls out first, is in state.
-func rolloutCreated() []statecheck.StateCheck {
-	return []statecheck.StateCheck{statecheck.ExpectKnownValue(rolloutAddress, tfjsonpath.New("output"), knownvalue.StringExact("release-1"))}
+// rolloutCreated checks that the rollout of release is in state.
+func rolloutCreated(release string) []statecheck.StateCheck {
+	return []statecheck.StateCheck{statecheck.ExpectKnownValue(rolloutAddress, tfjsonpath.New("output"), knownvalue.StringExact(release))}
 }
 
 // rolloutAbsent fails when a failed apply created the rollout anyway.
@@ -88,7 +87,7 @@ func TestAccWaitForWaitpointTokenAction_approvedWhileWaiting(t *testing.T) {
 			})
 		},
 		Config:            actionConfig(url, tok.ID, "release-1", `output_contains = jsonencode({ approved = true })`),
-		ConfigStateChecks: rolloutCreated(),
+		ConfigStateChecks: rolloutCreated("release-1"),
 		Check: func(*terraform.State) error {
 			if approvedAt.IsZero() {
 				return fmt.Errorf("the rollout was created before the token was approved")
@@ -149,13 +148,13 @@ func TestAccWaitForWaitpointTokenAction_onlyWhenChanging(t *testing.T) {
 	approved := approvedToken(t, mock, true)
 	pending := mock.CreateToken(mockapi.TokenSpec{}).ID
 	actionTestCase(t,
-		resource.TestStep{Config: actionConfig(url, approved, "release-1", ""), ConfigStateChecks: rolloutCreated()},
+		resource.TestStep{Config: actionConfig(url, approved, "release-1", ""), ConfigStateChecks: rolloutCreated("release-1")},
 		resource.TestStep{
 			// The same rollout now names a token nobody completes: nothing changes, so nothing waits.
 			PreConfig:         mock.ResetRequests,
 			Config:            actionConfig(url, pending, "release-1", `timeout = "1s"`),
 			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			ConfigStateChecks: rolloutCreated(),
+			ConfigStateChecks: rolloutCreated("release-1"),
 			Check: func(*terraform.State) error {
 				if n := len(mock.Requests()); n != 0 {
 					return fmt.Errorf("an unchanged rollout made %d requests", n)
@@ -234,7 +233,7 @@ func TestAccWaitForWaitpointTokenAction_timedOutListed(t *testing.T) {
 	tok := mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute})
 	actionTestCase(t, resource.TestStep{
 		Config:            actionConfig(url, tok.ID, "release-1", `statuses = ["COMPLETED", "TIMED_OUT"]`+"\n"+`output_contains = jsonencode({ approved = true })`),
-		ConfigStateChecks: rolloutCreated(),
+		ConfigStateChecks: rolloutCreated("release-1"),
 	})
 }
 
