@@ -238,5 +238,5 @@ func (p *triggerdevProvider) EphemeralResources(_ context.Context) []func() ephe
 }
 
 func (p *triggerdevProvider) Actions(_ context.Context) []func() action.Action {
-	return []func() action.Action{NewWaitForWaitpointTokenAction}
+	return []func() action.Action{NewWaitForWaitpointTokenAction, NewCompleteWaitpointTokenAction}
 }

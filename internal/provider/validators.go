@@ -201,3 +201,21 @@ func checkList(ctx context.Context, p path.Path, v types.List, validators ...val
 	}
 	return diags
 }
+
+// idempotencyKeyValidator refuses an empty key, which names no token.
+func idempotencyKeyValidator() validator.String { return stringvalidator.LengthAtLeast(1) }
+
+// jsonValueValidator refuses text that is not JSON, of any value. Unlike the
+// other validators it never quotes the value: completion data may be a secret.
+func jsonValueValidator() validator.String {
+	return stringValidator{
+		description: "must be JSON text of any value, such as `jsonencode({ endpoint = \"https://…\" })`",
+		summary:     "Invalid data",
+		problem: func(s string) string {
+			if !json.Valid([]byte(s)) {
+				return "must be JSON text of any value, such as jsonencode({ endpoint = \"https://…\" }) (the value is not shown: it may be a secret)"
+			}
+			return ""
+		},
+	}
+}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -17,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
@@ -57,9 +55,6 @@ func (r *waitpointTokenWaitResource) Metadata(_ context.Context, req resource.Me
 	resp.TypeName = req.ProviderTypeName + "_waitpoint_token_wait"
 }
 
-// idempotencyKeyValidators refuses an empty key, which names no token.
-var idempotencyKeyValidators = []validator.String{stringvalidator.LengthAtLeast(1)}
-
 func (r *waitpointTokenWaitResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replaceString := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
@@ -72,19 +67,18 @@ func (r *waitpointTokenWaitResource) Schema(_ context.Context, _ resource.Schema
 			"id": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "The token's id, such as `waitpoint_abc123`. Exactly one of `id` and `idempotency_key`. " +
-					"With `idempotency_key`, the id of the token found, which changes nothing: a new wait comes with a new key or new `triggers`.",
+				MarkdownDescription: actionIDDescription + " With `idempotency_key`, the id of the token found, which forces no new wait: " +
+					"a new wait comes with a new key or new `triggers`.",
 				Validators: []validator.String{tokenIDValidator()},
 				// UseStateForUnknown first: a token found by key keeps its id in
 				// every later plan, so only a configured id can force a new wait.
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"idempotency_key": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Instead of `id`, the idempotency key of the token: the newest token whose current key it is. " +
-					"A token not created yet is waited for too, up to `timeout`.",
-				Validators:    idempotencyKeyValidators,
-				PlanModifiers: replaceString,
+				Optional:            true,
+				MarkdownDescription: actionKeyDescription + " A token not created yet is waited for, within the same `timeout`.",
+				Validators:          []validator.String{idempotencyKeyValidator()},
+				PlanModifiers:       replaceString,
 			},
 			"statuses": schema.ListAttribute{
 				Optional:            true,
@@ -143,11 +137,8 @@ func waitActionDescription(name string) string {
 	return resp.Schema.Attributes[name].GetMarkdownDescription()
 }
 
-// tokenRefValidator requires exactly one of `id` and `idempotency_key`.
-var tokenRefValidator = resourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("idempotency_key"))
-
 func (r *waitpointTokenWaitResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{tokenRefValidator}
+	return []resource.ConfigValidator{resourcevalidator.ExactlyOneOf(tokenRefPaths...)}
 }
 
 func (r *waitpointTokenWaitResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -163,14 +154,18 @@ func (r *waitpointTokenWaitResource) Create(ctx context.Context, req resource.Cr
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	settings, diags := model.check(ctx, req.Config)
+	// The configuration's id: the plan's is unknown when a key names the token.
+	var configID types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &configID)...)
+	ref, diags := configuredRef(ctx, configID, model.IdempotencyKey)
+	resp.Diagnostics.Append(diags...)
+	settings, diags := model.settings(ctx)
 	resp.Diagnostics.Append(diags...)
 	c, diags := r.data.Client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ref := model.ref()
 	token, err := waitForToken(ctx, c, ref, settings)
 	if err != nil {
 		addClientError(&resp.Diagnostics, fmt.Sprintf("wait for waitpoint token %s", ref), err)
@@ -187,34 +182,19 @@ func (r *waitpointTokenWaitResource) Create(ctx context.Context, req resource.Cr
 		return
 	}
 	model.Status, model.CompletedAt, model.OutputJSON = seen.Status, seen.CompletedAt, seen.OutputJSON
-	if model.ref().key != "" {
+	if ref.key != "" {
 		model.ID = types.StringValue(token.ID) // a configured id stays as written: the service also accepts it without its prefix
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }
 
-// check runs every check of the configuration again, before any request: a
-// value unknown at validation (from another resource) is known now. It
-// returns the wait's settings.
-func (m waitpointTokenWaitModel) check(ctx context.Context, config tfsdk.Config) (waitSettings, diag.Diagnostics) {
-	var ref resource.ValidateConfigResponse
-	tokenRefValidator.ValidateResource(ctx, resource.ValidateConfigRequest{Config: config}, &ref)
-	diags := ref.Diagnostics
-	// The id is checked when it is the configuration's (with a key it is unknown until found).
-	diags.Append(checkString(ctx, path.Root("id"), m.ID, tokenIDValidator())...)
-	diags.Append(checkString(ctx, path.Root("idempotency_key"), m.IdempotencyKey, idempotencyKeyValidators...)...)
-	diags.Append(checkString(ctx, path.Root("output_contains"), m.OutputContains, jsonObjectValidator())...)
+// settings checks the wait's settings again, before any request: a value
+// unknown at validation (from another resource) is known now.
+func (m waitpointTokenWaitModel) settings(ctx context.Context) (waitSettings, diag.Diagnostics) {
+	diags := checkString(ctx, path.Root("output_contains"), m.OutputContains, jsonObjectValidator())
 	settings, more := newWaitSettings(ctx, path.Empty(), m.Statuses, m.Timeout, m.Interval, []client.Status{client.StatusCompleted})
 	diags.Append(more...)
 	return settings, diags
-}
-
-// ref is the token the configuration names.
-func (m waitpointTokenWaitModel) ref() tokenRef {
-	if key := m.IdempotencyKey.ValueString(); key != "" {
-		return tokenRef{key: key}
-	}
-	return tokenRef{id: m.ID.ValueString()}
 }
 
 // Read makes no request and changes nothing: the state records a gate that

@@ -132,7 +132,7 @@ func TestAccWaitpointTokenWait_failures(t *testing.T) {
 			if err == nil || !tc.want.MatchString(out) {
 				t.Fatalf("the apply must fail with %s: %v\n%s", tc.want, err, out)
 			}
-			if stored := ws.stateAddresses(); len(stored) != 0 {
+			if stored := ws.stateInstances(); len(stored) != 0 {
 				t.Fatalf("a failed wait stored %v:\n%s", stored, out)
 			}
 		})
@@ -154,7 +154,8 @@ func TestAccWaitpointTokenWait_nextApplyWaitsAgain(t *testing.T) {
 	ws.writeConfig(tokenWaitConfig(url, idRef(tok.ID), "release-1", `timeout = "5m"`))
 	mock.ResetRequests()
 	out, err := ws.run("apply", "-auto-approve", "-input=false")
-	if stored := ws.stateAddresses(); err != nil || !slices.Contains(stored, "terraform_data.rollout") || !slices.Contains(stored, tokenWaitAddress) {
+	stored := ws.stateInstances()
+	if _, rolledOut := stored[rolloutAddress]; err != nil || !rolledOut || stored[tokenWaitAddress]["status"] != "COMPLETED" {
 		t.Fatalf("the second apply must wait, then create the wait and the rollout (stored %v): %v\n%s", stored, err, out)
 	}
 }
