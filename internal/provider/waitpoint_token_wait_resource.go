@@ -59,7 +59,7 @@ func (r *waitpointTokenWaitResource) Schema(_ context.Context, _ resource.Schema
 	replaceString := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Waits, when it is created, until a Trigger.dev waitpoint token is completed, and fails the apply otherwise: " +
-			"what `depends_on` it is applied only once the token approved it. Every argument forces a new resource, that is a new wait; " +
+			"whatever has it in `depends_on` is applied only once the token approved it. Every argument forces a new resource, that is a new wait; " +
 			"plans, refreshes and destroys make no request. Apply-time gating on every CLI, OpenTofu and Terraform before 1.14 included. " +
 			"A failed wait stores nothing, so the next apply waits again. It cannot be imported: a gate must be passed. " +
 			"Each poll is logged at `TF_LOG=info`. A first Ctrl-C stops the wait at once on every CLI: the create runs in the apply half of `apply`, where CLIs pass the interrupt on.",
