@@ -80,7 +80,7 @@ func (p *triggerdevProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 				Sensitive:  true,
 				Validators: []validator.String{apiKeyValidator()},
 				MarkdownDescription: "A Trigger.dev secret API key (`tr_dev_…`, `tr_prod_…`). Defaults to the `" + envAPIKey +
-					"` environment variable. Needed only when the provider reads or waits: a data source, the ephemeral resource or the action.",
+					"` environment variable. Needed only when the provider reads, waits or writes: a data source, the ephemeral resource, an action or a resource.",
 			},
 			"api_url": schema.StringAttribute{
 				Optional: true,
