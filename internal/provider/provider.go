@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -41,6 +42,7 @@ const (
 var (
 	_ provider.ProviderWithActions            = (*triggerdevProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*triggerdevProvider)(nil)
+	_ provider.ProviderWithListResources      = (*triggerdevProvider)(nil)
 )
 
 type triggerdevProvider struct {
@@ -131,6 +133,8 @@ func (p *triggerdevProvider) Configure(ctx context.Context, req provider.Configu
 	resp.DataSourceData = data
 	resp.ActionData = data
 	resp.EphemeralResourceData = data
+	resp.ResourceData = data
+	resp.ListResourceData = data
 }
 
 func unknownAttributes(config providerModel) []string {
@@ -228,7 +232,13 @@ func (p *triggerdevProvider) DataSources(_ context.Context) []func() datasource.
 	}
 }
 
-func (p *triggerdevProvider) Resources(_ context.Context) []func() resource.Resource { return nil }
+func (p *triggerdevProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{NewWaitpointTokenResource}
+}
+
+func (p *triggerdevProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewWaitpointTokenListResource}
+}
 
 func (p *triggerdevProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{NewWaitpointTokenEphemeralResource}
