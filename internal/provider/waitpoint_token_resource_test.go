@@ -249,7 +249,9 @@ func TestAccWaitpointTokenResource_import(t *testing.T) {
 	importStep := func(kind resource.ImportStateKind) resource.TestStep {
 		return resource.TestStep{Config: config, ResourceName: tokenResourceAddress, ImportState: true, ImportStateKind: kind,
 			ImportStateId: tok.ID, ImportStateVerify: kind == resource.ImportCommandWithID,
-			SkipFunc: func() (bool, error) { return kind == resource.ImportBlockWithResourceIdentity && !cliHasIdentity(t), nil }}
+			SkipFunc: func() (bool, error) {
+				return kind == resource.ImportBlockWithResourceIdentity && !cliHasIdentity(t), nil
+			}}
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
