@@ -150,6 +150,9 @@ func (r *waitpointTokenResource) Read(ctx context.Context, req resource.ReadRequ
 			fmt.Sprintf("Trigger.dev answered %s to a read of waitpoint token %q, so it was removed from the Terraform state, and the next apply creates a new one. %s",
 				unknown.Reply(), model.ID.ValueString(), environmentHint))
 		resp.State.RemoveResource(ctx)
+		// The framework wants an identity even for a removed resource, and
+		// has none when the CLI that stored the token had no identities.
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, tokenIdentityModel{ID: model.ID})...)
 		return
 	}
 	if err != nil {

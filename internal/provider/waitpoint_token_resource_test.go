@@ -277,3 +277,92 @@ func cliHasIdentity(t *testing.T) bool {
 	}
 	return os.Getenv("TF_ACC_PROVIDER_HOST") != "registry.opentofu.org" && !cliVersion(t, cli).LessThan(tfversion.Version1_12_0)
 }
+
+// TestAccWaitpointTokenResource_requestsAndWarnings drives the CLI: the
+// requests one create and one refresh make; a token the service answers 404
+// for leaves the state with a warning; destroy forgets with a warning.
+func TestAccWaitpointTokenResource_requestsAndWarnings(t *testing.T) {
+	t.Parallel()
+	ws := newCLIWorkspace(t)
+	mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = http.StatusNotFound; o.Control = true })
+	ws.writeConfig(tokenResourceConfig(url, attrs{"tags": []string{"approval"}}))
+	run := func(args ...string) string {
+		out, err := ws.run(args...)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", args[0], err, out)
+		}
+		return out
+	}
+	run("apply", "-auto-approve", "-input=false")
+	id := mock.Tokens()[0].ID
+	wantRequests(t, mock, "one create", "POST /api/v1/waitpoints/tokens 200", "GET /api/v1/waitpoints/tokens/"+id+" 200")
+	run("plan", "-input=false", "-detailed-exitcode") // exit 2 (changes) fails run
+	wantRequests(t, mock, "one refresh", "GET /api/v1/waitpoints/tokens/"+id+" 200")
+
+	replaceTokens(t, url, "[]")
+	out, err := ws.run("plan", "-input=false", "-detailed-exitcode")
+	if !wrappedText("Warning: Waitpoint token not found: removed from the state").MatchString(out) || !strings.Contains(out, id) ||
+		!strings.Contains(out, "will be created") || err == nil {
+		t.Fatalf("a token answered 404: want a warning naming it and a new token planned: %v\n%s", err, out)
+	}
+	run("apply", "-auto-approve", "-input=false")
+	out = run("destroy", "-auto-approve", "-input=false")
+	newID := mock.Tokens()[0].ID
+	if !wrappedText(fmt.Sprintf("Trigger.dev cannot delete or cancel a waitpoint token: %q was removed from the Terraform state, and stays on Trigger.dev until it is completed or times out.", newID)).MatchString(out) {
+		t.Fatalf("destroy: want the warning naming %s:\n%s", newID, out)
+	}
+	if len(ws.stateAddresses()) != 0 {
+		t.Fatalf("destroy left %v in the state", ws.stateAddresses())
+	}
+}
+
+// TestAccWaitpointTokenResource_unknownOn500: the service's 500 for an id
+// (an unknown one, or an outage) is an error with the environment hint; the
+// token stays in the state.
+func TestAccWaitpointTokenResource_unknownOn500(t *testing.T) {
+	t.Parallel()
+	ws := newCLIWorkspace(t)
+	_, url := startMock(t, 0, func(o *mockapi.Options) { o.Control = true })
+	ws.writeConfig(tokenResourceConfig(url, attrs{}))
+	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	replaceTokens(t, url, "[]")
+	out, err := ws.run("plan", "-input=false")
+	if err == nil || !wrappedText("Waitpoint token not found, or Trigger.dev failing").MatchString(out) || !wrappedText(environmentHint).MatchString(out) {
+		t.Fatalf("a 500: want the error with the environment hint: %v\n%s", err, out)
+	}
+	if !slices.Contains(ws.stateAddresses(), tokenResourceAddress) {
+		t.Fatal("a 500 dropped the token from the state")
+	}
+}
+
+// wantRequests checks the requests the mock answered since the last check,
+// and forgets them.
+func wantRequests(t *testing.T, mock *mockapi.Server, what string, want ...string) {
+	t.Helper()
+	var got []string
+	for _, r := range mock.Requests() {
+		got = append(got, fmt.Sprintf("%s %s %d", r.Method, r.Path, r.Status))
+	}
+	mock.ResetRequests()
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s: the mock answered %q, want %q", what, got, want)
+	}
+}
+
+// replaceTokens replaces the mock's tokens with a fixtures document through
+// its control API: the service has no way to delete one.
+func replaceTokens(t *testing.T, url, fixtures string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPut, url+"/_mock/tokens", strings.NewReader(fixtures))
+	req.Header.Set("Authorization", "Bearer "+testAPIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("replacing the mock's tokens: %d", resp.StatusCode)
+	}
+}
