@@ -36,6 +36,10 @@ type gatingExample struct {
 	env func(mock *mockapi.Server, url string, tok mockapi.Token) []string
 	// spec is the token the test creates; zero for a plain approval token.
 	spec mockapi.TokenSpec
+	// approver, when set, is for an example that creates its own token: it
+	// starts what answers with decision once the example asks, and returns
+	// the example's variables. env, spec and waits are then unused.
+	approver func(t *testing.T, decision string) []string
 }
 
 func tokenIDEnv(_ *mockapi.Server, _ string, tok mockapi.Token) []string {
@@ -58,6 +62,8 @@ var gatingExamples = []gatingExample{
 		env: func(_ *mockapi.Server, url string, _ mockapi.Token) []string {
 			return []string{"TF_VAR_api_url=" + url, "TF_VAR_api_key=" + testAPIKey, "TF_VAR_release=release-7"}
 		}},
+	{dir: "gating/create-and-wait", gated: "terraform_data.rollout", actions: true, approver: approveThroughNotifier,
+		declined: wrappedText(`its output's member "approved" is false, not true`)},
 }
 
 func TestAccExamples_gating(t *testing.T) {
@@ -81,16 +87,16 @@ func (ex gatingExample) run(t *testing.T, approved bool) {
 		t.Skipf("%s uses actions: Terraform 1.14 or later, not %s", ex.dir, ws.version)
 	}
 	mock, url := startMock(t, 0)
-	tok := mock.CreateToken(ex.spec)
 	decision := fmt.Sprintf(`{"approved":%t,"by":"alice"}`, approved)
-	if ex.waits {
-		go whenPolled(t, mock, tok.ID, func() error { return mock.Complete(tok.ID, []byte(decision)) })
-	} else if err := mock.Complete(tok.ID, []byte(decision)); err != nil {
-		t.Fatal(err)
-	}
 	ws.copyExample(ex.dir)
 	ws.env = append(ws.env, envAPIURL+"="+url, envAPIKey+"="+testAPIKey)
-	ws.env = append(ws.env, ex.env(mock, url, tok)...)
+	var tok mockapi.Token
+	if ex.approver != nil {
+		ws.env = append(ws.env, ex.approver(t, decision)...)
+	} else {
+		tok = ex.prepare(t, mock, decision)
+		ws.env = append(ws.env, ex.env(mock, url, tok)...)
+	}
 	out, err := ws.run("apply", "-auto-approve", "-input=false")
 	gated := ex.gated
 	if strings.Contains(gated, "%s") {
@@ -107,6 +113,18 @@ func (ex gatingExample) run(t *testing.T, approved bool) {
 	case !approved && ex.declined == nil && err != nil:
 		t.Fatalf("a declined token is left out, and the apply succeeds: %v\n%s", err, out)
 	}
+}
+
+// prepare creates the example's token, and completes it with decision now
+// or, for an example that waits, once the example reads it.
+func (ex gatingExample) prepare(t *testing.T, mock *mockapi.Server, decision string) mockapi.Token {
+	tok := mock.CreateToken(ex.spec)
+	if ex.waits {
+		go whenPolled(t, mock, tok.ID, func() error { return mock.Complete(tok.ID, []byte(decision)) })
+	} else if err := mock.Complete(tok.ID, []byte(decision)); err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }
 
 // gatingPattern finds configuration that gates a resource.
