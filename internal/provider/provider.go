@@ -75,14 +75,14 @@ func (p *triggerdevProvider) Metadata(_ context.Context, _ provider.MetadataRequ
 
 func (p *triggerdevProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads [Trigger.dev](https://trigger.dev) waitpoint tokens, to gate infrastructure changes on a token being completed.",
+		MarkdownDescription: "Creates and reads [Trigger.dev](https://trigger.dev) waitpoint tokens, to gate infrastructure changes on a token being completed.",
 		Attributes: map[string]schema.Attribute{
 			"api_key": schema.StringAttribute{
 				Optional:   true,
 				Sensitive:  true,
 				Validators: []validator.String{apiKeyValidator()},
 				MarkdownDescription: "A Trigger.dev secret API key (`tr_dev_…`, `tr_prod_…`). Defaults to the `" + envAPIKey +
-					"` environment variable. Needed only when the provider reads or waits: a data source, the ephemeral resource or the action.",
+					"` environment variable. Needed only when the provider calls Trigger.dev: a data source, the resource, the ephemeral resource or the action.",
 			},
 			"api_url": schema.StringAttribute{
 				Optional: true,

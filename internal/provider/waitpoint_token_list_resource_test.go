@@ -45,7 +45,9 @@ list "triggerdev_waitpoint_token" "completed" {
   }
 }
 `
-	identity := func(id string) map[string]knownvalue.Check { return map[string]knownvalue.Check{"id": knownvalue.StringExact(id)} }
+	identity := func(id string) map[string]knownvalue.Check {
+		return map[string]knownvalue.Check{"id": knownvalue.StringExact(id)}
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
