@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -51,7 +52,7 @@ func postDecision(url, decision string) error {
 	}
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return &http.ProtocolError{ErrorString: "the callback answered " + resp.Status}
+		return fmt.Errorf("the callback answered %s", resp.Status)
 	}
 	return nil
 }

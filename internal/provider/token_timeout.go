@@ -103,7 +103,7 @@ func parseTokenTimeout(s string) (tokenTimeout, error) {
 	if errors.Is(err, errNotServiceDuration) {
 		return tokenTimeout{}, fmt.Errorf("must be a duration such as \"30m\", \"24h\", \"2w\" or \"1h30m\" (units w, d, h, m, s, each once) or an RFC 3339 time such as \"2026-01-05T10:00:00Z\", got %q", s)
 	} else if err != nil {
-		return tokenTimeout{}, fmt.Errorf("%s, got %q", err, s)
+		return tokenTimeout{}, fmt.Errorf("%w, got %q", err, s)
 	}
 	return tokenTimeout{duration: d}, nil
 }
