@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
@@ -17,8 +18,9 @@ import (
 
 // gatingExample is an example that holds a rollout until a token approves it.
 // Every one is applied twice by TestAccExamples_gating, under the CLI of the
-// run: with a declined token the gated resource must stay out of state, with
-// an approved one it must be in it.
+// run: with a declined token the gated resource must not be applied (out of
+// state, or for a replacement its old instance kept), with an approved one it
+// must be. An advisory example is the exception: a decline warns and applies.
 type gatingExample struct {
 	dir string
 	// gated is the address of the gated resource, as the state names it; %s
@@ -26,11 +28,22 @@ type gatingExample struct {
 	gated string
 	// actions: the example needs Terraform's actions (1.14 or later, never OpenTofu).
 	actions bool
+	// since is a later Terraform version the example needs than actions do:
+	// 1.16 for a before_destroy trigger or on_failure. Nil: none.
+	since *version.Version
+	// replaces is the variable whose change replaces the gated resource, which
+	// is created first with the value "old" (creating it does not wait), then
+	// applied with "new": a decline keeps the old instance (its output "old").
+	replaces string
+	// advisory: a decline is a warning, not an error (on_failure = continue):
+	// the gated resource is applied anyway, and declined is the warning.
+	advisory bool
 	// waits: the example waits for the token, so the approval comes while it
 	// waits; otherwise before the apply.
 	waits bool
-	// declined is the apply's error on a declined token; nil when a declined
-	// token is simply left out (for_each) and the apply succeeds.
+	// declined is the apply's error on a declined token (its warning for an
+	// advisory example); nil when a declined token is simply left out
+	// (for_each) and the apply succeeds.
 	declined *regexp.Regexp
 	// env gives the example its token: the variables it reads (TF_VAR_…).
 	env func(mock *mockapi.Server, url string, tok mockapi.Token) []string
@@ -55,13 +68,23 @@ var gatingExamples = []gatingExample{
 		declined: wrappedText(`its output's member "approved" is false, not true`)},
 	{dir: "actions/triggerdev_wait_for_waitpoint_token", gated: "terraform_data.rollout", env: tokenIDEnv, actions: true,
 		declined: wrappedText(`its output's member "approved" is false, not true`)},
+	{dir: "gating/wait-resource", gated: "terraform_data.rollout", env: tokenIDEnv, waits: true,
+		declined: wrappedText(`its output's member "approved" is false, not true`)},
+	{dir: "resources/triggerdev_waitpoint_token_wait", gated: "terraform_data.rollout", env: tokenIDEnv,
+		declined: wrappedText(`its output's member "approved" is false, not true`)},
 	{dir: "gating/for-each", gated: `terraform_data.rollout["%s"]`, env: tokenIDEnv,
 		spec: mockapi.TokenSpec{Tags: []string{"approval"}}},
+	{dir: "gating/replace-approval", gated: "terraform_data.database", env: tokenIDEnv, actions: true, since: version1_16, waits: true,
+		replaces: "engine_version", declined: wrappedText(`its output's member "approved" is false, not true`)},
+	{dir: "gating/advisory-approval", gated: "terraform_data.rollout", env: tokenIDEnv, actions: true, since: version1_16, waits: true,
+		advisory: true, declined: regexp.MustCompile(`(?s)Warning: Waitpoint token did not approve the change.*` + wrappedText(`its output's member "approved" is false, not true`).String())},
 	{dir: "demo", gated: "terraform_data.rollout", waits: true, declined: wrappedText("The release was not approved."),
 		spec: mockapi.TokenSpec{IdempotencyKey: "release-7", Tags: []string{"approval"}},
 		env: func(_ *mockapi.Server, url string, _ mockapi.Token) []string {
 			return []string{"TF_VAR_api_url=" + url, "TF_VAR_api_key=" + testAPIKey, "TF_VAR_release=release-7"}
 		}},
+	{dir: "testing", gated: "terraform_data.rollout", env: tokenIDEnv,
+		declined: wrappedText("The release is not approved (approval token status: COMPLETED).")},
 	{dir: "gating/create-and-wait", gated: "terraform_data.rollout", actions: true, approver: approveThroughNotifier,
 		declined: wrappedText(`its output's member "approved" is false, not true`)},
 }
@@ -79,13 +102,15 @@ func TestAccExamples_gating(t *testing.T) {
 	}
 }
 
+// version1_16 is the first Terraform with before_destroy triggers and on_failure.
+var version1_16 = version.Must(version.NewVersion("1.16.0"))
+
 // run applies the example once, the token declined or approved, and checks
-// that the gated resource is in state exactly when the token approved it.
+// that the gated resource is applied exactly when the token approved it (or,
+// advisory, always).
 func (ex gatingExample) run(t *testing.T, approved bool) {
 	ws := newCLIWorkspace(t)
-	if ex.actions && (ws.openTofu || ws.version.LessThan(tfversion.Version1_14_0)) {
-		t.Skipf("%s uses actions: Terraform 1.14 or later, not %s", ex.dir, ws.version)
-	}
+	ex.skipUnsupported(t, ws)
 	mock, url := startMock(t, 0)
 	decision := fmt.Sprintf(`{"approved":%t,"by":"alice"}`, approved)
 	ws.copyExample(ex.dir)
@@ -94,31 +119,46 @@ func (ex gatingExample) run(t *testing.T, approved bool) {
 	if ex.approver != nil {
 		ws.env = append(ws.env, ex.approver(t, decision)...)
 	} else {
-		tok = ex.prepare(t, mock, decision)
-		ws.env = append(ws.env, ex.env(mock, url, tok)...)
+		tok = ex.prepare(t, ws, mock, url, decision)
 	}
 	out, err := ws.run("apply", "-auto-approve", "-input=false")
 	gated := ex.gated
 	if strings.Contains(gated, "%s") {
 		gated = fmt.Sprintf(gated, tok.ID)
 	}
-	inState := slices.Contains(ws.stateAddresses(), gated)
+	attributes, inState := ws.stateInstances()[gated]
+	output := dataOutput(attributes)
+	applied := inState && (ex.replaces == "" || output == "new")
+	goesOn := approved || ex.advisory
 	switch {
-	case approved && (err != nil || !inState):
-		t.Fatalf("an approved token: the apply must create %s (in state: %t): %v\n%s", gated, inState, err, out)
-	case !approved && inState:
-		t.Fatalf("a declined token let %s into the state:\n%s", gated, out)
-	case !approved && ex.declined != nil && (err == nil || !ex.declined.MatchString(out)):
-		t.Fatalf("a declined token: the apply must fail with %q: %v\n%s", ex.declined, err, out)
-	case !approved && ex.declined == nil && err != nil:
+	case goesOn && (err != nil || !applied):
+		t.Fatalf("the apply must apply %s (in state: %t, output %v): %v\n%s", gated, inState, output, err, out)
+	case !goesOn && applied:
+		t.Fatalf("a declined token let %s be applied:\n%s", gated, out)
+	case !approved && ex.declined != nil && !ex.declined.MatchString(out):
+		t.Fatalf("a declined token: the apply must say %q: %v\n%s", ex.declined, err, out)
+	case !goesOn && ex.declined != nil && err == nil:
+		t.Fatalf("a declined token: the apply must fail:\n%s", out)
+	case !goesOn && ex.declined == nil && err != nil:
 		t.Fatalf("a declined token is left out, and the apply succeeds: %v\n%s", err, out)
+	case !goesOn && ex.replaces != "" && (!inState || output != "old"):
+		t.Fatalf("a declined replacement must keep the old %s in state, not %v:\n%s", gated, attributes, out)
 	}
 }
 
-// prepare creates the example's token, and completes it with decision now
-// or, for an example that waits, once the example reads it.
-func (ex gatingExample) prepare(t *testing.T, mock *mockapi.Server, decision string) mockapi.Token {
+// prepare creates the example's token and gives the example its variables,
+// applies first what the example replaces, and completes the token with
+// decision now or, for an example that waits, once the example reads it.
+func (ex gatingExample) prepare(t *testing.T, ws *cliWorkspace, mock *mockapi.Server, url, decision string) mockapi.Token {
 	tok := mock.CreateToken(ex.spec)
+	ws.env = append(ws.env, ex.env(mock, url, tok)...)
+	if ex.replaces != "" {
+		ws.env = append(ws.env, "TF_VAR_"+ex.replaces+"=old")
+		if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+			t.Fatalf("creating what the example replaces: %v\n%s", err, out)
+		}
+		ws.env = append(ws.env, "TF_VAR_"+ex.replaces+"=new") // the last value of a variable wins
+	}
 	if ex.waits {
 		go whenPolled(t, mock, tok.ID, func() error { return mock.Complete(tok.ID, []byte(decision)) })
 	} else if err := mock.Complete(tok.ID, []byte(decision)); err != nil {
@@ -127,8 +167,29 @@ func (ex gatingExample) prepare(t *testing.T, mock *mockapi.Server, decision str
 	return tok
 }
 
-// gatingPattern finds configuration that gates a resource.
-var gatingPattern = regexp.MustCompile(`precondition|postcondition|action_trigger|depends_on\s*=\s*\[\s*triggerdev_`)
+// dataOutput is a terraform_data instance's output as its state stores it:
+// a dynamic value, {"type": …, "value": …}.
+func dataOutput(attributes map[string]any) any {
+	if output, ok := attributes["output"].(map[string]any); ok {
+		return output["value"]
+	}
+	return nil
+}
+
+// skipUnsupported skips an example the CLI of the run cannot apply.
+func (ex gatingExample) skipUnsupported(t *testing.T, ws *cliWorkspace) {
+	t.Helper()
+	if ex.actions && (ws.openTofu || ws.version.LessThan(tfversion.Version1_14_0)) {
+		t.Skipf("%s uses actions: Terraform 1.14 or later, not %s", ex.dir, ws.version)
+	}
+	if ex.since != nil && ws.version.LessThan(ex.since) {
+		t.Skipf("%s needs Terraform %s or later, not %s", ex.dir, ex.since, ws.version)
+	}
+}
+
+// gatingPattern finds configuration that gates a resource. An action_trigger
+// gates only with the wait action: the complete action gates nothing.
+var gatingPattern = regexp.MustCompile(`precondition|postcondition|actions\s*=\s*\[[^\]]*triggerdev_wait_for_waitpoint_token|depends_on\s*=\s*\[\s*triggerdev_`)
 
 // TestExamples_gatingCovered fails when an example gates a resource without
 // an entry in gatingExamples, that is without its decline and approve test.
@@ -235,10 +296,14 @@ func TestAccExamples_validate(t *testing.T) {
 		t.Run(dir, func(t *testing.T) {
 			t.Parallel()
 			ws := newCLIWorkspace(t)
+			text := exampleText(t, dir)
 			if ws.openTofu || ws.version.LessThan(tfversion.Version1_14_0) {
-				if text := exampleText(t, dir); strings.Contains(text, "action \"") || strings.Contains(text, "action_trigger") {
+				if strings.Contains(text, "action \"") || strings.Contains(text, "action_trigger") {
 					t.Skipf("%s uses actions: Terraform 1.14 or later, not %s", dir, ws.version)
 				}
+			}
+			if ws.version.LessThan(version1_16) && needs1_16.MatchString(text) {
+				t.Skipf("%s uses a before_destroy trigger or on_failure: Terraform 1.16 or later, not %s", dir, ws.version)
 			}
 			ws.copyExample(dir)
 			if out, err := ws.run("validate"); err != nil {
@@ -247,6 +312,9 @@ func TestAccExamples_validate(t *testing.T) {
 		})
 	}
 }
+
+// needs1_16 finds what Terraform 1.16 added to action triggers.
+var needs1_16 = regexp.MustCompile(`\bbefore_destroy\b|\bafter_destroy\b|\bon_failure\s*=`)
 
 // exampleText is the Terraform text of examples/dir, its files one after another.
 func exampleText(t *testing.T, dir string) string {
@@ -261,4 +329,42 @@ func exampleText(t *testing.T, dir string) string {
 		all.Write(text)
 	}
 	return all.String()
+}
+
+// TestAccExamples_destroyNotHeld: a full `terraform destroy` is never held by
+// the replace-approval example's before_destroy trigger, with or without
+// on_failure = halt: Terraform runs the action, turns its failure into a
+// warning, and destroys anyway.
+func TestAccExamples_destroyNotHeld(t *testing.T) {
+	t.Parallel()
+	for _, onFailure := range []string{"", "halt"} {
+		t.Run("on_failure="+onFailure, func(t *testing.T) {
+			t.Parallel()
+			ws := newCLIWorkspace(t)
+			ex := gatingExample{dir: "gating/replace-approval", actions: true, since: version1_16}
+			ex.skipUnsupported(t, ws)
+			mock, url := startMock(t, 0)
+			declined := approvedToken(t, mock, false)
+			ws.copyExample(ex.dir)
+			if onFailure != "" {
+				main := filepath.Join(ws.dir, "main.tf")
+				text := strings.Replace(readFileString(t, main), "events  = [before_destroy]", "events     = [before_destroy]\n      on_failure = "+onFailure, 1)
+				writeFile(t, main, text)
+			}
+			ws.env = append(ws.env, envAPIURL+"="+url, envAPIKey+"="+testAPIKey, "TF_VAR_approval_token_id="+declined)
+			if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+				t.Fatalf("creating the database: %v\n%s", err, out)
+			}
+			mock.ResetRequests()
+			out, err := ws.run("destroy", "-auto-approve", "-input=false")
+			switch {
+			case err != nil || len(ws.stateInstances()) != 0:
+				t.Fatalf("a declined token held the destroy: %v\n%s", err, out)
+			case len(mock.Requests()) == 0:
+				t.Fatalf("the destroy never ran the action: the test proves nothing\n%s", out)
+			case !regexp.MustCompile(`(?s)Warning: Waitpoint token did not approve the change.*` + wrappedText(`its output's member "approved" is false, not true`).String()).MatchString(out):
+				t.Fatalf("the destroy does not warn of the decline:\n%s", out)
+			}
+		})
+	}
 }

@@ -27,7 +27,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
 
@@ -388,9 +387,10 @@ func (ws *cliWorkspace) copyExample(dir string) {
 	}
 }
 
-// stateAddresses lists the managed resource instances of the workspace's
-// state, as `terraform state list` prints them; none without a state.
-func (ws *cliWorkspace) stateAddresses() []string {
+// stateInstances maps each managed resource instance of the workspace's state,
+// by its address as `terraform state list` prints it, to its attributes; none
+// without a state.
+func (ws *cliWorkspace) stateInstances() map[string]map[string]any {
 	ws.t.Helper()
 	data, err := os.ReadFile(filepath.Join(ws.dir, "terraform.tfstate"))
 	if os.IsNotExist(err) {
@@ -402,14 +402,15 @@ func (ws *cliWorkspace) stateAddresses() []string {
 		Resources []struct {
 			Mode, Type, Name string
 			Instances        []struct {
-				IndexKey any `json:"index_key"`
+				IndexKey   any `json:"index_key"`
+				Attributes map[string]any
 			}
 		}
 	}
 	if err := json.Unmarshal(data, &state); err != nil {
 		ws.t.Fatalf("reading the state: %v", err)
 	}
-	var addresses []string
+	instances := map[string]map[string]any{}
 	for _, r := range state.Resources {
 		if r.Mode != "managed" {
 			continue
@@ -422,16 +423,16 @@ func (ws *cliWorkspace) stateAddresses() []string {
 			case float64:
 				address += fmt.Sprintf("[%d]", int(key))
 			}
-			addresses = append(addresses, address)
+			instances[address] = inst.Attributes
 		}
 	}
-	return addresses
+	return instances
 }
 
 // runExample runs one directory of examples/ against the mock at url, with the
 // provider configured from the environment as the examples advise (each test's
 // provider has an environment of its own, so examples run in parallel).
-func runExample(t *testing.T, dir, url string, vars config.Variables, step resource.TestStep, checks ...tfversion.TerraformVersionCheck) {
+func runExample(t *testing.T, dir, url string, vars config.Variables, step resource.TestStep) {
 	t.Helper()
 	factories := factoriesWithEnv(map[string]string{envAPIURL: url, envAPIKey: testAPIKey})
 	step.ConfigDirectory = config.StaticDirectory(exampleDir(t, dir))
@@ -443,7 +444,7 @@ func runExample(t *testing.T, dir, url string, vars config.Variables, step resou
 	if step.ExpectError == nil {
 		steps = append(steps, resource.TestStep{Config: "# nothing", ProtoV6ProviderFactories: factories})
 	}
-	resource.Test(t, resource.TestCase{Steps: steps, TerraformVersionChecks: checks})
+	resource.Test(t, resource.TestCase{Steps: steps})
 }
 
 // registrySource is how the examples name the provider.

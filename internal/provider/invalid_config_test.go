@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -22,17 +21,20 @@ import (
 type attrs map[string]any
 
 const (
-	providerBlockType = "provider"
-	tokenDataSource   = "data.triggerdev_waitpoint_token"
-	tokensDataSource  = "data.triggerdev_waitpoint_tokens"
-	tokenEphemeral    = "ephemeral.triggerdev_waitpoint_token"
-	tokenResource     = "resource.triggerdev_waitpoint_token"
+	providerBlockType   = "provider"
+	tokenDataSource     = "data.triggerdev_waitpoint_token"
+	tokensDataSource    = "data.triggerdev_waitpoint_tokens"
+	tokenEphemeral      = "ephemeral.triggerdev_waitpoint_token"
+	waitActionBlock     = "action.triggerdev_wait_for_waitpoint_token"
+	completeActionBlock = "action.triggerdev_complete_waitpoint_token"
+	tokenWaitResource   = "resource.triggerdev_waitpoint_token_wait"
+	tokenResource       = "resource.triggerdev_waitpoint_token"
 )
 
 // invalidConfig is one way a configuration can be wrong.
 type invalidConfig struct {
 	name  string
-	block string // providerBlockType, or the block's kind and type: data.<type>, ephemeral.<type>
+	block string // providerBlockType, or the block's kind and type: data.<type>, ephemeral.<type>, action.<type>, resource.<type>
 	attrs attrs  // the attributes besides what the block needs anyway
 	path  string // where the one error must sit, e.g. wait.timeout or statuses[1]
 	want  string // the error's words: what is wrong and what is accepted
@@ -62,6 +64,9 @@ var invalidConfigs = withEphemeralRows([]invalidConfig{
 	{"id with an escaped slash", tokenDataSource, attrs{"id": "waitpoint_a%2F..%2Fb"}, "id", `got: waitpoint_a%2F..%2Fb`},
 	{"id with a query", tokenDataSource, attrs{"id": "waitpoint_a?limit=1"}, "id", `got: waitpoint_a?limit=1`},
 	{"id with a fragment", tokenDataSource, attrs{"id": "waitpoint_a#b"}, "id", `got: waitpoint_a#b`},
+	{"id and idempotency_key", tokenDataSource, attrs{"idempotency_key": "release-42"}, "id", `Exactly one of these attributes must be configured: [id,idempotency_key]`},
+	{"neither id nor idempotency_key", tokenDataSource, attrs{"id": nil}, wholeBlock, `Exactly one of these attributes must be configured: [id,idempotency_key]`},
+	{"empty idempotency_key", tokenDataSource, attrs{"id": nil, "idempotency_key": ""}, "idempotency_key", `Attribute idempotency_key string length must be at least 1, got: 0`},
 	{"wait.timeout in words", tokenDataSource, attrs{"wait": attrs{"timeout": "soon"}}, "wait.timeout", `Attribute wait.timeout must be a positive duration with a unit, such as "30s", "5m" or "1h30m" (units ns, us, ms, s, m, h), got "soon"`},
 	{"wait.timeout in days", tokenDataSource, attrs{"wait": attrs{"timeout": "1d"}}, "wait.timeout", `got "1d"`},
 	{"zero wait.timeout", tokenDataSource, attrs{"wait": attrs{"timeout": "0s"}}, "wait.timeout", `must be a positive duration`},
@@ -95,6 +100,25 @@ var invalidConfigs = withEphemeralRows([]invalidConfig{
 	{"page_size over 100", tokensDataSource, attrs{"page_size": 101}, "page_size", `Attribute page_size must be a whole number from 1 to 100, got 101.`},
 	{"zero page_size", tokensDataSource, attrs{"page_size": 0}, "page_size", `must be a whole number from 1 to 100, got 0.`},
 	{"fractional page_size", tokensDataSource, attrs{"page_size": 2.5}, "page_size", `Attribute page_size must be a whole number from 1 to 100, got 2.5.`},
+
+	{"wait action: id and idempotency_key", waitActionBlock, attrs{"idempotency_key": "release-42"}, "id", `Exactly one of these attributes must be configured: [id,idempotency_key]`},
+	{"wait action: neither id nor idempotency_key", waitActionBlock, attrs{"id": nil}, wholeBlock, `Exactly one of these attributes must be configured: [id,idempotency_key]`},
+	{"wait action: empty idempotency_key", waitActionBlock, attrs{"id": nil, "idempotency_key": ""}, "idempotency_key", `Attribute idempotency_key string length must be at least 1, got: 0`},
+	{"complete action: id and idempotency_key", completeActionBlock, attrs{"idempotency_key": "tenant-42"}, "id", `Exactly one of these attributes must be configured: [id,idempotency_key]`},
+	{"complete action: neither id nor idempotency_key", completeActionBlock, attrs{"id": nil}, wholeBlock, `Exactly one of these attributes must be configured: [id,idempotency_key]`},
+	{"complete action: id with a slash", completeActionBlock, attrs{"id": "waitpoint_a/b"}, "id", `must be a waitpoint token id`},
+	{"complete action: data not JSON", completeActionBlock, attrs{"data": "endpoint=https://db.example"}, "data", `Attribute data must be JSON text of any value, such as jsonencode({ endpoint = "https://…" }) (the value is not shown: it may be a secret).`},
+	{"complete action: empty data", completeActionBlock, attrs{"data": ""}, "data", `Attribute data must be JSON text of any value`},
+
+	{"wait resource: without a token", tokenWaitResource, attrs{"id": nil}, wholeBlock, `Exactly one of these attributes must be configured: [id,idempotency_key]`},
+	{"wait resource: with id and idempotency_key", tokenWaitResource, attrs{"idempotency_key": "release-7"}, "id", `Exactly one of these attributes must be configured: [id,idempotency_key]`},
+	{"wait resource: id with a slash", tokenWaitResource, attrs{"id": "waitpoint_a/b"}, "id", `Attribute id must be a waitpoint token id`},
+	{"wait resource: empty idempotency_key", tokenWaitResource, attrs{"id": nil, "idempotency_key": ""}, "idempotency_key", `Attribute idempotency_key string length must be at least 1, got: 0`},
+	{"wait resource: statuses unknown status", tokenWaitResource, attrs{"statuses": []string{"DONE"}}, "statuses[0]", `value must be one of: ["WAITING" "COMPLETED" "TIMED_OUT"], got: "DONE"`},
+	{"wait resource: statuses empty", tokenWaitResource, attrs{"statuses": []string{}}, "statuses", `Attribute statuses list must contain at least 1 elements, got: 0`},
+	{"wait resource: output_contains an array", tokenWaitResource, attrs{"output_contains": "[true]"}, "output_contains", `Attribute output_contains must be JSON text of an object`},
+	{"wait resource: timeout in days", tokenWaitResource, attrs{"timeout": "1d"}, "timeout", `Attribute timeout must be a positive duration with a unit`},
+	{"wait resource: interval under a second", tokenWaitResource, attrs{"interval": "500ms"}, "interval", `Attribute interval must be at least 1s, got "500ms"`},
 
 	{"resource: empty idempotency_key", tokenResource, attrs{"idempotency_key": ""}, "idempotency_key", `Attribute idempotency_key must not be empty: leave it out and the provider generates one.`},
 	{"resource: idempotency_key too long", tokenResource, attrs{"idempotency_key": strings.Repeat("k", 2049)}, "idempotency_key", `Attribute idempotency_key must be at most 2048 characters (UTF-16 code units), got 2049.`},
@@ -130,7 +154,7 @@ func withEphemeralRows(rows []invalidConfig) []invalidConfig {
 // blockAttrs is a row's block with what the block needs anyway.
 func blockAttrs(block string, a attrs) attrs {
 	all := attrs{}
-	if kind, typ, _ := strings.Cut(block, "."); typ == "triggerdev_waitpoint_token" && kind != "resource" {
+	if _, typ, _ := strings.Cut(block, "."); slices.Contains([]string{"triggerdev_waitpoint_token", "triggerdev_wait_for_waitpoint_token", "triggerdev_complete_waitpoint_token", "triggerdev_waitpoint_token_wait"}, typ) && block != tokenResource {
 		all["id"] = "waitpoint_valid"
 	}
 	for k, v := range a {
@@ -158,11 +182,20 @@ func TestProvider_invalidConfigs(t *testing.T) {
 }
 
 // validate runs what the CLI runs before any read: validation, and for the
-// provider block its configuration.
+// provider block its configuration, on the server the provider serves.
 func validate(t *testing.T, block string, a attrs) []*tfprotov6.Diagnostic {
 	t.Helper()
+	server, err := newServer("test", envOf(nil))()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return validateWith(t, server, block, a)
+}
+
+// validateWith is validate on server.
+func validateWith(t *testing.T, server tfprotov6.ProviderServer, block string, a attrs) []*tfprotov6.Diagnostic {
+	t.Helper()
 	ctx := context.Background()
-	server := providerserver.NewProtocol6(New("test")())()
 	config := func(schema *tfprotov6.Schema) *tfprotov6.DynamicValue {
 		raw, err := json.Marshal(a)
 		if err != nil {
@@ -213,16 +246,25 @@ func validate(t *testing.T, block string, a attrs) []*tfprotov6.Diagnostic {
 			t.Fatal(err)
 		}
 		return resp.Diagnostics
+	case "action":
+		resp, err := server.(tfprotov6.ActionServer).ValidateActionConfig(ctx, &tfprotov6.ValidateActionConfigRequest{ActionType: typ, Config: config(schemas.ActionSchemas[typ].Schema)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Diagnostics
 	}
 	t.Fatalf("no validation for block %s", block)
 	return nil
 }
 
+// wholeBlock is the path of a diagnostic on no attribute: on the block.
+const wholeBlock = "(the whole block)"
+
 // attributePath writes a diagnostic's path the way the table does: wait.timeout,
 // statuses[1].
 func attributePath(p *tftypes.AttributePath) string {
 	if p == nil {
-		return "(the whole block)"
+		return wholeBlock
 	}
 	var b strings.Builder
 	for _, step := range p.Steps() {
@@ -258,13 +300,12 @@ func TestAccProvider_invalidConfigs(t *testing.T) {
 			t.Parallel()
 			mock, url := startMock(t, 0)
 			config, address := hclConfig(url, tc.block, blockAttrs(tc.block, tc.attrs))
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      config,
-					ExpectError: cliError(address, tc.path, tc.want),
-				}},
-			})
+			step := resource.TestStep{Config: config, ExpectError: cliError(address, tc.path, tc.want)}
+			if strings.HasPrefix(tc.block, "action.") {
+				actionTestCase(t, step)
+			} else {
+				resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: []resource.TestStep{step}})
+			}
 			if n := len(mock.Requests()); n != 0 {
 				t.Fatalf("the mock saw %d requests, want none", n)
 			}
@@ -273,11 +314,11 @@ func TestAccProvider_invalidConfigs(t *testing.T) {
 }
 
 // cliError matches the CLI's error: the block's address, the attribute's line
-// when it is a top-level one (for a nested one the CLI shows the block's line),
-// then the words.
+// when it is a top-level one (for a nested one, or none, the CLI shows the
+// block's line), then the words.
 func cliError(address, attrPath, want string) *regexp.Regexp {
 	line := ""
-	if top := strings.Split(attrPath, "[")[0]; !strings.Contains(top, ".") {
+	if top := strings.Split(attrPath, "[")[0]; attrPath != wholeBlock && !strings.Contains(top, ".") {
 		line = `\d+:\s+` + regexp.QuoteMeta(top) + `\s+=.*`
 	}
 	return regexp.MustCompile(`(?s)with ` + regexp.QuoteMeta(address) + `,.*` + line + wrappedText(want).String())
@@ -295,17 +336,23 @@ func hclConfig(url, block string, a attrs) (string, string) {
 			fmt.Sprintf(`provider["%s/hashicorp/triggerdev"]`, cmp.Or(os.Getenv("TF_ACC_PROVIDER_HOST"), "registry.terraform.io"))
 	}
 	kind, typ, _ := strings.Cut(block, ".")
+	body := hcl(a, "")
+	if kind == "action" { // an action's arguments are in its config block
+		body = "{\n  config " + hcl(a, "  ") + "\n}"
+	}
 	address := block + ".test"
-	if kind == "resource" { // the CLI names a managed resource without its kind
+	if kind == "resource" { // a managed resource's address has no kind
 		address = typ + ".test"
 	}
-	return providerBlock(url) + fmt.Sprintf("%s %q \"test\" %s\n", kind, typ, hcl(a, "")), address
+	return providerBlock(url) + fmt.Sprintf("%s %q \"test\" %s\n", kind, typ, body), address
 }
 
 // hcl renders a value: strings, numbers, lists of strings, and objects one
 // attribute a line so that the CLI shows the offending line.
 func hcl(v any, indent string) string {
 	switch v := v.(type) {
+	case nil:
+		return "null"
 	case string:
 		return strings.ReplaceAll(strings.ReplaceAll(fmt.Sprintf("%q", v), "${", "$${"), "%{", "%%{")
 	case []string:

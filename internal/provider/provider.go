@@ -233,7 +233,7 @@ func (p *triggerdevProvider) DataSources(_ context.Context) []func() datasource.
 }
 
 func (p *triggerdevProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewWaitpointTokenResource}
+	return []func() resource.Resource{NewWaitpointTokenResource, NewWaitpointTokenWaitResource}
 }
 
 func (p *triggerdevProvider) ListResources(_ context.Context) []func() list.ListResource {
@@ -245,5 +245,5 @@ func (p *triggerdevProvider) EphemeralResources(_ context.Context) []func() ephe
 }
 
 func (p *triggerdevProvider) Actions(_ context.Context) []func() action.Action {
-	return []func() action.Action{NewWaitForWaitpointTokenAction}
+	return []func() action.Action{NewWaitForWaitpointTokenAction, NewCompleteWaitpointTokenAction}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -59,3 +60,21 @@ func (s *protocolServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 	}
 	return s.frameworkServer.ReadDataSource(ctx, req)
 }
+
+// ValidateActionConfig lets a write-only action attribute hold a value. The
+// framework (v1.19.0) refuses any non-null one, as it does for a CLI older
+// than Terraform 1.11, because this request carries no client capabilities;
+// every CLI with actions (Terraform 1.14 and later) has write-only attributes.
+// TestServer_writeOnlyActionAttribute fails once the framework stops.
+func (s *protocolServer) ValidateActionConfig(ctx context.Context, req *tfprotov6.ValidateActionConfigRequest) (*tfprotov6.ValidateActionConfigResponse, error) {
+	resp, err := s.frameworkServer.ValidateActionConfig(ctx, req)
+	if resp != nil {
+		resp.Diagnostics = slices.DeleteFunc(resp.Diagnostics, isWriteOnlyRefusal)
+	}
+	return resp, err
+}
+
+// writeOnlyRefusal is the framework's summary of its refusal.
+const writeOnlyRefusal = "WriteOnly Attribute Not Allowed"
+
+func isWriteOnlyRefusal(d *tfprotov6.Diagnostic) bool { return d.Summary == writeOnlyRefusal }

@@ -5,6 +5,10 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
 
@@ -19,6 +23,15 @@ func (r tokenRef) String() string {
 		return fmt.Sprintf("with idempotency key %q", r.key)
 	}
 	return fmt.Sprintf("%q", r.id)
+}
+
+// found names the token with id that the reference found: a key alone does
+// not say which token the user's task holds.
+func (r tokenRef) found(id string) string {
+	if r.key == "" {
+		return r.String()
+	}
+	return fmt.Sprintf("%q (idempotency key %q)", id, r.key)
 }
 
 // fetch reads the token once. A token found by key is read by its id from
@@ -41,4 +54,23 @@ func (r tokenRef) fetch(ctx context.Context, c *client.Client) (client.Token, to
 func notCreatedYet(err error) bool {
 	_, ok := errors.AsType[*client.UnknownKeyError](err)
 	return ok
+}
+
+// tokenRefPaths are the two ways a configuration names a token, exactly one of
+// which is set: the config validators of every kind that reads a token.
+var tokenRefPaths = []path.Expression{path.MatchRoot("id"), path.MatchRoot("idempotency_key")}
+
+// configuredRef is the token that a configuration's id or idempotency_key
+// names, checked again when the value is used: the framework's checks skip a
+// value unknown at validation (from a variable or another resource).
+func configuredRef(ctx context.Context, id, key types.String) (tokenRef, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if id.IsNull() == key.IsNull() {
+		diags.AddError("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [id,idempotency_key]. "+
+			"id names one token, idempotency_key the newest token whose current key it is.")
+		return tokenRef{}, diags
+	}
+	diags.Append(checkString(ctx, path.Root("id"), id, tokenIDValidator())...)
+	diags.Append(checkString(ctx, path.Root("idempotency_key"), key, idempotencyKeyValidator())...)
+	return tokenRef{id: id.ValueString(), key: key.ValueString()}, diags
 }

@@ -203,6 +203,24 @@ func checkList(ctx context.Context, p path.Path, v types.List, validators ...val
 	return diags
 }
 
+// idempotencyKeyValidator refuses an empty key, which names no token.
+func idempotencyKeyValidator() validator.String { return stringvalidator.LengthAtLeast(1) }
+
+// jsonValueValidator refuses text that is not JSON, of any value. Unlike the
+// other validators it never quotes the value: completion data may be a secret.
+func jsonValueValidator() validator.String {
+	return stringValidator{
+		description: "must be JSON text of any value, such as `jsonencode({ endpoint = \"https://…\" })`",
+		summary:     "Invalid data",
+		problem: func(s string) string {
+			if !json.Valid([]byte(s)) {
+				return "must be JSON text of any value, such as jsonencode({ endpoint = \"https://…\" }) (the value is not shown: it may be a secret)"
+			}
+			return ""
+		},
+	}
+}
+
 // The service's limits on a created token.
 const (
 	maxIdempotencyKeyLength = 2048 // UTF-16 code units, as the service counts
@@ -210,9 +228,9 @@ const (
 	maxTagLength            = 128 // UTF-16 code units
 )
 
-// idempotencyKeyValidator refuses a key the service would refuse (too long)
+// createdKeyValidator refuses a key the service would refuse (too long)
 // or share ("" is one literal key every such create shares).
-func idempotencyKeyValidator() validator.String {
+func createdKeyValidator() validator.String {
 	return stringValidator{
 		description: fmt.Sprintf("must be 1 to %d characters", maxIdempotencyKeyLength),
 		summary:     "Invalid idempotency key",

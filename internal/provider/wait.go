@@ -52,7 +52,7 @@ type waitSettings struct {
 
 // waitProgress is one poll of a wait.
 type waitProgress struct {
-	token          string // the token as tokenRef names it
+	token          string        // the token as tokenRef names it
 	status         client.Status // "" while no token holds the key the wait names
 	elapsed, limit time.Duration
 }
@@ -123,7 +123,9 @@ func waitSchemaAttribute() schema.Attribute {
 }
 
 // interruptNote says what Ctrl-C does to a wait.
-const interruptNote = "Ctrl-C stops the wait at once, except inside an apply on CLIs that do not pass the interrupt to providers during an apply (see the gating guide)."
+const interruptNote = "Ctrl-C ends the wait at once during `plan`, and during `apply` when the read happens in the apply itself. " +
+	"In the plan that `apply` runs first, only Terraform 1.16 or later passes a first Ctrl-C on to the provider: on Terraform 1.15 and earlier, and on OpenTofu 1.12, " +
+	"the wait runs on until the token is answered or `timeout` passes, and the apply then stops with `execution halted` without changing anything; a second Ctrl-C ends the CLI at once."
 
 // waitError is a wait that ended without the token reaching a wanted status.
 type waitError struct{ message string }

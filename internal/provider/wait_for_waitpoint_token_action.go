@@ -5,16 +5,22 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
 
-var _ action.ActionWithConfigure = (*waitForWaitpointTokenAction)(nil)
+var (
+	_ action.ActionWithConfigure        = (*waitForWaitpointTokenAction)(nil)
+	_ action.ActionWithConfigValidators = (*waitForWaitpointTokenAction)(nil)
+)
 
 // waitForWaitpointTokenAction waits for a token at apply time, and only when the
 // resource that triggers it is about to change: unlike a data source, it holds
@@ -25,6 +31,7 @@ type waitForWaitpointTokenAction struct {
 
 type waitForWaitpointTokenModel struct {
 	ID             types.String `tfsdk:"id"`
+	IdempotencyKey types.String `tfsdk:"idempotency_key"`
 	Statuses       types.List   `tfsdk:"statuses"`
 	OutputContains types.String `tfsdk:"output_contains"`
 	Timeout        types.String `tfsdk:"timeout"`
@@ -41,12 +48,20 @@ func (a *waitForWaitpointTokenAction) Metadata(_ context.Context, req action.Met
 func (a *waitForWaitpointTokenAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Waits, at apply time, until a Trigger.dev waitpoint token is completed, and fails the apply otherwise. " +
-			"Triggered from a resource's `action_trigger`, it runs only when that resource is about to change. Needs Terraform 1.14 or later.",
+			"Triggered from a resource's `action_trigger`, it runs only when that resource is about to change. Needs Terraform 1.14 or later. " +
+			"On Ctrl-C it stops waiting and holds the run until a second Ctrl-C, which ends it with nothing applied: once a provider is asked to stop, " +
+			"Terraform no longer hears an action's failure, and Terraform 1.16 would take the silence for a success.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The token's id, such as `waitpoint_abc123`.",
+				Optional:            true,
+				MarkdownDescription: actionIDDescription,
 				Validators:          []validator.String{tokenIDValidator()},
+			},
+			"idempotency_key": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: actionKeyDescription + " A token not created yet is waited for, within the same `timeout`, " +
+					"one request a poll.",
+				Validators: []validator.String{idempotencyKeyValidator()},
 			},
 			"statuses": schema.ListAttribute{
 				Optional:            true,
@@ -74,17 +89,29 @@ func (a *waitForWaitpointTokenAction) Schema(_ context.Context, _ action.SchemaR
 	}
 }
 
+// The descriptions of the two ways an action names its token.
+const (
+	actionIDDescription  = "The token's id, such as `waitpoint_abc123`. Exactly one of `id` and `idempotency_key` must be set."
+	actionKeyDescription = "Instead of `id`: the idempotency key of the token, such as `release-42`, meaning the newest token whose current, live key it is."
+)
+
+func (a *waitForWaitpointTokenAction) ConfigValidators(context.Context) []action.ConfigValidator {
+	return []action.ConfigValidator{actionvalidator.ExactlyOneOf(tokenRefPaths...)}
+}
+
 func (a *waitForWaitpointTokenAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	a.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (a *waitForWaitpointTokenAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	defer holdIfStopped(ctx, &resp.Diagnostics)
 	var model waitForWaitpointTokenModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(checkString(ctx, path.Root("id"), model.ID, tokenIDValidator())...)
+	ref, diags := configuredRef(ctx, model.ID, model.IdempotencyKey)
+	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(checkString(ctx, path.Root("output_contains"), model.OutputContains, jsonObjectValidator())...)
 	settings, diags := newWaitSettings(ctx, path.Empty(), model.Statuses, model.Timeout, model.Interval, []client.Status{client.StatusCompleted})
 	resp.Diagnostics.Append(diags...)
@@ -93,22 +120,35 @@ func (a *waitForWaitpointTokenAction) Invoke(ctx context.Context, req action.Inv
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id := model.ID.ValueString()
 	var reporter progressReporter
 	settings.progress = func(p waitProgress) {
 		if reporter.due(p) {
 			resp.SendProgress(action.InvokeProgressEvent{Message: p.String()})
 		}
 	}
-	token, err := waitForToken(ctx, c, tokenRef{id: id}, settings)
+	token, err := waitForToken(ctx, c, ref, settings)
 	if err != nil {
-		addClientError(&resp.Diagnostics, fmt.Sprintf("wait for waitpoint token %q", id), err)
+		addClientError(&resp.Diagnostics, fmt.Sprintf("wait for waitpoint token %s", ref), err)
 		return
 	}
 	if reason := outputProblem(token, model.OutputContains.ValueString()); reason != "" {
 		resp.Diagnostics.AddError("Waitpoint token did not approve the change",
-			fmt.Sprintf("Waitpoint token %q is %s, but %s.", id, token.Status, reason))
+			fmt.Sprintf("Waitpoint token %s is %s, but %s.", ref, token.Status, reason))
 	}
+}
+
+// holdIfStopped never returns when the action fails after Terraform asked
+// the provider to stop (a first Ctrl-C). terraform-plugin-go drops every event
+// of an action once stopped (tf6server.InvokeAction), its failure included,
+// and Terraform 1.16 takes a stream that ends without one for a success: the
+// change the action gates would be applied, declined or not. Held, the run
+// ends at Terraform's second Ctrl-C, with nothing applied.
+func holdIfStopped(ctx context.Context, diags *diag.Diagnostics) {
+	if ctx.Err() == nil || !diags.HasError() {
+		return
+	}
+	tflog.Warn(ctx, "the action was interrupted: it holds the run until Terraform exits (a second Ctrl-C), so that the change it gates is not applied")
+	select {}
 }
 
 // progressEvery is how often the action reports a wait whose status does not change.

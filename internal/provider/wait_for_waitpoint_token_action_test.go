@@ -59,6 +59,7 @@ func actionTestCase(t *testing.T, steps ...resource.TestStep) {
 
 var rolloutAddress = "terraform_data.rollout"
 
+// rolloutCreated checks that the rollout of release is in state.
 func rolloutCreated(release string) []statecheck.StateCheck {
 	return []statecheck.StateCheck{statecheck.ExpectKnownValue(rolloutAddress, tfjsonpath.New("output"), knownvalue.StringExact(release))}
 }

@@ -25,7 +25,7 @@ type tokenCreate struct {
 // createRequest checks the arguments again, as values unknown at plan time
 // were not validated then, and a past instant is refused only now.
 func (m waitpointTokenResourceModel) createRequest(ctx context.Context) (tokenCreate, diag.Diagnostics) {
-	diags := checkString(ctx, path.Root("idempotency_key"), m.IdempotencyKey, idempotencyKeyValidator())
+	diags := checkString(ctx, path.Root("idempotency_key"), m.IdempotencyKey, createdKeyValidator())
 	diags.Append(checkString(ctx, path.Root("idempotency_key_ttl"), m.IdempotencyKeyTTL, ttlValidator())...)
 	diags.Append(checkString(ctx, path.Root("timeout"), m.Timeout, tokenTimeoutValidator())...)
 	diags.Append(checkList(ctx, path.Root("tags"), m.Tags, createdTagsValidators()...)...)

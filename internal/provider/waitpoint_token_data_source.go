@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -14,7 +15,10 @@ import (
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
 
-var _ datasource.DataSourceWithConfigure = (*waitpointTokenDataSource)(nil)
+var (
+	_ datasource.DataSourceWithConfigure        = (*waitpointTokenDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*waitpointTokenDataSource)(nil)
+)
 
 type waitpointTokenDataSource struct {
 	data *providerData
@@ -35,10 +39,20 @@ func (d *waitpointTokenDataSource) Schema(_ context.Context, _ datasource.Schema
 // attributes, for the data source and (converted) the ephemeral resource.
 func waitpointTokenSchema() schema.Schema {
 	attrs := tokenSchemaAttributes()
+	// A token is named by its id or by its idempotency key; the other one is read.
 	attrs["id"] = schema.StringAttribute{
-		Required:            true,
-		MarkdownDescription: "The token's id, such as `waitpoint_abc123`.",
+		Optional:            true,
+		Computed:            true,
+		MarkdownDescription: "The token's id, such as `waitpoint_abc123`. Exactly one of `id` and `idempotency_key` must be set; the other is read from the token.",
 		Validators:          []validator.String{tokenIDValidator()},
+	}
+	attrs["idempotency_key"] = schema.StringAttribute{
+		Optional: true,
+		Computed: true,
+		MarkdownDescription: "Instead of `id`: the idempotency key of the token, such as `release-42`, meaning the newest token whose current, live key it is. " +
+			"With `wait`, a token not created yet is waited for, one request a poll; without, it is an error naming the key. " +
+			"When `id` is set, the key the token was created with; null when the service reports none.",
+		Validators: []validator.String{idempotencyKeyValidator()},
 	}
 	attrs["url"] = schema.StringAttribute{
 		Computed:            true,
@@ -50,6 +64,10 @@ func waitpointTokenSchema() schema.Schema {
 		MarkdownDescription: "Reads one Trigger.dev waitpoint token, optionally waiting until it is completed or times out.",
 		Attributes:          attrs,
 	}
+}
+
+func (d *waitpointTokenDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(tokenRefPaths...)}
 }
 
 func (d *waitpointTokenDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -84,12 +102,19 @@ func (m *waitpointTokenReadModel) read(ctx context.Context, data *providerData) 
 	if diags.HasError() {
 		return diags
 	}
-	token, diags := readToken(ctx, c, tokenRef{id: m.ID.ValueString()}, m.Wait)
+	ref, diags := configuredRef(ctx, m.ID, m.IdempotencyKey)
+	if diags.HasError() {
+		return diags
+	}
+	token, diags := readToken(ctx, c, ref, m.Wait)
 	if diags.HasError() {
 		return diags
 	}
 	m.tokenModel, diags = newTokenModel(ctx, token)
-	m.URL = types.StringValue(token.URL) // m.ID stays as configured: the service also accepts the id without its prefix
+	m.URL = types.StringValue(token.URL)
+	if m.ID.IsNull() { // a configured id stays as it is: the service also accepts the id without its prefix
+		m.ID = types.StringValue(token.ID)
+	}
 	return diags
 }
 

@@ -4,12 +4,16 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/ephemeralvalidator"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 )
 
-var _ ephemeral.EphemeralResourceWithConfigure = (*waitpointTokenEphemeralResource)(nil)
+var (
+	_ ephemeral.EphemeralResourceWithConfigure        = (*waitpointTokenEphemeralResource)(nil)
+	_ ephemeral.EphemeralResourceWithConfigValidators = (*waitpointTokenEphemeralResource)(nil)
+)
 
 // waitpointTokenEphemeralResource is the data source's read, kept out of state
 // and plan: the callback URL and the output can be used without being stored.
@@ -33,6 +37,10 @@ func (r *waitpointTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.
 			"is written to state or plan. Needs Terraform 1.10 or OpenTofu 1.11 or later.",
 		Attributes: ephemeralAttributes(ds.Attributes),
 	}
+}
+
+func (r *waitpointTokenEphemeralResource) ConfigValidators(context.Context) []ephemeral.ConfigValidator {
+	return []ephemeral.ConfigValidator{ephemeralvalidator.ExactlyOneOf(tokenRefPaths...)}
 }
 
 func (r *waitpointTokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {

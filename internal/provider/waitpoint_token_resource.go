@@ -69,7 +69,7 @@ func (r *waitpointTokenResource) Schema(_ context.Context, _ resource.SchemaRequ
 	attrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "The token's id, such as `waitpoint_abc123`."}
 	attrs["idempotency_key"] = schema.StringAttribute{
 		Optional: true, Computed: true, PlanModifiers: replace,
-		Validators: []validator.String{idempotencyKeyValidator()},
+		Validators: []validator.String{createdKeyValidator()},
 		MarkdownDescription: fmt.Sprintf("Names the token: while the key is live, creating a token with it again returns this token, "+
 			"so re-applying a release's approval (`\"release-${var.release}\"`) finds the same token, even after a replacement. "+
 			"At most %d characters. Every create the provider sends carries a key, so that a create retried after a lost answer makes no second token: "+

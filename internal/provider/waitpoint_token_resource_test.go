@@ -311,8 +311,8 @@ func TestAccWaitpointTokenResource_requestsAndWarnings(t *testing.T) {
 	if !wrappedText(fmt.Sprintf("Trigger.dev cannot delete or cancel a waitpoint token: %q was removed from the Terraform state, and stays on Trigger.dev until it is completed or times out.", newID)).MatchString(out) {
 		t.Fatalf("destroy: want the warning naming %s:\n%s", newID, out)
 	}
-	if len(ws.stateAddresses()) != 0 {
-		t.Fatalf("destroy left %v in the state", ws.stateAddresses())
+	if left := ws.stateInstances(); len(left) != 0 {
+		t.Fatalf("destroy left %d instances in the state", len(left))
 	}
 }
 
@@ -332,7 +332,7 @@ func TestAccWaitpointTokenResource_unknownOn500(t *testing.T) {
 	if err == nil || !wrappedText("Waitpoint token not found, or Trigger.dev failing").MatchString(out) || !wrappedText(environmentHint).MatchString(out) {
 		t.Fatalf("a 500: want the error with the environment hint: %v\n%s", err, out)
 	}
-	if !slices.Contains(ws.stateAddresses(), tokenResourceAddress) {
+	if _, kept := ws.stateInstances()[tokenResourceAddress]; !kept {
 		t.Fatal("a 500 dropped the token from the state")
 	}
 }

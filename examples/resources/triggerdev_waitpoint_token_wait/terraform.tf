@@ -1,0 +1,19 @@
+# The provider's source and the variables resource.tf uses, so that the example runs as it is.
+terraform {
+  required_providers {
+    triggerdev = {
+      source = "triggerdev-terraform/triggerdev"
+    }
+  }
+}
+
+variable "approval_token_id" {
+  type        = string
+  description = "The id of the waitpoint token a person completes to approve the release."
+}
+
+variable "release" {
+  type        = string
+  description = "The release the rollout deploys."
+  default     = "release-42"
+}
