@@ -49,6 +49,10 @@ type gatingExample struct {
 	env func(mock *mockapi.Server, url string, tok mockapi.Token) []string
 	// spec is the token the test creates; zero for a plain approval token.
 	spec mockapi.TokenSpec
+	// approver, when set, is for an example that creates its own token: it
+	// starts what answers with decision once the example asks, and returns
+	// the example's variables. env, spec and waits are then unused.
+	approver func(t *testing.T, decision string) []string
 }
 
 func tokenIDEnv(_ *mockapi.Server, _ string, tok mockapi.Token) []string {
@@ -81,6 +85,8 @@ var gatingExamples = []gatingExample{
 		}},
 	{dir: "testing", gated: "terraform_data.rollout", env: tokenIDEnv,
 		declined: wrappedText("The release is not approved (approval token status: COMPLETED).")},
+	{dir: "gating/create-and-wait", gated: "terraform_data.rollout", actions: true, approver: approveThroughNotifier,
+		declined: wrappedText(`its output's member "approved" is false, not true`)},
 }
 
 func TestAccExamples_gating(t *testing.T) {
@@ -106,22 +112,14 @@ func (ex gatingExample) run(t *testing.T, approved bool) {
 	ws := newCLIWorkspace(t)
 	ex.skipUnsupported(t, ws)
 	mock, url := startMock(t, 0)
-	tok := mock.CreateToken(ex.spec)
+	decision := fmt.Sprintf(`{"approved":%t,"by":"alice"}`, approved)
 	ws.copyExample(ex.dir)
 	ws.env = append(ws.env, envAPIURL+"="+url, envAPIKey+"="+testAPIKey)
-	ws.env = append(ws.env, ex.env(mock, url, tok)...)
-	if ex.replaces != "" {
-		ws.env = append(ws.env, "TF_VAR_"+ex.replaces+"=old")
-		if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
-			t.Fatalf("creating what the example replaces: %v\n%s", err, out)
-		}
-		ws.env = append(ws.env, "TF_VAR_"+ex.replaces+"=new") // the last value of a variable wins
-	}
-	decision := fmt.Sprintf(`{"approved":%t,"by":"alice"}`, approved)
-	if ex.waits {
-		go whenPolled(t, mock, tok.ID, func() error { return mock.Complete(tok.ID, []byte(decision)) })
-	} else if err := mock.Complete(tok.ID, []byte(decision)); err != nil {
-		t.Fatal(err)
+	var tok mockapi.Token
+	if ex.approver != nil {
+		ws.env = append(ws.env, ex.approver(t, decision)...)
+	} else {
+		tok = ex.prepare(t, ws, mock, url, decision)
 	}
 	out, err := ws.run("apply", "-auto-approve", "-input=false")
 	gated := ex.gated
@@ -146,6 +144,27 @@ func (ex gatingExample) run(t *testing.T, approved bool) {
 	case !goesOn && ex.replaces != "" && (!inState || output != "old"):
 		t.Fatalf("a declined replacement must keep the old %s in state, not %v:\n%s", gated, attributes, out)
 	}
+}
+
+// prepare creates the example's token and gives the example its variables,
+// applies first what the example replaces, and completes the token with
+// decision now or, for an example that waits, once the example reads it.
+func (ex gatingExample) prepare(t *testing.T, ws *cliWorkspace, mock *mockapi.Server, url, decision string) mockapi.Token {
+	tok := mock.CreateToken(ex.spec)
+	ws.env = append(ws.env, ex.env(mock, url, tok)...)
+	if ex.replaces != "" {
+		ws.env = append(ws.env, "TF_VAR_"+ex.replaces+"=old")
+		if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+			t.Fatalf("creating what the example replaces: %v\n%s", err, out)
+		}
+		ws.env = append(ws.env, "TF_VAR_"+ex.replaces+"=new") // the last value of a variable wins
+	}
+	if ex.waits {
+		go whenPolled(t, mock, tok.ID, func() error { return mock.Complete(tok.ID, []byte(decision)) })
+	} else if err := mock.Complete(tok.ID, []byte(decision)); err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }
 
 // dataOutput is a terraform_data instance's output as its state stores it:

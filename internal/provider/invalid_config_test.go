@@ -28,6 +28,7 @@ const (
 	waitActionBlock     = "action.triggerdev_wait_for_waitpoint_token"
 	completeActionBlock = "action.triggerdev_complete_waitpoint_token"
 	tokenWaitResource   = "resource.triggerdev_waitpoint_token_wait"
+	tokenResource       = "resource.triggerdev_waitpoint_token"
 )
 
 // invalidConfig is one way a configuration can be wrong.
@@ -118,6 +119,24 @@ var invalidConfigs = withEphemeralRows([]invalidConfig{
 	{"wait resource: output_contains an array", tokenWaitResource, attrs{"output_contains": "[true]"}, "output_contains", `Attribute output_contains must be JSON text of an object`},
 	{"wait resource: timeout in days", tokenWaitResource, attrs{"timeout": "1d"}, "timeout", `Attribute timeout must be a positive duration with a unit`},
 	{"wait resource: interval under a second", tokenWaitResource, attrs{"interval": "500ms"}, "interval", `Attribute interval must be at least 1s, got "500ms"`},
+
+	{"resource: empty idempotency_key", tokenResource, attrs{"idempotency_key": ""}, "idempotency_key", `Attribute idempotency_key must not be empty: leave it out and the provider generates one.`},
+	{"resource: idempotency_key too long", tokenResource, attrs{"idempotency_key": strings.Repeat("k", 2049)}, "idempotency_key", `Attribute idempotency_key must be at most 2048 characters (UTF-16 code units), got 2049.`},
+	{"resource: idempotency_key too long in UTF-16", tokenResource, attrs{"idempotency_key": strings.Repeat("😀", 1025)}, "idempotency_key", `got 2050.`},
+	{"resource: idempotency_key_ttl in weeks", tokenResource, attrs{"idempotency_key_ttl": "2w"}, "idempotency_key_ttl", `Attribute idempotency_key_ttl must be a whole number and a unit s, m, h or d, such as "24h" or "30d", got "2w".`},
+	{"resource: idempotency_key_ttl of two units", tokenResource, attrs{"idempotency_key_ttl": "1h30m"}, "idempotency_key_ttl", `got "1h30m"`},
+	{"resource: zero idempotency_key_ttl", tokenResource, attrs{"idempotency_key_ttl": "0d"}, "idempotency_key_ttl", `Attribute idempotency_key_ttl is zero, got "0d".`},
+	{"resource: timeout in words", tokenResource, attrs{"timeout": "tomorrow"}, "timeout", `Attribute timeout must be a duration such as "30m", "24h", "2w" or "1h30m" (units w, d, h, m, s, each once) or an RFC 3339 time such as "2026-01-05T10:00:00Z", got "tomorrow".`},
+	{"resource: timeout as a Go duration", tokenResource, attrs{"timeout": "1.5h"}, "timeout", `got "1.5h"`},
+	{"resource: timeout without a zone", tokenResource, attrs{"timeout": "2030-01-01T00:00:00"}, "timeout", `got "2030-01-01T00:00:00"`},
+	{"resource: timeout with a unit twice", tokenResource, attrs{"timeout": "1h30m1h"}, "timeout", `Attribute timeout gives the unit h twice, got "1h30m1h".`},
+	{"resource: zero timeout", tokenResource, attrs{"timeout": "0m"}, "timeout", `Attribute timeout is zero: the token would time out at once, got "0m".`},
+	{"resource: timeout past 100 years", tokenResource, attrs{"timeout": "5300w"}, "timeout", `Attribute timeout is longer than 100 years (36500d), got "5300w".`},
+	{"resource: 11 tags", tokenResource, attrs{"tags": []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}}, "tags", `Attribute tags list must contain at most 10 elements, got: 11`},
+	{"resource: tags repeated", tokenResource, attrs{"tags": []string{"a", "a"}}, "tags", `duplicate values of: "a"`},
+	{"resource: empty tag", tokenResource, attrs{"tags": []string{"a", ""}}, "tags[1]", `Attribute tags[1] must not be empty.`},
+	{"resource: tag with a comma", tokenResource, attrs{"tags": []string{"a,b"}}, "tags[0]", `Attribute tags[0] must not contain a comma: a tags filter is a comma-separated list and could never find it, got "a,b".`},
+	{"resource: tag too long", tokenResource, attrs{"tags": []string{strings.Repeat("t", 129)}}, "tags[0]", `Attribute tags[0] must be at most 128 characters (UTF-16 code units), got 129.`},
 })
 
 // withEphemeralRows adds a copy of each of the data source's rows for the
@@ -135,7 +154,7 @@ func withEphemeralRows(rows []invalidConfig) []invalidConfig {
 // blockAttrs is a row's block with what the block needs anyway.
 func blockAttrs(block string, a attrs) attrs {
 	all := attrs{}
-	if _, typ, _ := strings.Cut(block, "."); slices.Contains([]string{"triggerdev_waitpoint_token", "triggerdev_wait_for_waitpoint_token", "triggerdev_complete_waitpoint_token", "triggerdev_waitpoint_token_wait"}, typ) {
+	if _, typ, _ := strings.Cut(block, "."); slices.Contains([]string{"triggerdev_waitpoint_token", "triggerdev_wait_for_waitpoint_token", "triggerdev_complete_waitpoint_token", "triggerdev_waitpoint_token_wait"}, typ) && block != tokenResource {
 		all["id"] = "waitpoint_valid"
 	}
 	for k, v := range a {
@@ -215,14 +234,14 @@ func validateWith(t *testing.T, server tfprotov6.ProviderServer, block string, a
 			t.Fatal(err)
 		}
 		return resp.Diagnostics
-	case "ephemeral":
-		resp, err := server.ValidateEphemeralResourceConfig(ctx, &tfprotov6.ValidateEphemeralResourceConfigRequest{TypeName: typ, Config: config(schemas.EphemeralResourceSchemas[typ])})
+	case "resource":
+		resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: typ, Config: config(schemas.ResourceSchemas[typ])})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return resp.Diagnostics
-	case "resource":
-		resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: typ, Config: config(schemas.ResourceSchemas[typ])})
+	case "ephemeral":
+		resp, err := server.ValidateEphemeralResourceConfig(ctx, &tfprotov6.ValidateEphemeralResourceConfigRequest{TypeName: typ, Config: config(schemas.EphemeralResourceSchemas[typ])})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -41,6 +42,7 @@ const (
 var (
 	_ provider.ProviderWithActions            = (*triggerdevProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*triggerdevProvider)(nil)
+	_ provider.ProviderWithListResources      = (*triggerdevProvider)(nil)
 )
 
 type triggerdevProvider struct {
@@ -73,7 +75,7 @@ func (p *triggerdevProvider) Metadata(_ context.Context, _ provider.MetadataRequ
 
 func (p *triggerdevProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads [Trigger.dev](https://trigger.dev) waitpoint tokens, to gate infrastructure changes on a token being completed.",
+		MarkdownDescription: "Creates and reads [Trigger.dev](https://trigger.dev) waitpoint tokens, to gate infrastructure changes on a token being completed.",
 		Attributes: map[string]schema.Attribute{
 			"api_key": schema.StringAttribute{
 				Optional:   true,
@@ -132,6 +134,7 @@ func (p *triggerdevProvider) Configure(ctx context.Context, req provider.Configu
 	resp.ActionData = data
 	resp.EphemeralResourceData = data
 	resp.ResourceData = data
+	resp.ListResourceData = data
 }
 
 func unknownAttributes(config providerModel) []string {
@@ -230,7 +233,11 @@ func (p *triggerdevProvider) DataSources(_ context.Context) []func() datasource.
 }
 
 func (p *triggerdevProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewWaitpointTokenWaitResource}
+	return []func() resource.Resource{NewWaitpointTokenResource, NewWaitpointTokenWaitResource}
+}
+
+func (p *triggerdevProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewWaitpointTokenListResource}
 }
 
 func (p *triggerdevProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {

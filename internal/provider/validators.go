@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"regexp"
@@ -217,5 +218,93 @@ func jsonValueValidator() validator.String {
 			}
 			return ""
 		},
+	}
+}
+
+// The service's limits on a created token.
+const (
+	maxIdempotencyKeyLength = 2048 // UTF-16 code units, as the service counts
+	maxTokenTags            = 10
+	maxTagLength            = 128 // UTF-16 code units
+)
+
+// createdKeyValidator refuses a key the service would refuse (too long)
+// or share ("" is one literal key every such create shares).
+func createdKeyValidator() validator.String {
+	return stringValidator{
+		description: fmt.Sprintf("must be 1 to %d characters", maxIdempotencyKeyLength),
+		summary:     "Invalid idempotency key",
+		problem: func(s string) string {
+			switch n := utf16Length(s); {
+			case n == 0:
+				return "must not be empty: leave it out and the provider generates one"
+			case n > maxIdempotencyKeyLength:
+				return fmt.Sprintf("must be at most %d characters (UTF-16 code units), got %d", maxIdempotencyKeyLength, n)
+			}
+			return ""
+		},
+	}
+}
+
+// ttlValidator refuses a TTL the service would ignore (leaving the key live
+// for ever): anything but <digits><unit> with unit s, m, h or d, and zero.
+func ttlValidator() validator.String {
+	return stringValidator{
+		description: "must be a whole number and a unit `s`, `m`, `h` or `d`, such as `30d`",
+		summary:     "Invalid idempotency key TTL",
+		problem: func(s string) string {
+			if _, err := parseTTL(s); errors.Is(err, errNotServiceDuration) {
+				return fmt.Sprintf("must be a whole number and a unit s, m, h or d, such as \"24h\" or \"30d\", got %q", s)
+			} else if err != nil {
+				return fmt.Sprintf("%s, got %q", err, s)
+			}
+			return ""
+		},
+	}
+}
+
+// tokenTimeoutValidator refuses a timeout the service would ignore, creating
+// a token that never times out. A past instant is refused when the token is
+// created: a plan after the timeout passed must still validate.
+func tokenTimeoutValidator() validator.String {
+	return stringValidator{
+		description: "must be a duration such as `30m`, `24h`, `2w` or `1h30m`, or an RFC 3339 time",
+		summary:     "Invalid timeout",
+		problem: func(s string) string {
+			if _, err := parseTokenTimeout(s); err != nil {
+				return err.Error()
+			}
+			return ""
+		},
+	}
+}
+
+// tagValidator refuses a tag the service would refuse, or that a list filter
+// could never find (the filter is a comma-separated list).
+func tagValidator() validator.String {
+	return stringValidator{
+		description: fmt.Sprintf("must be 1 to %d characters without commas", maxTagLength),
+		summary:     "Invalid tag",
+		problem: func(s string) string {
+			switch n := utf16Length(s); {
+			case n == 0:
+				return "must not be empty"
+			case n > maxTagLength:
+				return fmt.Sprintf("must be at most %d characters (UTF-16 code units), got %d", maxTagLength, n)
+			case strings.Contains(s, ","):
+				return fmt.Sprintf("must not contain a comma: a tags filter is a comma-separated list and could never find it, got %q", s)
+			}
+			return ""
+		},
+	}
+}
+
+// createdTagsValidators refuse what the service refuses (more than 10 tags)
+// or stores in a way no one means (the same tag twice).
+func createdTagsValidators() []validator.List {
+	return []validator.List{
+		listvalidator.SizeAtMost(maxTokenTags),
+		listvalidator.UniqueValues(),
+		listvalidator.ValueStringsAre(tagValidator()),
 	}
 }

@@ -1,0 +1,127 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+	"unicode/utf16"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+)
+
+// The service's duration syntax for a token's timeout (parse-duration as the
+// service calls it): the whole string made of <digits><unit>, units w, d, h or
+// hr, m and s, at most 100 characters. FuzzTokenTimeout holds it to the mock's.
+var (
+	serviceDurationShape = regexp.MustCompile(`^(\d+(?:w|d|hr|h|m|s))+$`)
+	serviceDurationPart  = regexp.MustCompile(`(\d+)(w|d|hr|h|m|s)`)
+	serviceDurationUnits = map[string]time.Duration{
+		"w": 7 * 24 * time.Hour, "d": 24 * time.Hour, "h": time.Hour, "hr": time.Hour, "m": time.Minute, "s": time.Second,
+	}
+	// ttlPattern is the service's idempotencyKeyTTL syntax; it ignores anything else.
+	ttlPattern = regexp.MustCompile(`^(\d+)([smhd])$`)
+)
+
+const (
+	maxServiceDurationText = 100
+	// maxTokenDuration bounds a timeout or a key's TTL. Far beyond any
+	// approval's life; past it the service's arithmetic loses the value
+	// (overflowing numbers), so the provider refuses rather than guess.
+	maxTokenDuration = 100 * 365 * 24 * time.Hour
+)
+
+// errNotServiceDuration: the text is not a duration at all in the service's
+// syntax. The service ignores it and creates a token that never times out.
+var errNotServiceDuration = errors.New("not a duration")
+
+// parseServiceDuration reads a duration as the service does, and refuses
+// what the service would take in a way a user does not mean: a unit given
+// twice (the service silently uses the first), zero (the token times out at
+// once), or more than maxTokenDuration.
+func parseServiceDuration(s string) (time.Duration, error) {
+	if len(s) > maxServiceDurationText || !serviceDurationShape.MatchString(s) {
+		return 0, errNotServiceDuration
+	}
+	var total time.Duration
+	seen := map[time.Duration]bool{}
+	for _, part := range serviceDurationPart.FindAllStringSubmatch(s, -1) {
+		unit := serviceDurationUnits[part[2]]
+		if seen[unit] {
+			return 0, fmt.Errorf("gives the unit %s twice", part[2])
+		}
+		seen[unit] = true
+		n, err := strconv.ParseInt(part[1], 10, 64)
+		if err != nil || n > int64(maxTokenDuration/unit) {
+			return 0, errTooLong
+		}
+		total += time.Duration(n) * unit
+	}
+	switch {
+	case total == 0:
+		return 0, errors.New("is zero: the token would time out at once")
+	case total > maxTokenDuration:
+		return 0, errTooLong
+	}
+	return total, nil
+}
+
+var errTooLong = errors.New("is longer than 100 years (36500d)")
+
+// parseTTL reads an idempotency key's TTL in the service's syntax, refusing
+// zero and more than maxTokenDuration.
+func parseTTL(s string) (time.Duration, error) {
+	m := ttlPattern.FindStringSubmatch(s)
+	if m == nil {
+		return 0, errNotServiceDuration
+	}
+	unit := serviceDurationUnits[m[2]]
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	switch {
+	case err != nil || n > int64(maxTokenDuration/unit):
+		return 0, errTooLong
+	case n == 0:
+		return 0, errors.New("is zero")
+	}
+	return time.Duration(n) * unit, nil
+}
+
+// tokenTimeout is a checked `timeout`: a duration from the token's creation,
+// or an instant.
+type tokenTimeout struct {
+	duration time.Duration
+	instant  time.Time // zero for a duration
+}
+
+// parseTokenTimeout reads a `timeout`; its error says what is accepted.
+func parseTokenTimeout(s string) (tokenTimeout, error) {
+	if at, err := parseRFC3339(s); err == nil {
+		return tokenTimeout{instant: at.UTC().Truncate(time.Millisecond)}, nil
+	}
+	d, err := parseServiceDuration(s)
+	if errors.Is(err, errNotServiceDuration) {
+		return tokenTimeout{}, fmt.Errorf("must be a duration such as \"30m\", \"24h\", \"2w\" or \"1h30m\" (units w, d, h, m, s, each once) or an RFC 3339 time such as \"2026-01-05T10:00:00Z\", got %q", s)
+	} else if err != nil {
+		return tokenTimeout{}, fmt.Errorf("%w, got %q", err, s)
+	}
+	return tokenTimeout{duration: d}, nil
+}
+
+// wire is the timeout as the provider sends it: a duration as written, an
+// instant in the service's own layout, which every JavaScript Date reads.
+func (t tokenTimeout) wire(configured string) string {
+	if t.instant.IsZero() {
+		return configured
+	}
+	return t.instant.Format(client.TimeLayout)
+}
+
+// utf16Length counts as JavaScript does, which is how the service counts.
+func utf16Length(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}

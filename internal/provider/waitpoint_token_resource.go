@@ -1,0 +1,229 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*waitpointTokenResource)(nil)
+	_ resource.ResourceWithImportState = (*waitpointTokenResource)(nil)
+	_ resource.ResourceWithIdentity    = (*waitpointTokenResource)(nil)
+)
+
+// tokenTypeName is the type name the resource shares with the data source,
+// the ephemeral resource and the list resource.
+const tokenTypeName = providerTypeName + "_waitpoint_token"
+
+// waitpointTokenResource creates a token. The service changes nothing of a
+// token once made and cannot delete one: every argument replaces it, and
+// destroy only forgets it.
+type waitpointTokenResource struct {
+	data *providerData
+}
+
+// NewWaitpointTokenResource is the `triggerdev_waitpoint_token` resource.
+func NewWaitpointTokenResource() resource.Resource { return &waitpointTokenResource{} }
+
+// waitpointTokenResourceModel is the resource's state: its arguments, and
+// the token's values as the data source has them. `tags` and
+// `idempotency_key` are the arguments as sent, not the service's report.
+type waitpointTokenResourceModel struct {
+	ID                types.String `tfsdk:"id"`
+	IdempotencyKeyTTL types.String `tfsdk:"idempotency_key_ttl"`
+	Timeout           types.String `tfsdk:"timeout"`
+	tokenModel
+}
+
+type tokenIdentityModel struct {
+	ID types.String `tfsdk:"id"`
+}
+
+func (r *waitpointTokenResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = tokenTypeName
+}
+
+func (r *waitpointTokenResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"id": identityschema.StringAttribute{RequiredForImport: true, Description: "The token's id, such as `waitpoint_abc123`."},
+	}}
+}
+
+func (r *waitpointTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	attrs := resourceComputedAttributes(tokenSchemaAttributes())
+	attrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "The token's id, such as `waitpoint_abc123`."}
+	attrs["idempotency_key"] = schema.StringAttribute{
+		Optional: true, Computed: true, PlanModifiers: replace,
+		Validators: []validator.String{createdKeyValidator()},
+		MarkdownDescription: fmt.Sprintf("Names the token: while the key is live, creating a token with it again returns this token, "+
+			"so re-applying a release's approval (`\"release-${var.release}\"`) finds the same token, even after a replacement. "+
+			"At most %d characters. Every create the provider sends carries a key, so that a create retried after a lost answer makes no second token: "+
+			"when this is not set, the provider generates one (`%s` and 32 hex digits) for each new token and stores it here. "+
+			"It stays the key sent, even once the service reports the token under another after the key expires.",
+			maxIdempotencyKeyLength, client.GeneratedKeyPrefix),
+	}
+	attrs["idempotency_key_ttl"] = schema.StringAttribute{
+		Optional: true, PlanModifiers: replace,
+		Validators:          []validator.String{ttlValidator()},
+		MarkdownDescription: "How long the idempotency key stays live, a whole number and a unit `s`, `m`, `h` or `d`, such as `30d`. Defaults to for ever.",
+	}
+	attrs["timeout"] = schema.StringAttribute{
+		Optional: true, PlanModifiers: replace,
+		Validators: []validator.String{tokenTimeoutValidator()},
+		MarkdownDescription: "When the token times out if still waiting: a duration from its creation such as `30m`, `24h`, `2w` or `1h30m` " +
+			"(units `w`, `d`, `h`, `m`, `s`, each once), or an RFC 3339 time, which must not have passed when the token is created " +
+			"(Trigger.dev ignores a past time, and the token would never time out). Defaults to no timeout.",
+	}
+	attrs["tags"] = schema.ListAttribute{
+		Optional: true, ElementType: types.StringType,
+		PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
+		Validators:    createdTagsValidators(),
+		MarkdownDescription: fmt.Sprintf("The token's tags, as configured: at most %d, each 1 to %d characters, without commas (a `tags` filter could never find one), no two the same. "+
+			"The data source shows them as the service reports them. Defaults to none.", maxTokenTags, maxTagLength),
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Creates a Trigger.dev waitpoint token, to send to an approver and wait for with the `triggerdev_wait_for_waitpoint_token` action " +
+			"or the `triggerdev_waitpoint_token_wait` resource. Every argument replaces the token: the service changes nothing of a token once made. " +
+			"The callback URL is not stored: the `triggerdev_waitpoint_token` ephemeral resource reads it by `id`. " +
+			"Destroy only forgets the token, which stays on Trigger.dev until it is completed or times out: the service cannot delete or cancel one.",
+		Attributes: attrs,
+	}
+}
+
+func (r *waitpointTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *waitpointTokenResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var model waitpointTokenResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &model)...)
+	c, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	request, diags := model.createRequest(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	token, diags := request.create(ctx, c)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	model.ID, model.IdempotencyKey = types.StringValue(token.ID), types.StringValue(request.params.IdempotencyKey)
+	resp.Diagnostics.Append(model.refresh(ctx, token)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, tokenIdentityModel{ID: model.ID})...)
+}
+
+// Read refreshes the token's values. A 404 means the token is gone: it
+// leaves the state. A 500 is what the service answers for an unknown id but
+// also when failing, so it is an error and the token stays.
+func (r *waitpointTokenResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var model waitpointTokenResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &model)...)
+	c, diags := r.data.Client()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	token, err := c.GetToken(ctx, model.ID.ValueString())
+	if unknown, ok := client.UnknownToken(err); ok && unknown.StatusCode == 404 {
+		resp.Diagnostics.AddWarning("Waitpoint token not found: removed from the state",
+			fmt.Sprintf("Trigger.dev answered %s to a read of waitpoint token %q, so it was removed from the Terraform state, and the next apply creates a new one. %s",
+				unknown.Reply(), model.ID.ValueString(), environmentHint))
+		resp.State.RemoveResource(ctx)
+		// The framework wants an identity even for a removed resource, and
+		// has none when the CLI that stored the token had no identities.
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, tokenIdentityModel{ID: model.ID})...)
+		return
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, fmt.Sprintf("read waitpoint token %q", model.ID.ValueString()), err)
+		return
+	}
+	resp.Diagnostics.Append(model.refresh(ctx, token)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, tokenIdentityModel{ID: model.ID})...)
+}
+
+// refresh takes the token's values, keeping the arguments as they were
+// sent; after an import, when there are none, it takes the token's tags
+// and key.
+func (m *waitpointTokenResourceModel) refresh(ctx context.Context, token client.Token) (diags diag.Diagnostics) {
+	tags, key := m.Tags, m.IdempotencyKey
+	m.tokenModel, diags = newTokenModel(ctx, token)
+	if !key.IsNull() {
+		m.IdempotencyKey = key
+	}
+	switch {
+	case !tags.IsNull():
+		m.Tags = tags
+	case len(token.Tags) == 0: // as a configuration without tags has it
+		m.Tags = types.ListNull(types.StringType)
+	}
+	return diags
+}
+
+// Update is never called with a change (every argument replaces the
+// token); it keeps the plan, as the framework requires one.
+func (r *waitpointTokenResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = req.Plan.Raw
+}
+
+// Delete forgets the token: the service has no way to delete or cancel one.
+func (r *waitpointTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.AddWarning("Waitpoint token forgotten, not deleted",
+		fmt.Sprintf("Trigger.dev cannot delete or cancel a waitpoint token: %q was removed from the Terraform state, "+
+			"and stays on Trigger.dev until it is completed or times out.", id.ValueString()))
+}
+
+// ImportState takes an id, from `terraform import`, an import block's `id`
+// or its `identity`; the read that follows fills in the rest.
+func (r *waitpointTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID != "" && !tokenIDPattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("The import id must be a waitpoint token id such as waitpoint_abc123: not empty, not only dots, without whitespace or any of / ? # %%, got %q.", req.ID))
+		return
+	}
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+}
+
+// resourceComputedAttributes converts the data source's computed attributes
+// of a token, so that both kinds have one definition. It panics, when the
+// provider starts and in every test, on a kind it does not convert.
+func resourceComputedAttributes(attrs map[string]dsschema.Attribute) map[string]schema.Attribute {
+	out := make(map[string]schema.Attribute, len(attrs))
+	for name, a := range attrs {
+		switch a := a.(type) {
+		case dsschema.StringAttribute:
+			out[name] = schema.StringAttribute{Computed: true, CustomType: a.CustomType, Sensitive: a.Sensitive, MarkdownDescription: a.MarkdownDescription}
+		case dsschema.BoolAttribute:
+			out[name] = schema.BoolAttribute{Computed: true, Sensitive: a.Sensitive, MarkdownDescription: a.MarkdownDescription}
+		case dsschema.ListAttribute:
+			out[name] = schema.ListAttribute{Computed: true, ElementType: a.ElementType, Sensitive: a.Sensitive, MarkdownDescription: a.MarkdownDescription}
+		default:
+			panic(fmt.Sprintf("resourceComputedAttributes: attribute %q is a %T, which it does not convert", name, a))
+		}
+	}
+	return out
+}

@@ -1,0 +1,368 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+const tokenResourceAddress = "triggerdev_waitpoint_token.test"
+
+// tokenResourceConfig is the resource with the given arguments, against the mock.
+func tokenResourceConfig(url string, a attrs) string {
+	return providerBlock(url) + fmt.Sprintf("resource \"triggerdev_waitpoint_token\" \"test\" %s\n", hcl(a, ""))
+}
+
+// everyArgument sets each of the resource's arguments.
+var everyArgument = attrs{"idempotency_key": "release-42", "idempotency_key_ttl": "30d", "timeout": "24h", "tags": []string{"release:42", "approval"}}
+
+// stateID reads the resource's id into *id after a step.
+func stateID(id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		r, ok := s.RootModule().Resources[tokenResourceAddress]
+		if !ok {
+			return fmt.Errorf("%s is not in the state", tokenResourceAddress)
+		}
+		*id = r.Primary.ID
+		return nil
+	}
+}
+
+// mockHas checks the token the state names against the mock's record.
+func mockHas(mock *mockapi.Server, id *string, check func(mockapi.Token) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		if err := stateID(id)(s); err != nil {
+			return err
+		}
+		tok, ok := mock.Token(*id)
+		if !ok {
+			return fmt.Errorf("the mock has no token %q", *id)
+		}
+		return check(tok)
+	}
+}
+
+// TestAccWaitpointTokenResource_lifecycle: a token created with every
+// argument, as the mock holds it; completed through its callback, the next
+// refresh shows it with no change planned.
+func TestAccWaitpointTokenResource_lifecycle(t *testing.T) {
+	t.Parallel()
+	mock, url := startMock(t, 0)
+	var id string
+	config := tokenResourceConfig(url, everyArgument)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: mockHas(mock, &id, func(tok mockapi.Token) error {
+				switch {
+				case !slices.Equal(tok.Tags, []string{"release:42", "approval"}) || tok.IdempotencyKey != "release-42":
+					return fmt.Errorf("the mock holds tags %q and key %q", tok.Tags, tok.IdempotencyKey)
+				case tok.TimeoutAt == nil || tok.TimeoutAt.Sub(tok.CreatedAt) != 24*time.Hour:
+					return fmt.Errorf("the mock's token times out at %v, created at %v", tok.TimeoutAt, tok.CreatedAt)
+				case tok.IdempotencyKeyExpiresAt == nil || tok.IdempotencyKeyExpiresAt.Sub(tok.CreatedAt) != 30*24*time.Hour:
+					return fmt.Errorf("the mock's key expires at %v", tok.IdempotencyKeyExpiresAt)
+				case tok.Status != "WAITING":
+					return fmt.Errorf("the mock's token is %s", tok.Status)
+				}
+				return nil
+			}),
+			ConfigStateChecks: []statecheck.StateCheck{
+				attrCheckAt(tokenResourceAddress, "status", knownvalue.StringExact("WAITING")),
+				attrCheckAt(tokenResourceAddress, "output_json", knownvalue.Null()),
+				attrCheckAt(tokenResourceAddress, "completed_at", knownvalue.Null()),
+				attrCheckAt(tokenResourceAddress, "timeout_at", knownvalue.NotNull()),
+				attrCheckAt(tokenResourceAddress, "idempotency_key_expires_at", knownvalue.NotNull()),
+				attrCheckAt(tokenResourceAddress, "idempotency_key", knownvalue.StringExact("release-42")),
+			},
+		}, {
+			PreConfig: func() { completeThroughCallback(t, mock, url, id, `{"approved":true}`) },
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				attrCheckAt(tokenResourceAddress, "status", knownvalue.StringExact("COMPLETED")),
+				attrCheckAt(tokenResourceAddress, "output_json", knownvalue.StringExact(`{"approved":true}`)),
+				attrCheckAt(tokenResourceAddress, "completed_at", knownvalue.NotNull()),
+			},
+		}},
+	})
+}
+
+// completeThroughCallback POSTs data to the token's callback URL, as a webhook would.
+func completeThroughCallback(t *testing.T, mock *mockapi.Server, url, id, data string) {
+	t.Helper()
+	resp, err := http.Post(mock.CallbackURL(url, id), "application/json", strings.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the callback answered %d", resp.StatusCode)
+	}
+}
+
+// TestAccWaitpointTokenResource_replace: a changed argument makes a new
+// token, under a new generated key.
+func TestAccWaitpointTokenResource_replace(t *testing.T) {
+	t.Parallel()
+	mock, url := startMock(t, 0)
+	var first, second string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tokenResourceConfig(url, attrs{"tags": []string{"a"}}),
+			Check:  stateID(&first),
+		}, {
+			Config: tokenResourceConfig(url, attrs{"tags": []string{"b"}}),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenResourceAddress, plancheck.ResourceActionDestroyBeforeCreate)},
+			},
+			Check: mockHas(mock, &second, func(tok mockapi.Token) error {
+				if second == first || !slices.Equal(tok.Tags, []string{"b"}) || !strings.HasPrefix(tok.IdempotencyKey, client.GeneratedKeyPrefix) {
+					return fmt.Errorf("the new token %q (the first %q) has tags %q and key %q", second, first, tok.Tags, tok.IdempotencyKey)
+				}
+				return nil
+			}),
+			ConfigStateChecks: []statecheck.StateCheck{
+				attrCheckAt(tokenResourceAddress, "idempotency_key", knownvalue.StringRegexp(wrappedText(client.GeneratedKeyPrefix))),
+			},
+		}},
+	})
+	if n := len(mock.Tokens()); n != 2 {
+		t.Fatalf("the mock holds %d tokens, want the first and its replacement", n)
+	}
+}
+
+// TestAccWaitpointTokenResource_adoptsMatchingKey: a live key whose token has
+// the configuration's values is adopted, no second token made.
+func TestAccWaitpointTokenResource_adoptsMatchingKey(t *testing.T) {
+	t.Parallel()
+	mock, url := startMock(t, 0)
+	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-42", IdempotencyKeyTTL: 30 * 24 * time.Hour,
+		Timeout: 24 * time.Hour, Tags: []string{"approval", "release:42"}})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tokenResourceConfig(url, everyArgument), // the tags in another order
+			ConfigStateChecks: []statecheck.StateCheck{
+				attrCheckAt(tokenResourceAddress, "id", knownvalue.StringExact(tok.ID)),
+				attrCheckAt(tokenResourceAddress, "created_at", timeCheck(&tok.CreatedAt)),
+				attrCheckAt(tokenResourceAddress, "tags", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("release:42"), knownvalue.StringExact("approval")})),
+			},
+		}},
+	})
+	if n := len(mock.Tokens()); n != 1 {
+		t.Fatalf("the mock holds %d tokens, want the one adopted", n)
+	}
+}
+
+// TestAccWaitpointTokenResource_keyMismatch: a live key whose token differs
+// from the configuration fails, naming the key, the token and each
+// difference; nothing is stored.
+func TestAccWaitpointTokenResource_keyMismatch(t *testing.T) {
+	t.Parallel()
+	mock, url := startMock(t, 0)
+	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-43", Tags: []string{"approval"}})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tokenResourceConfig(url, attrs{"idempotency_key": "release-43", "tags": []string{"approval", "release:43"}, "timeout": "1h", "idempotency_key_ttl": "1d"}),
+			ExpectError: wrappedText(fmt.Sprintf(`The idempotency key "release-43" is live and names waitpoint token %q, which Trigger.dev returned unchanged instead of creating one from this configuration: `+
+				`its tags are ["approval"], not ["approval", "release:43"]; it has no timeout, not "1h"; its key expires never: it has no TTL, not 1d after its creation. `+
+				`Use another idempotency_key, wait until the key expires (never: it has no TTL), or make the configuration match that token.`, tok.ID)),
+		}, {
+			Config:             tokenResourceConfig(url, attrs{"idempotency_key": "release-43", "tags": []string{"approval"}}),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true, // nothing was stored: the token is still to be created
+		}},
+	})
+}
+
+// TestAccWaitpointTokenResource_lostCreateAnswer: the first answer to the
+// create is lost after the token was made; the retry, with the same key,
+// returns that token: one token, and the state holds it.
+func TestAccWaitpointTokenResource_lostCreateAnswer(t *testing.T) {
+	t.Parallel()
+	mock, url := startMock(t, 0)
+	mock.InjectFault(mockapi.Fault{Status: http.StatusBadGateway, AfterWork: true})
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tokenResourceConfig(url, attrs{"tags": []string{"approval"}, "timeout": "1h"}),
+			Check:  stateID(&id),
+		}},
+	})
+	tokens := mock.Tokens()
+	if len(tokens) != 1 || tokens[0].ID != id {
+		t.Fatalf("the mock holds %d tokens, the state %q: want exactly the one made by the lost create", len(tokens), id)
+	}
+	creates := slices.DeleteFunc(mock.Requests(), func(r mockapi.Request) bool { return r.Method != http.MethodPost })
+	if len(creates) != 2 || creates[0].Status != http.StatusBadGateway || creates[1].Status != http.StatusOK {
+		t.Fatalf("want the lost create and its retry, got %v", creates)
+	}
+}
+
+// TestAccWaitpointTokenResource_pastTimeout: a timeout instant that has
+// passed, which the service would ignore, is refused before any request.
+func TestAccWaitpointTokenResource_pastTimeout(t *testing.T) {
+	t.Parallel()
+	mock, url := startMock(t, 0)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      tokenResourceConfig(url, attrs{"timeout": "2020-01-01T00:00:00Z"}),
+			ExpectError: wrappedText(`Attribute timeout is 2020-01-01T00:00:00Z, which has passed: Trigger.dev ignores a past timeout, and the token would never time out.`),
+		}},
+	})
+	if n := len(mock.Requests()); n != 0 {
+		t.Fatalf("the mock saw %d requests, want none", n)
+	}
+}
+
+// TestAccWaitpointTokenResource_import: a token made elsewhere imported by
+// id (import block and command) and by identity (Terraform 1.12 and later),
+// with no change planned after: the configuration's key and tags match it,
+// in the order the service reports tags, and it sets no timeout or TTL, which
+// the service does not report back.
+func TestAccWaitpointTokenResource_import(t *testing.T) {
+	t.Parallel()
+	mock, url := startMock(t, 0)
+	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7", Tags: []string{"release:7", "approval"}})
+	config := tokenResourceConfig(url, attrs{"idempotency_key": "release-7", "tags": []string{"approval", "release:7"}}) // in the order the service reports them
+	importStep := func(kind resource.ImportStateKind) resource.TestStep {
+		return resource.TestStep{Config: config, ResourceName: tokenResourceAddress, ImportState: true, ImportStateKind: kind,
+			ImportStateId: tok.ID, ImportStateVerify: kind == resource.ImportCommandWithID,
+			SkipFunc: func() (bool, error) {
+				return kind == resource.ImportBlockWithResourceIdentity && !cliHasIdentity(t), nil
+			}}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		Steps: []resource.TestStep{
+			importStep(resource.ImportBlockWithID),
+			{Config: config, ConfigStateChecks: []statecheck.StateCheck{ // adopts the token: its key is live
+				attrCheckAt(tokenResourceAddress, "id", knownvalue.StringExact(tok.ID)),
+				attrCheckAt(tokenResourceAddress, "timeout_at", timeCheck(tok.TimeoutAt)),
+			}},
+			importStep(resource.ImportCommandWithID),
+			importStep(resource.ImportBlockWithResourceIdentity),
+		},
+	})
+}
+
+// cliHasIdentity reports whether the CLI of the run imports by resource
+// identity: Terraform 1.12 or later.
+func cliHasIdentity(t *testing.T) bool {
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		cli = "terraform"
+	}
+	return os.Getenv("TF_ACC_PROVIDER_HOST") != "registry.opentofu.org" && !cliVersion(t, cli).LessThan(tfversion.Version1_12_0)
+}
+
+// TestAccWaitpointTokenResource_requestsAndWarnings drives the CLI: the
+// requests one create and one refresh make; a token the service answers 404
+// for leaves the state with a warning; destroy forgets with a warning.
+func TestAccWaitpointTokenResource_requestsAndWarnings(t *testing.T) {
+	t.Parallel()
+	ws := newCLIWorkspace(t)
+	mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = http.StatusNotFound; o.Control = true })
+	ws.writeConfig(tokenResourceConfig(url, attrs{"tags": []string{"approval"}}))
+	run := func(args ...string) string {
+		out, err := ws.run(args...)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", args[0], err, out)
+		}
+		return out
+	}
+	run("apply", "-auto-approve", "-input=false")
+	id := mock.Tokens()[0].ID
+	wantRequests(t, mock, "one create", "POST /api/v1/waitpoints/tokens 200", "GET /api/v1/waitpoints/tokens/"+id+" 200")
+	run("plan", "-input=false", "-detailed-exitcode") // exit 2 (changes) fails run
+	wantRequests(t, mock, "one refresh", "GET /api/v1/waitpoints/tokens/"+id+" 200")
+
+	replaceTokens(t, url, "[]")
+	out, err := ws.run("plan", "-input=false", "-detailed-exitcode")
+	if !wrappedText("Warning: Waitpoint token not found: removed from the state").MatchString(out) || !strings.Contains(out, id) ||
+		!strings.Contains(out, "will be created") || err == nil {
+		t.Fatalf("a token answered 404: want a warning naming it and a new token planned: %v\n%s", err, out)
+	}
+	run("apply", "-auto-approve", "-input=false")
+	out = run("destroy", "-auto-approve", "-input=false")
+	newID := mock.Tokens()[0].ID
+	if !wrappedText(fmt.Sprintf("Trigger.dev cannot delete or cancel a waitpoint token: %q was removed from the Terraform state, and stays on Trigger.dev until it is completed or times out.", newID)).MatchString(out) {
+		t.Fatalf("destroy: want the warning naming %s:\n%s", newID, out)
+	}
+	if left := ws.stateInstances(); len(left) != 0 {
+		t.Fatalf("destroy left %d instances in the state", len(left))
+	}
+}
+
+// TestAccWaitpointTokenResource_unknownOn500: the service's 500 for an id
+// (an unknown one, or an outage) is an error with the environment hint; the
+// token stays in the state.
+func TestAccWaitpointTokenResource_unknownOn500(t *testing.T) {
+	t.Parallel()
+	ws := newCLIWorkspace(t)
+	_, url := startMock(t, 0, func(o *mockapi.Options) { o.Control = true })
+	ws.writeConfig(tokenResourceConfig(url, attrs{}))
+	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	replaceTokens(t, url, "[]")
+	out, err := ws.run("plan", "-input=false")
+	if err == nil || !wrappedText("Waitpoint token not found, or Trigger.dev failing").MatchString(out) || !wrappedText(environmentHint).MatchString(out) {
+		t.Fatalf("a 500: want the error with the environment hint: %v\n%s", err, out)
+	}
+	if _, kept := ws.stateInstances()[tokenResourceAddress]; !kept {
+		t.Fatal("a 500 dropped the token from the state")
+	}
+}
+
+// wantRequests checks the requests the mock answered since the last check,
+// and forgets them.
+func wantRequests(t *testing.T, mock *mockapi.Server, what string, want ...string) {
+	t.Helper()
+	var got []string
+	for _, r := range mock.Requests() {
+		got = append(got, fmt.Sprintf("%s %s %d", r.Method, r.Path, r.Status))
+	}
+	mock.ResetRequests()
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s: the mock answered %q, want %q", what, got, want)
+	}
+}
+
+// replaceTokens replaces the mock's tokens with a fixtures document through
+// its control API: the service has no way to delete one.
+func replaceTokens(t *testing.T, url, fixtures string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPut, url+"/_mock/tokens", strings.NewReader(fixtures))
+	req.Header.Set("Authorization", "Bearer "+testAPIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("replacing the mock's tokens: %d", resp.StatusCode)
+	}
+}
