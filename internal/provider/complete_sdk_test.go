@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -21,9 +22,13 @@ var sdkCheckDir = filepath.Join("..", "mockapi", "testdata", "sdkcheck")
 
 // sdkToken is a token as the official SDK's wait.retrieveToken returns it.
 type sdkToken struct {
-	ID, Status string
-	HasOutput  bool
-	Output     any
+	ID, Status                         string
+	HasOutput                          bool
+	Output                             any
+	Tags                               []string
+	IdempotencyKey                     *string
+	CreatedAt                          time.Time
+	TimeoutAt, IdempotencyKeyExpiresAt *time.Time
 }
 
 // retrieveWithSDK reads the tokens with the official SDK (retrieve.mjs). In CI

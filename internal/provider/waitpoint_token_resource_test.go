@@ -68,19 +68,22 @@ func TestAccWaitpointTokenResource_lifecycle(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
-			Check: mockHas(mock, &id, func(tok mockapi.Token) error {
-				switch {
-				case !slices.Equal(tok.Tags, []string{"release:42", "approval"}) || tok.IdempotencyKey != "release-42":
-					return fmt.Errorf("the mock holds tags %q and key %q", tok.Tags, tok.IdempotencyKey)
-				case tok.TimeoutAt == nil || tok.TimeoutAt.Sub(tok.CreatedAt) != 24*time.Hour:
-					return fmt.Errorf("the mock's token times out at %v, created at %v", tok.TimeoutAt, tok.CreatedAt)
-				case tok.IdempotencyKeyExpiresAt == nil || tok.IdempotencyKeyExpiresAt.Sub(tok.CreatedAt) != 30*24*time.Hour:
-					return fmt.Errorf("the mock's key expires at %v", tok.IdempotencyKeyExpiresAt)
-				case tok.Status != "WAITING":
-					return fmt.Errorf("the mock's token is %s", tok.Status)
-				}
-				return nil
-			}),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				mockHas(mock, &id, func(tok mockapi.Token) error {
+					switch {
+					case !slices.Equal(tok.Tags, []string{"release:42", "approval"}) || tok.IdempotencyKey != "release-42":
+						return fmt.Errorf("the mock holds tags %q and key %q", tok.Tags, tok.IdempotencyKey)
+					case tok.TimeoutAt == nil || tok.TimeoutAt.Sub(tok.CreatedAt) != 24*time.Hour:
+						return fmt.Errorf("the mock's token times out at %v, created at %v", tok.TimeoutAt, tok.CreatedAt)
+					case tok.IdempotencyKeyExpiresAt == nil || tok.IdempotencyKeyExpiresAt.Sub(tok.CreatedAt) != 30*24*time.Hour:
+						return fmt.Errorf("the mock's key expires at %v", tok.IdempotencyKeyExpiresAt)
+					case tok.Status != "WAITING":
+						return fmt.Errorf("the mock's token is %s", tok.Status)
+					}
+					return nil
+				}),
+				func(*terraform.State) error { return sdkSeesEveryArgument(retrieveWithSDK(t, url, id)) },
+			),
 			ConfigStateChecks: []statecheck.StateCheck{
 				attrCheckAt(tokenResourceAddress, "status", knownvalue.StringExact("WAITING")),
 				attrCheckAt(tokenResourceAddress, "output_json", knownvalue.Null()),
@@ -102,6 +105,26 @@ func TestAccWaitpointTokenResource_lifecycle(t *testing.T) {
 			},
 		}},
 	})
+}
+
+// sdkSeesEveryArgument checks what the official SDK's wait.retrieveToken reads
+// of the token everyArgument made: what a task sees of it.
+func sdkSeesEveryArgument(seen []sdkToken) error {
+	if len(seen) != 1 {
+		return fmt.Errorf("the SDK read %d tokens", len(seen))
+	}
+	tok := seen[0]
+	switch {
+	case tok.Status != "WAITING" || tok.IdempotencyKey == nil || *tok.IdempotencyKey != "release-42":
+		return fmt.Errorf("the SDK reads status %s and key %v", tok.Status, tok.IdempotencyKey)
+	case !slices.Equal(tok.Tags, []string{"release:42", "approval"}):
+		return fmt.Errorf("the SDK reads tags %q", tok.Tags)
+	case tok.TimeoutAt == nil || tok.TimeoutAt.Sub(tok.CreatedAt) != 24*time.Hour:
+		return fmt.Errorf("the SDK reads a timeout at %v, created at %v", tok.TimeoutAt, tok.CreatedAt)
+	case tok.IdempotencyKeyExpiresAt == nil || tok.IdempotencyKeyExpiresAt.Sub(tok.CreatedAt) != 30*24*time.Hour:
+		return fmt.Errorf("the SDK reads the key expiring at %v", tok.IdempotencyKeyExpiresAt)
+	}
+	return nil
 }
 
 // completeThroughCallback POSTs data to the token's callback URL, as a webhook would.

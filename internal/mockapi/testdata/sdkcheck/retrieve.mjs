@@ -15,6 +15,11 @@ for (const id of process.argv.slice(2)) {
     hasOutput: token.output !== undefined,
     output: token.output ?? null,
     error: token.error?.message ?? null,
+    tags: token.tags,
+    idempotencyKey: token.idempotencyKey ?? null,
+    createdAt: token.createdAt,
+    timeoutAt: token.timeoutAt ?? null,
+    idempotencyKeyExpiresAt: token.idempotencyKeyExpiresAt ?? null,
   });
 }
 console.log(JSON.stringify(seen));
