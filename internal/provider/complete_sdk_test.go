@@ -22,13 +22,18 @@ var sdkCheckDir = filepath.Join("..", "mockapi", "testdata", "sdkcheck")
 
 // sdkToken is a token as the official SDK's wait.retrieveToken returns it.
 type sdkToken struct {
-	ID, Status                         string
-	HasOutput                          bool
-	Output                             any
+	sdkResult
 	Tags                               []string
 	IdempotencyKey                     *string
 	CreatedAt                          time.Time
 	TimeoutAt, IdempotencyKeyExpiresAt *time.Time
+}
+
+// sdkResult is what a task's wait.forToken resumes with.
+type sdkResult struct {
+	ID, Status string
+	HasOutput  bool
+	Output     any
 }
 
 // retrieveWithSDK reads the tokens with the official SDK (retrieve.mjs). In CI
@@ -68,14 +73,14 @@ func TestAccCompleteWaitpointTokenAction_sdkReads(t *testing.T) {
 	mock, url := startMock(t, 0)
 	cases := []struct {
 		name, data string
-		want       sdkToken
+		want       sdkResult
 	}{
 		{"object", `data = jsonencode({ endpoint = "https://acme.db.example.com", port = 5432, tags = ["a", "b"], ready = true })`,
-			sdkToken{HasOutput: true, Output: map[string]any{"endpoint": "https://acme.db.example.com", "port": 5432.0, "tags": []any{"a", "b"}, "ready": true}}},
-		{"string", `data = jsonencode("ready")`, sdkToken{HasOutput: true, Output: "ready"}},
-		{"number", `data = jsonencode(42.5)`, sdkToken{HasOutput: true, Output: 42.5}},
-		{"null", `data = jsonencode(null)`, sdkToken{HasOutput: true, Output: nil}},
-		{"no_data", ``, sdkToken{HasOutput: false, Output: nil}},
+			sdkResult{HasOutput: true, Output: map[string]any{"endpoint": "https://acme.db.example.com", "port": 5432.0, "tags": []any{"a", "b"}, "ready": true}}},
+		{"string", `data = jsonencode("ready")`, sdkResult{HasOutput: true, Output: "ready"}},
+		{"number", `data = jsonencode(42.5)`, sdkResult{HasOutput: true, Output: 42.5}},
+		{"null", `data = jsonencode(null)`, sdkResult{HasOutput: true, Output: nil}},
+		{"no_data", ``, sdkResult{HasOutput: false, Output: nil}},
 	}
 	var completions []completion
 	var ids []string
@@ -94,7 +99,7 @@ func TestAccCompleteWaitpointTokenAction_sdkReads(t *testing.T) {
 			for i, got := range retrieveWithSDK(t, url, ids...) {
 				want := cases[i].want
 				want.ID, want.Status = ids[i], "COMPLETED"
-				if !reflect.DeepEqual(got, want) {
+				if !reflect.DeepEqual(got.sdkResult, want) {
 					t.Errorf("%s: the SDK read %+v, want %+v", cases[i].name, got, want)
 				}
 			}
