@@ -73,9 +73,9 @@ func TestAccWaitpointTokenResource_lifecycle(t *testing.T) {
 					switch {
 					case !slices.Equal(tok.Tags, []string{"release:42", "approval"}) || tok.IdempotencyKey != "release-42":
 						return fmt.Errorf("the mock holds tags %q and key %q", tok.Tags, tok.IdempotencyKey)
-					case tok.TimeoutAt == nil || tok.TimeoutAt.Sub(tok.CreatedAt) != 24*time.Hour:
+					case !after(tok.CreatedAt, tok.TimeoutAt, 24*time.Hour):
 						return fmt.Errorf("the mock's token times out at %v, created at %v", tok.TimeoutAt, tok.CreatedAt)
-					case tok.IdempotencyKeyExpiresAt == nil || tok.IdempotencyKeyExpiresAt.Sub(tok.CreatedAt) != 30*24*time.Hour:
+					case !after(tok.CreatedAt, tok.IdempotencyKeyExpiresAt, 30*24*time.Hour):
 						return fmt.Errorf("the mock's key expires at %v", tok.IdempotencyKeyExpiresAt)
 					case tok.Status != "WAITING":
 						return fmt.Errorf("the mock's token is %s", tok.Status)
@@ -107,6 +107,13 @@ func TestAccWaitpointTokenResource_lifecycle(t *testing.T) {
 	})
 }
 
+// after reports whether instant is d after created, to the second: the service
+// reads its clock for the timeout and for the creation a moment apart, so
+// they can differ by a millisecond either way.
+func after(created time.Time, instant *time.Time, d time.Duration) bool {
+	return instant != nil && (instant.Sub(created)-d).Abs() < time.Second
+}
+
 // sdkSeesEveryArgument checks what the official SDK's wait.retrieveToken reads
 // of the token everyArgument made: what a task sees of it.
 func sdkSeesEveryArgument(seen []sdkToken) error {
@@ -119,9 +126,9 @@ func sdkSeesEveryArgument(seen []sdkToken) error {
 		return fmt.Errorf("the SDK reads status %s and key %v", tok.Status, tok.IdempotencyKey)
 	case !slices.Equal(tok.Tags, []string{"release:42", "approval"}):
 		return fmt.Errorf("the SDK reads tags %q", tok.Tags)
-	case tok.TimeoutAt == nil || tok.TimeoutAt.Sub(tok.CreatedAt) != 24*time.Hour:
+	case !after(tok.CreatedAt, tok.TimeoutAt, 24*time.Hour):
 		return fmt.Errorf("the SDK reads a timeout at %v, created at %v", tok.TimeoutAt, tok.CreatedAt)
-	case tok.IdempotencyKeyExpiresAt == nil || tok.IdempotencyKeyExpiresAt.Sub(tok.CreatedAt) != 30*24*time.Hour:
+	case !after(tok.CreatedAt, tok.IdempotencyKeyExpiresAt, 30*24*time.Hour):
 		return fmt.Errorf("the SDK reads the key expiring at %v", tok.IdempotencyKeyExpiresAt)
 	}
 	return nil
