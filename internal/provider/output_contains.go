@@ -2,14 +2,33 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
+
+// passGate waits for the token with the one wait loop and checks its output
+// against contains: the gate the wait action and the wait resource share.
+func passGate(ctx context.Context, c *client.Client, ref tokenRef, settings waitSettings, contains string) (client.Token, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	token, err := waitForToken(ctx, c, ref, settings)
+	if err != nil {
+		addClientError(&diags, fmt.Sprintf("wait for waitpoint token %s", ref), err)
+		return token, diags
+	}
+	if reason := outputProblem(token, contains); reason != "" {
+		diags.AddError("Waitpoint token did not approve the change",
+			fmt.Sprintf("Waitpoint token %s is %s, but %s.", ref, token.Status, reason))
+	}
+	return token, diags
+}
 
 // outputProblem says what is wrong with the output of a token that reached a
 // wanted status, or "" when nothing is. Only a COMPLETED token's output is

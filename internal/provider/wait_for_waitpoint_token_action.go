@@ -126,15 +126,8 @@ func (a *waitForWaitpointTokenAction) Invoke(ctx context.Context, req action.Inv
 			resp.SendProgress(action.InvokeProgressEvent{Message: p.String()})
 		}
 	}
-	token, err := waitForToken(ctx, c, ref, settings)
-	if err != nil {
-		addClientError(&resp.Diagnostics, fmt.Sprintf("wait for waitpoint token %s", ref), err)
-		return
-	}
-	if reason := outputProblem(token, model.OutputContains.ValueString()); reason != "" {
-		resp.Diagnostics.AddError("Waitpoint token did not approve the change",
-			fmt.Sprintf("Waitpoint token %s is %s, but %s.", ref, token.Status, reason))
-	}
+	_, diags = passGate(ctx, c, ref, settings, model.OutputContains.ValueString())
+	resp.Diagnostics.Append(diags...)
 }
 
 // holdIfStopped never returns when the action fails after Terraform asked

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -166,14 +165,9 @@ func (r *waitpointTokenWaitResource) Create(ctx context.Context, req resource.Cr
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	token, err := waitForToken(ctx, c, ref, settings)
-	if err != nil {
-		addClientError(&resp.Diagnostics, fmt.Sprintf("wait for waitpoint token %s", ref), err)
-		return
-	}
-	if reason := outputProblem(token, model.OutputContains.ValueString()); reason != "" {
-		resp.Diagnostics.AddError("Waitpoint token did not approve the change",
-			fmt.Sprintf("Waitpoint token %s is %s, but %s.", ref, token.Status, reason))
+	token, diags := passGate(ctx, c, ref, settings, model.OutputContains.ValueString())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	seen, diags := newTokenModel(ctx, token)
