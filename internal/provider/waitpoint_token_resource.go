@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -206,24 +205,4 @@ func (r *waitpointTokenResource) ImportState(ctx context.Context, req resource.I
 		return
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
-}
-
-// resourceComputedAttributes converts the data source's computed attributes
-// of a token, so that both kinds have one definition. It panics, when the
-// provider starts and in every test, on a kind it does not convert.
-func resourceComputedAttributes(attrs map[string]dsschema.Attribute) map[string]schema.Attribute {
-	out := make(map[string]schema.Attribute, len(attrs))
-	for name, a := range attrs {
-		switch a := a.(type) {
-		case dsschema.StringAttribute:
-			out[name] = schema.StringAttribute{Computed: true, CustomType: a.CustomType, Sensitive: a.Sensitive, MarkdownDescription: a.MarkdownDescription}
-		case dsschema.BoolAttribute:
-			out[name] = schema.BoolAttribute{Computed: true, Sensitive: a.Sensitive, MarkdownDescription: a.MarkdownDescription}
-		case dsschema.ListAttribute:
-			out[name] = schema.ListAttribute{Computed: true, ElementType: a.ElementType, Sensitive: a.Sensitive, MarkdownDescription: a.MarkdownDescription}
-		default:
-			panic(fmt.Sprintf("resourceComputedAttributes: attribute %q is a %T, which it does not convert", name, a))
-		}
-	}
-	return out
 }
