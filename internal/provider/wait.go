@@ -75,26 +75,6 @@ func newWaitSettings(ctx context.Context, p path.Path, statuses types.List, time
 	return s, diags
 }
 
-// durationOr is a checked duration attribute's value, or fallback when it is not set.
-func durationOr(v types.String, fallback time.Duration) time.Duration {
-	if !isKnown(v) {
-		return fallback
-	}
-	d, _ := parseDuration(v.ValueString()) // the caller's checks refuse what does not parse
-	return d
-}
-
-// listStrings is a known list of strings as Go strings of type T.
-func listStrings[T ~string](l types.List) []T {
-	out := make([]T, 0, len(l.Elements()))
-	for _, v := range l.Elements() {
-		if s, ok := v.(types.String); ok {
-			out = append(out, T(s.ValueString()))
-		}
-	}
-	return out
-}
-
 func waitSchemaAttribute() schema.Attribute {
 	return schema.SingleNestedAttribute{
 		Optional: true,

@@ -54,12 +54,12 @@ func (a *waitForWaitpointTokenAction) Schema(_ context.Context, _ action.SchemaR
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: actionIDDescription,
+				MarkdownDescription: tokenRefIDDescription,
 				Validators:          []validator.String{tokenIDValidator()},
 			},
 			"idempotency_key": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: actionKeyDescription + " A token not created yet is waited for, within the same `timeout`, " +
+				MarkdownDescription: tokenRefKeyDescription + " A token not created yet is waited for, within the same `timeout`, " +
 					"one request a poll.",
 				Validators: []validator.String{idempotencyKeyValidator()},
 			},
@@ -88,12 +88,6 @@ func (a *waitForWaitpointTokenAction) Schema(_ context.Context, _ action.SchemaR
 		},
 	}
 }
-
-// The descriptions of the two ways an action names its token.
-const (
-	actionIDDescription  = "The token's id, such as `waitpoint_abc123`. Exactly one of `id` and `idempotency_key` must be set."
-	actionKeyDescription = "Instead of `id`: the idempotency key of the token, such as `release-42`, meaning the newest token whose current, live key it is."
-)
 
 func (a *waitForWaitpointTokenAction) ConfigValidators(context.Context) []action.ConfigValidator {
 	return []action.ConfigValidator{actionvalidator.ExactlyOneOf(tokenRefPaths...)}

@@ -24,8 +24,8 @@ func NewWaitpointTokenEphemeralResource() ephemeral.EphemeralResource {
 	return &waitpointTokenEphemeralResource{}
 }
 
-func (r *waitpointTokenEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_waitpoint_token"
+func (r *waitpointTokenEphemeralResource) Metadata(_ context.Context, _ ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = tokenTypeName
 }
 
 func (r *waitpointTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {

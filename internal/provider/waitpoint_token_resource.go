@@ -24,10 +24,6 @@ var (
 	_ resource.ResourceWithIdentity    = (*waitpointTokenResource)(nil)
 )
 
-// tokenTypeName is the type name the resource shares with the data source,
-// the ephemeral resource and the list resource.
-const tokenTypeName = providerTypeName + "_waitpoint_token"
-
 // waitpointTokenResource creates a token. The service changes nothing of a
 // token once made and cannot delete one: every argument replaces it, and
 // destroy only forgets it.
@@ -58,14 +54,14 @@ func (r *waitpointTokenResource) Metadata(_ context.Context, _ resource.Metadata
 
 func (r *waitpointTokenResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
-		"id": identityschema.StringAttribute{RequiredForImport: true, Description: "The token's id, such as `waitpoint_abc123`."},
+		"id": identityschema.StringAttribute{RequiredForImport: true, Description: tokenIDDescription},
 	}}
 }
 
 func (r *waitpointTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	attrs := resourceComputedAttributes(tokenSchemaAttributes())
-	attrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "The token's id, such as `waitpoint_abc123`."}
+	attrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: tokenIDDescription}
 	attrs["idempotency_key"] = schema.StringAttribute{
 		Optional: true, Computed: true, PlanModifiers: replace,
 		Validators: []validator.String{createdKeyValidator()},

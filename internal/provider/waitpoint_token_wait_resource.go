@@ -66,7 +66,7 @@ func (r *waitpointTokenWaitResource) Schema(_ context.Context, _ resource.Schema
 			"id": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: actionIDDescription + " With `idempotency_key`, the id of the token found, which forces no new wait: " +
+				MarkdownDescription: tokenRefIDDescription + " With `idempotency_key`, the id of the token found, which forces no new wait: " +
 					"a new wait comes with a new key or new `triggers`.",
 				Validators: []validator.String{tokenIDValidator()},
 				// UseStateForUnknown first: a token found by key keeps its id in
@@ -75,7 +75,7 @@ func (r *waitpointTokenWaitResource) Schema(_ context.Context, _ resource.Schema
 			},
 			"idempotency_key": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: actionKeyDescription + " A token not created yet is waited for, within the same `timeout`.",
+				MarkdownDescription: tokenRefKeyDescription + " A token not created yet is waited for, within the same `timeout`.",
 				Validators:          []validator.String{idempotencyKeyValidator()},
 				PlanModifiers:       replaceString,
 			},

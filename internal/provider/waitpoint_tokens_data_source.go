@@ -171,8 +171,6 @@ func (d *waitpointTokensDataSource) ValidateConfig(ctx context.Context, req data
 	}
 }
 
-func isKnown(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
-
 // Read is the fallback path: the protocol server answers this data source's
 // reads itself (readTokensFast, server.go), and hands the framework only what
 // the fast path declines, such as a configuration not wholly known.
