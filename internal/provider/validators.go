@@ -88,15 +88,6 @@ func durationValidator(least time.Duration) validator.String {
 	}}
 }
 
-// parseDuration reads a positive Go duration; its error says what is accepted.
-func parseDuration(s string) (time.Duration, error) {
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("must be a positive duration with a unit, such as \"30s\", \"5m\" or \"1h30m\" (units ns, us, ms, s, m, h), got %q", s)
-	}
-	return d, nil
-}
-
 // apiKeyValidator refuses a key with whitespace, which cannot travel in a
 // header, without echoing the key as the framework's validators would.
 func apiKeyValidator() validator.String {
@@ -143,12 +134,6 @@ func rfc3339Validator() validator.String {
 			return ""
 		},
 	}
-}
-
-// parseRFC3339 reads an RFC 3339 time at full precision. Go's layout wants an
-// upper-case T and Z, which are the only letters RFC 3339 has.
-func parseRFC3339(s string) (time.Time, error) {
-	return time.Parse(time.RFC3339Nano, strings.ToUpper(s))
 }
 
 // wholeNumberValidator refuses a number that is not a whole number from least

@@ -28,9 +28,6 @@ const (
 	defaultPageSize = 100
 )
 
-// periodPattern is the service's duration syntax: 30m, 24h, 7d, 2w, 1h30m.
-var periodPattern = regexp.MustCompile(`^(\d+(\.\d+)?(ms|s|m|h|d|w|y))+$`)
-
 type waitpointTokensDataSource struct {
 	data *providerData
 }
@@ -94,7 +91,7 @@ func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 			"created_period": schema.StringAttribute{
 				Optional: true,
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(periodPattern, "must be a period such as `30m`, `24h`, `7d`, `2w` or `1h30m` (units ms, s, m, h, d, w, y)"),
+					stringvalidator.RegexMatches(createdPeriodPattern, "must be a period such as `30m`, `24h`, `7d`, `2w` or `1h30m` (units ms, s, m, h, d, w, y)"),
 					stringvalidator.ConflictsWith(createdBounds...),
 				},
 				MarkdownDescription: "Only tokens created within this period before now, such as `24h`, `7d` or `1h30m` (units `ms`, `s`, `m`, `h`, `d`, `w`, `y`). Conflicts with `created_from` and `created_to`.",
