@@ -47,9 +47,11 @@ func statusListValidators() []validator.List {
 	}
 }
 
-// stringValidator is the shape every string validator of the provider shares:
+// stringValidator is the shape of every string validator the provider writes:
 // a description, and a check of a known value that returns what is wrong, or
-// "" when nothing is. The error is on the attribute and names it.
+// "" when nothing is. The error is on the attribute and names it. Where the
+// framework's validators say it as well, they are used as they are; either
+// way, every validator of every kind is a function of this file.
 type stringValidator struct {
 	description string
 	problem     func(value string) string
@@ -190,6 +192,21 @@ func checkList(ctx context.Context, p path.Path, v types.List, validators ...val
 
 // idempotencyKeyValidator refuses an empty key, which names no token.
 func idempotencyKeyValidator() validator.String { return stringvalidator.LengthAtLeast(1) }
+
+// tagFilterValidators refuse a tag with a comma in a filter: the service
+// reads the filter as a comma-separated list, so no token could match it.
+func tagFilterValidators() []validator.List {
+	return []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(
+		stringvalidator.RegexMatches(regexp.MustCompile(`^[^,]+$`), "must be a non-empty tag without commas"))}
+}
+
+// tagsMatchValidator refuses a way of matching tags the filter does not have.
+func tagsMatchValidator() validator.String { return stringvalidator.OneOf("any", "all") }
+
+// createdPeriodValidator refuses a period the list endpoint does not read.
+func createdPeriodValidator() validator.String {
+	return stringvalidator.RegexMatches(createdPeriodPattern, "must be a period such as `30m`, `24h`, `7d`, `2w` or `1h30m` (units ms, s, m, h, d, w, y)")
+}
 
 // jsonValueValidator refuses text that is not JSON, of any value. Unlike the
 // other validators it never quotes the value: completion data may be a secret.

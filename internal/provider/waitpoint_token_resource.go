@@ -193,12 +193,14 @@ func (r *waitpointTokenResource) Delete(ctx context.Context, req resource.Delete
 }
 
 // ImportState takes an id, from `terraform import`, an import block's `id`
-// or its `identity`; the read that follows fills in the rest.
+// or its `identity` (no id then); the read that follows fills in the rest.
+// An id is checked as the `id` attribute is.
 func (r *waitpointTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != "" && !tokenIDPattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("The import id must be a waitpoint token id such as waitpoint_abc123: not empty, not only dots, without whitespace or any of / ? # %%, got %q.", req.ID))
-		return
+	if req.ID != "" {
+		resp.Diagnostics.Append(checkString(ctx, path.Root("id"), types.StringValue(req.ID), tokenIDValidator())...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 }

@@ -3,9 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -72,26 +70,25 @@ func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 				MarkdownDescription: "Only tokens with one of these statuses: `WAITING`, `COMPLETED`, `TIMED_OUT`. Defaults to every status.",
 			},
 			"tags": schema.ListAttribute{
-				Optional:    true,
-				ElementType: types.StringType,
-				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(
-					stringvalidator.RegexMatches(regexp.MustCompile(`^[^,]+$`), "must be a non-empty tag without commas"))},
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators:          tagFilterValidators(),
 				MarkdownDescription: "Only tokens with these tags: any of them, or all of them when `tags_match` is `all`. A tag with a comma is refused: the service reads the filter as a comma-separated list, so no token could match it. Defaults to no tag filter.",
 			},
 			"tags_match": schema.StringAttribute{
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf("any", "all")},
+				Validators:          []validator.String{tagsMatchValidator()},
 				MarkdownDescription: "How `tags` match: `any` (a token has at least one) or `all` (a token has every one). Defaults to `any`.",
 			},
 			"idempotency_key": schema.StringAttribute{
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{idempotencyKeyValidator()},
 				MarkdownDescription: "Only tokens created with this idempotency key (current or expired).",
 			},
 			"created_period": schema.StringAttribute{
 				Optional: true,
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(createdPeriodPattern, "must be a period such as `30m`, `24h`, `7d`, `2w` or `1h30m` (units ms, s, m, h, d, w, y)"),
+					createdPeriodValidator(),
 					stringvalidator.ConflictsWith(createdBounds...),
 				},
 				MarkdownDescription: "Only tokens created within this period before now, such as `24h`, `7d` or `1h30m` (units `ms`, `s`, `m`, `h`, `d`, `w`, `y`). Conflicts with `created_from` and `created_to`.",
