@@ -127,9 +127,6 @@ func (p ListParams) query() (url.Values, error) {
 	return q, nil
 }
 
-// TimeLayout is the service's own: RFC 3339 with milliseconds, in UTC.
-const TimeLayout = "2006-01-02T15:04:05.000Z"
-
 func setList(q url.Values, key string, items []string) {
 	if len(items) > 0 {
 		q.Set(key, strings.Join(items, ","))

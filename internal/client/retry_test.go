@@ -256,16 +256,6 @@ func TestRateLimitSharedByConcurrentCallers(t *testing.T) {
 	}
 }
 
-func TestFormatDuration(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		10 * time.Minute: "10m", time.Hour: "1h", 90 * time.Minute: "1h30m", 5 * time.Second: "5s", 1500 * time.Millisecond: "1.5s",
-	} {
-		if got := client.FormatDuration(d); got != want {
-			t.Errorf("FormatDuration(%s) = %q, want %q", d, got, want)
-		}
-	}
-}
-
 // TestRequestTimeout: an attempt without an answer in time ends with an error
 // naming the timeout, once per attempt.
 func TestRequestTimeout(t *testing.T) {
