@@ -9,36 +9,131 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-
-	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// passGate waits for the token with the one wait loop and checks its output
-// against contains: the gate the wait action and the wait resource share.
-func passGate(ctx context.Context, c *client.Client, ref tokenRef, settings waitSettings, contains string) (client.Token, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	token, err := waitForToken(ctx, c, ref, settings)
-	if err != nil {
-		addClientError(&diags, fmt.Sprintf("wait for waitpoint token %s", ref), err)
-		return token, diags
-	}
-	if reason := outputProblem(token, contains); reason != "" {
-		diags.AddError("Waitpoint token did not approve the change",
-			fmt.Sprintf("Waitpoint token %s is %s, but %s.", ref, token.Status, reason))
-	}
-	return token, diags
+// The gate: wait until a thing reaches a listed status, then check its output.
+// The action and the resource that gate on a waitpoint token are two kinds
+// over one gate; a kind that gates on another thing (a task run) brings its
+// gateKind and what names the thing, and takes the rest from here: the
+// arguments (gateModel, gateAttributes), their run-time check (settings),
+// the one wait loop (wait.go) and the output check.
+
+// gateKind is what the gate knows of one kind of thing it waits for, of Go
+// type T: a waitpoint token is tokenGate (token_gate.go).
+type gateKind[T any] struct {
+	waitKind
+	// status is T's status as the service writes it; "" for the zero T, which
+	// a poll returns while the thing does not exist yet.
+	status func(T) string
+	// outputIsError reports whether the output of a T in the success status
+	// is an error rather than a result.
+	outputIsError func(T) bool
+	// outputJSON is T's output as plain JSON text, nil when it has none.
+	outputJSON func(T) (*string, error)
 }
 
-// outputProblem says what is wrong with the output of a token that reached a
-// wanted status, or "" when nothing is. Only a COMPLETED token's output is
-// checked: a listed WAITING has none, and a listed TIMED_OUT is a success
-// although its output is always the timeout's error.
-func outputProblem(token client.Token, contains string) string {
-	if token.Status != client.StatusCompleted {
+// waitKind is the part of a gateKind that does not depend on T: what the
+// messages call it, and its statuses.
+type waitKind struct {
+	noun  string // "waitpoint token": messages, logs and progress
+	short string // "token": "no such token", "a `COMPLETED` token's output", the log's field
+	// statuses are every status it has: what `statuses` may list.
+	statuses []string
+	// final reports whether a status never changes again.
+	final func(status string) bool
+	// success is the status whose output output_contains checks, and a
+	// gate's default `statuses`: a listed failure passes with no check.
+	success string
+	// statusesDescription describes a gate's `statuses`.
+	statusesDescription string
+}
+
+// gateModel is the gate's arguments, embedded in the model of every kind
+// that gates, beside what names the thing it waits for.
+type gateModel struct {
+	Statuses       types.List   `tfsdk:"statuses"`
+	OutputContains types.String `tfsdk:"output_contains"`
+	Timeout        types.String `tfsdk:"timeout"`
+	Interval       types.String `tfsdk:"interval"`
+}
+
+// gateAttributes are gateModel's attributes for a kind: the one table of
+// their descriptions and validators. The action takes them as they are; the
+// resource converts them (replacingAttributes), each forcing a new wait.
+func (k waitKind) gateAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"statuses": schema.ListAttribute{
+			Optional:            true,
+			ElementType:         types.StringType,
+			Validators:          statusListValidators(k.statuses...),
+			MarkdownDescription: k.statusesDescription,
+		},
+		"output_contains": schema.StringAttribute{
+			Optional:   true,
+			Validators: []validator.String{jsonObjectValidator()},
+			MarkdownDescription: fmt.Sprintf("JSON text of an object, such as `jsonencode({ approved = true })`: a `%s` %s's decoded output must be an object "+
+				"holding each of its members with an equal value (nested objects compare member by member, numbers exactly). Defaults to no check.", k.success, k.short),
+		},
+		"timeout": schema.StringAttribute{
+			Optional:            true,
+			Validators:          waitTimeoutValidators,
+			MarkdownDescription: waitTimeoutDescription,
+		},
+		"interval": schema.StringAttribute{
+			Optional:            true,
+			Validators:          waitIntervalValidators,
+			MarkdownDescription: waitIntervalDescription,
+		},
+	}
+}
+
+// gateSettings are a gate's checked arguments with their defaults applied.
+type gateSettings struct {
+	wait           waitSettings
+	outputContains string
+}
+
+// settings checks the gate's arguments again and applies the defaults: the
+// one place a gate's settings are built. Every kind runs it before its first
+// request, since the framework's checks skip a value unknown at validation
+// (from a variable or another resource), which is known here.
+func (m gateModel) settings(ctx context.Context, k waitKind) (gateSettings, diag.Diagnostics) {
+	diags := checkString(ctx, path.Root("output_contains"), m.OutputContains, jsonObjectValidator())
+	wait, more := newWaitSettings(ctx, path.Empty(), m.Statuses, m.Timeout, m.Interval, k, []string{k.success})
+	diags.Append(more...)
+	return gateSettings{wait: wait, outputContains: m.OutputContains.ValueString()}, diags
+}
+
+// pass is the gate: it waits with the one wait loop for the thing that poll
+// reads, which the configuration names name, and checks its output.
+func (k gateKind[T]) pass(ctx context.Context, name string, poll poller[T], s gateSettings) (T, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	thing, err := k.wait(ctx, name, poll, s.wait)
+	if err != nil {
+		addClientError(&diags, fmt.Sprintf("wait for %s %s", k.noun, name), err)
+		return thing, diags
+	}
+	if reason := k.outputProblem(thing, s.outputContains); reason != "" {
+		diags.AddError(capitalized(k.noun)+" did not approve the change",
+			fmt.Sprintf("%s %s is %s, but %s.", capitalized(k.noun), name, k.status(thing), reason))
+	}
+	return thing, diags
+}
+
+// outputProblem says what is wrong with the output of a thing that reached a
+// wanted status, or "" when nothing is. Only the success status's output is
+// checked: a listed WAITING token has none, and a listed TIMED_OUT is a
+// success although its output is always the timeout's error.
+func (k gateKind[T]) outputProblem(thing T, contains string) string {
+	if k.status(thing) != k.success {
 		return ""
 	}
-	if token.OutputIsError != nil && *token.OutputIsError {
+	if k.outputIsError(thing) {
 		return "its output is an error"
 	}
 	if contains == "" {
@@ -49,16 +144,19 @@ func outputProblem(token client.Token, contains string) string {
 	if err != nil || !isObject {
 		return "output_contains is not a JSON object" // checked before the wait; kept safe on its own
 	}
-	outputJSON, err := token.OutputJSON()
+	outputJSON, err := k.outputJSON(thing)
 	if err != nil {
 		return fmt.Sprintf("its output could not be decoded: %s", err)
 	}
 	var got any
 	if outputJSON != nil {
-		got, _ = decodeJSON([]byte(*outputJSON)) // OutputJSON returns valid JSON
+		got, _ = decodeJSON([]byte(*outputJSON)) // outputJSON returns valid JSON
 	}
 	return missingMembers(got, wantObject, "")
 }
+
+// capitalized is a noun at the start of a sentence.
+func capitalized(noun string) string { return strings.ToUpper(noun[:1]) + noun[1:] }
 
 // decodeJSON decodes numbers as their text, so that they compare exactly:
 // as float64, 9007199254740993 would equal 9007199254740992.

@@ -3,10 +3,14 @@ package provider
 import (
 	"fmt"
 
+	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	ephemeralschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 )
 
 // The conversions of one kind's schema attributes to another kind's, so that
@@ -66,6 +70,25 @@ func ephemeralAttributes(attrs map[string]dsschema.Attribute) map[string]ephemer
 			}
 		default:
 			panic(fmt.Sprintf("ephemeralAttributes: attribute %q is a %T, which it does not convert", name, a))
+		}
+	}
+	return out
+}
+
+// replacingAttributes converts a gate's arguments, the action's, to the
+// resource's, where each forces a new resource: a new wait.
+func replacingAttributes(attrs map[string]actionschema.Attribute) map[string]resourceschema.Attribute {
+	out := make(map[string]resourceschema.Attribute, len(attrs))
+	for name, a := range attrs {
+		switch a := a.(type) {
+		case actionschema.StringAttribute:
+			out[name] = resourceschema.StringAttribute{Optional: a.Optional, Validators: a.Validators, MarkdownDescription: a.MarkdownDescription,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
+		case actionschema.ListAttribute:
+			out[name] = resourceschema.ListAttribute{Optional: a.Optional, ElementType: a.ElementType, Validators: a.Validators, MarkdownDescription: a.MarkdownDescription,
+				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()}}
+		default:
+			panic(fmt.Sprintf("replacingAttributes: attribute %q is a %T, which it does not convert", name, a))
 		}
 	}
 	return out

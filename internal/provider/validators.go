@@ -38,12 +38,13 @@ func tokenIDValidator() validator.String {
 	return stringvalidator.RegexMatches(tokenIDPattern, "must be a waitpoint token id: not empty, not only dots, without whitespace or any of / ? # %")
 }
 
-// statusListValidators refuses an unknown or repeated status.
-func statusListValidators() []validator.List {
+// statusListValidators refuses a status that is not one of statuses, and a
+// repeated one.
+func statusListValidators(statuses ...string) []validator.List {
 	return []validator.List{
 		listvalidator.SizeAtLeast(1),
 		listvalidator.UniqueValues(),
-		listvalidator.ValueStringsAre(stringvalidator.OneOf(client.StatusStrings(client.Statuses)...)),
+		listvalidator.ValueStringsAre(stringvalidator.OneOf(statuses...)),
 	}
 }
 

@@ -127,8 +127,8 @@ func readToken(ctx context.Context, c *client.Client, ref tokenRef, wait *waitCo
 		}
 		return token, diags
 	}
-	settings, diags := newWaitSettings(ctx, path.Root("wait"), wait.Statuses, wait.Timeout, wait.Interval,
-		[]client.Status{client.StatusCompleted, client.StatusTimedOut})
+	settings, diags := newWaitSettings(ctx, path.Root("wait"), wait.Statuses, wait.Timeout, wait.Interval, tokenGate.waitKind,
+		[]string{string(client.StatusCompleted), string(client.StatusTimedOut)})
 	if diags.HasError() {
 		return client.Token{}, diags
 	}

@@ -66,7 +66,7 @@ func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 			"statuses": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
-				Validators:          statusListValidators(),
+				Validators:          statusListValidators(tokenStatuses...),
 				MarkdownDescription: "Only tokens with one of these statuses: `WAITING`, `COMPLETED`, `TIMED_OUT`. Defaults to every status.",
 			},
 			"tags": schema.ListAttribute{
