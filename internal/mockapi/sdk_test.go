@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,15 +40,13 @@ func checkOfficialSDK(t *testing.T, key string) {
 		}
 		t.Skip("needs node and the SDK in sdkcheck/node_modules: make sdk-deps")
 	}
-	mock := mockapi.New(mockapi.Options{APIKey: key, Tokens: 5, Seed: 2})
-	srv := httptest.NewServer(mock)
-	defer srv.Close()
+	mock, url := mockapi.Start(t, mockapi.Options{APIKey: key, Tokens: 5, Seed: 2})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "check.mjs")
 	cmd.Dir = sdkCheckDir
-	cmd.Env = append(os.Environ(), "TRIGGER_API_URL="+srv.URL, "TRIGGER_SECRET_KEY="+key)
+	cmd.Env = append(os.Environ(), "TRIGGER_API_URL="+url, "TRIGGER_SECRET_KEY="+key)
 	out, err := cmd.Output()
 	if err != nil {
 		stderr := ""
@@ -93,7 +90,7 @@ func checkOfficialSDK(t *testing.T, key string) {
 
 	tok, ok := mock.Token(seen.Created.ID)
 	switch {
-	case !ok || seen.Created.IsCached || seen.Created.URL != mock.CallbackURL(srv.URL, tok.ID):
+	case !ok || seen.Created.IsCached || seen.Created.URL != mock.CallbackURL(url, tok.ID):
 		t.Errorf("createToken: %+v", seen.Created)
 	case seen.Again.ID != tok.ID || !seen.Again.IsCached:
 		t.Errorf("createToken with a live key: %+v, want the first token, cached", seen.Again)
