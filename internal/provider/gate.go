@@ -53,13 +53,12 @@ type waitKind struct {
 	statusesDescription string
 }
 
-// gateModel is the gate's arguments, embedded in the model of every kind
-// that gates, beside what names the thing it waits for.
+// gateModel is the gate's arguments, a wait's and output_contains, embedded
+// in the model of every kind that gates, beside what names the thing it
+// waits for.
 type gateModel struct {
-	Statuses       types.List   `tfsdk:"statuses"`
+	waitConfig
 	OutputContains types.String `tfsdk:"output_contains"`
-	Timeout        types.String `tfsdk:"timeout"`
-	Interval       types.String `tfsdk:"interval"`
 }
 
 // gateAttributes are gateModel's attributes for a kind: the one table of
@@ -104,7 +103,7 @@ type gateSettings struct {
 // (from a variable or another resource), which is known here.
 func (m gateModel) settings(ctx context.Context, k waitKind) (gateSettings, diag.Diagnostics) {
 	diags := checkString(ctx, path.Root("output_contains"), m.OutputContains, jsonObjectValidator())
-	wait, more := newWaitSettings(ctx, path.Empty(), m.Statuses, m.Timeout, m.Interval, k, []string{k.success})
+	wait, more := m.waitConfig.settings(ctx, path.Empty(), k, []string{k.success})
 	diags.Append(more...)
 	return gateSettings{wait: wait, outputContains: m.OutputContains.ValueString()}, diags
 }

@@ -34,7 +34,8 @@ var (
 	waitIntervalValidators = []validator.String{durationValidator(minWaitInterval)}
 )
 
-// waitConfig is the `wait` attribute.
+// waitConfig is a wait's arguments: the data source's `wait`, and a gate's
+// (gateModel embeds it).
 type waitConfig struct {
 	Statuses types.List   `tfsdk:"statuses"`
 	Timeout  types.String `tfsdk:"timeout"`
@@ -58,20 +59,21 @@ type waitProgress struct {
 	elapsed, limit time.Duration
 }
 
-// newWaitSettings checks a wait's settings, found at p (the data source's
-// `wait`, a gate's root), for a kind, and applies the defaults. Every caller
-// runs it before its first request: a value unknown at validation is known here.
-func newWaitSettings(ctx context.Context, p path.Path, statuses types.List, timeout, interval types.String, k waitKind, defaults []string) (waitSettings, diag.Diagnostics) {
-	diags := checkList(ctx, p.AtName("statuses"), statuses, statusListValidators(k.statuses...)...)
-	diags.Append(checkString(ctx, p.AtName("timeout"), timeout, waitTimeoutValidators...)...)
-	diags.Append(checkString(ctx, p.AtName("interval"), interval, waitIntervalValidators...)...)
+// settings checks a wait's arguments, found at p (the data source's `wait`,
+// a gate's root), for a kind, and applies the defaults: statuses when none
+// are set. Every caller runs it before its first request: a value unknown at
+// validation is known here.
+func (w waitConfig) settings(ctx context.Context, p path.Path, k waitKind, statuses []string) (waitSettings, diag.Diagnostics) {
+	diags := checkList(ctx, p.AtName("statuses"), w.Statuses, statusListValidators(k.statuses...)...)
+	diags.Append(checkString(ctx, p.AtName("timeout"), w.Timeout, waitTimeoutValidators...)...)
+	diags.Append(checkString(ctx, p.AtName("interval"), w.Interval, waitIntervalValidators...)...)
 	s := waitSettings{
-		statuses: defaults,
-		timeout:  durationOr(timeout, defaultWaitTimeout),
-		interval: durationOr(interval, defaultWaitInterval),
+		statuses: statuses,
+		timeout:  durationOr(w.Timeout, defaultWaitTimeout),
+		interval: durationOr(w.Interval, defaultWaitInterval),
 	}
-	if isKnown(statuses) {
-		s.statuses = listStrings[string](statuses)
+	if isKnown(w.Statuses) {
+		s.statuses = listStrings[string](w.Statuses)
 	}
 	return s, diags
 }

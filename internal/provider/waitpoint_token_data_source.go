@@ -127,7 +127,7 @@ func readToken(ctx context.Context, c *client.Client, ref tokenRef, wait *waitCo
 		}
 		return token, diags
 	}
-	settings, diags := newWaitSettings(ctx, path.Root("wait"), wait.Statuses, wait.Timeout, wait.Interval, tokenGate.waitKind,
+	settings, diags := wait.settings(ctx, path.Root("wait"), tokenGate.waitKind,
 		[]string{string(client.StatusCompleted), string(client.StatusTimedOut)})
 	if diags.HasError() {
 		return client.Token{}, diags
