@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
 // FuzzDuration: a duration attribute is refused exactly when it is not a
@@ -38,4 +39,24 @@ func FuzzDuration(f *testing.F) {
 			t.Fatalf("%q parsed as %s, %v; want %s", s, got, err, want)
 		}
 	})
+}
+
+// TestImportState_checksTheID: an import id is refused by the `id`
+// attribute's own validator, naming what an id is, before any request.
+func TestImportState_checksTheID(t *testing.T) {
+	mock, url := startMock(t, 0)
+	server := configuredServer(t, url)
+	for _, id := range []string{"waitpoint_a/../b", "..", "waitpoint_a b", "waitpoint_a?b=c"} {
+		resp, err := server.ImportResourceState(context.Background(), &tfprotov6.ImportResourceStateRequest{TypeName: tokenTypeName, ID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail, "must be a waitpoint token id: not empty, not only dots, without whitespace or any of / ? # %") ||
+			len(resp.ImportedResources) != 0 {
+			t.Errorf("importing %q: got %s and %d resources, want the id's error alone", id, describe(resp.Diagnostics), len(resp.ImportedResources))
+		}
+	}
+	if n := len(mock.Requests()); n != 0 {
+		t.Fatalf("the mock saw %d requests, want none", n)
+	}
 }
