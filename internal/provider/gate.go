@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -64,26 +64,26 @@ type gateModel struct {
 // gateAttributes are gateModel's attributes for a kind: the one table of
 // their descriptions and validators. The action takes them as they are; the
 // resource converts them (replacingAttributes), each forcing a new wait.
-func (k waitKind) gateAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"statuses": schema.ListAttribute{
+func (k waitKind) gateAttributes() map[string]actionschema.Attribute {
+	return map[string]actionschema.Attribute{
+		"statuses": actionschema.ListAttribute{
 			Optional:            true,
 			ElementType:         types.StringType,
 			Validators:          statusListValidators(k.statuses...),
 			MarkdownDescription: k.statusesDescription,
 		},
-		"output_contains": schema.StringAttribute{
+		"output_contains": actionschema.StringAttribute{
 			Optional:   true,
 			Validators: []validator.String{jsonObjectValidator()},
 			MarkdownDescription: fmt.Sprintf("JSON text of an object, such as `jsonencode({ approved = true })`: a `%s` %s's decoded output must be an object "+
 				"holding each of its members with an equal value (nested objects compare member by member, numbers exactly). Defaults to no check.", k.success, k.short),
 		},
-		"timeout": schema.StringAttribute{
+		"timeout": actionschema.StringAttribute{
 			Optional:            true,
 			Validators:          waitTimeoutValidators,
 			MarkdownDescription: waitTimeoutDescription,
 		},
-		"interval": schema.StringAttribute{
+		"interval": actionschema.StringAttribute{
 			Optional:            true,
 			Validators:          waitIntervalValidators,
 			MarkdownDescription: waitIntervalDescription,
