@@ -25,8 +25,8 @@
 // With Options.Control (the command's -control) it also serves a control API
 // under /_mock/, for scripts and tests that drive the mock. Each request needs
 // the mock's own key (Authorization: Bearer <key>; 401 otherwise), is neither
-// rate-limited, faulted nor logged, and answers JSON; without Control these
-// paths are 404 as any unknown route:
+// rate-limited, faulted nor in the request log, and answers JSON; without
+// Control these paths are 404 as any unknown route:
 //
 //	POST /_mock/tokens/{id}/complete  {"data": <any JSON>}: completes the token as
 //	                                  POST …/tokens/{id}/complete does, through
@@ -35,6 +35,9 @@
 //	                                  service's timeout does (409 if not WAITING)
 //	PUT  /_mock/tokens                a fixtures document (the -fixtures JSON,
 //	                                  see ParseFixtures) replaces every token
+//	POST /_mock/faults                one fault (its JSON form, see ParseFault,
+//	                                  the -fault flag's) queued behind the
+//	                                  others, for the API's next requests
 //	POST /_mock/reset                 restores the tokens the mock started with
 //	                                  (seeded or fixtures), clears the request
 //	                                  log and queued faults, fills the bucket

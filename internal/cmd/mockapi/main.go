@@ -8,6 +8,9 @@
 //	go install github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/cmd/mockapi@VERSION
 //
 // -control serves the control API under /_mock/ (see package mockapi).
+// -fault, repeatable, queues a fault for the API's first requests, in order:
+//
+//	mockapi -api-key KEY -fault '{"status":502,"count":2}' -fault '{"reset":true,"afterWork":true}'
 //
 // It prints one line, "ready: http://HOST:PORT", once it accepts connections,
 // logs one line per request to stderr, and stops cleanly on SIGINT or SIGTERM.
@@ -46,9 +49,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fixtures := flags.String("fixtures", "", "a JSON file of token objects (the retrieve endpoint's keys) to serve instead of seeded tokens")
 	seed := flags.Int64("seed", 1, "seed of the generated tokens")
 	latency := flags.Duration("latency", 0, "added before every answer, such as 20ms, to play a distant service")
-	control := flags.Bool("control", false, "serve the control API under /_mock/ (complete, time out, replace tokens, reset, the request log); it takes the same key")
+	control := flags.Bool("control", false, "serve the control API under /_mock/ (complete, time out, replace tokens, queue faults, reset, the request log); it takes the same key")
 	unknownIDStatus := flags.Int("unknown-id-status", http.StatusInternalServerError,
 		"the status a retrieve of an unknown id answers: 500 as the real service does, or 404 as the spec says")
+	var faults faultFlag
+	flags.Var(&faults, "fault", `a fault for the next API requests, as JSON: {"status":502,"count":2}, {"reset":true,"afterWork":true}, `+
+		`{"rateLimitReset":"10s"}, {"latency":"2s"}, {"body":"<html>","contentType":"text/html","status":502}, {"truncate":true}; repeatable, queued in order`)
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -73,6 +79,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	logger := log.New(stderr, "mockapi: ", log.LstdFlags)
 	opts.Logf = logger.Printf
 	handler := mockapi.New(opts)
+	for _, f := range faults {
+		handler.InjectFault(f)
+	}
 
 	listener, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -113,4 +122,18 @@ func loadFixtures(path string) ([]mockapi.Fixture, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return fixtures, nil
+}
+
+// faultFlag collects the repeatable -fault flag.
+type faultFlag []mockapi.Fault
+
+func (f *faultFlag) String() string { return fmt.Sprintf("%d faults", len(*f)) }
+
+func (f *faultFlag) Set(value string) error {
+	fault, err := mockapi.ParseFault([]byte(value))
+	if err != nil {
+		return err
+	}
+	*f = append(*f, fault)
+	return nil
 }
