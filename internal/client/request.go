@@ -59,7 +59,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	}
 	defer body.release()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return &APIError{StatusCode: resp.StatusCode, Message: errorMessage(resp.StatusCode, body.Bytes()), Operation: cl.operation}
+		return &APIError{StatusCode: resp.StatusCode, Message: c.serverMessage(resp.StatusCode, body.Bytes()), Operation: cl.operation}
 	}
 	if err := decodeBody(body.Bytes(), out); err != nil {
 		return fmt.Errorf("%s: malformed response body from %s (Content-Type %q): %w",
@@ -127,7 +127,7 @@ func (c *Client) withMessage(resp *http.Response, operation string, err error) e
 	}
 	message := http.StatusText(resp.StatusCode)
 	if body, readErr := readBody(resp, c.maxBodyBytes); readErr == nil {
-		message = errorMessage(resp.StatusCode, body.Bytes())
+		message = c.serverMessage(resp.StatusCode, body.Bytes())
 		body.release()
 	}
 	if isTooLong {

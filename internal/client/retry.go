@@ -196,8 +196,17 @@ type WaitTooLongError struct {
 }
 
 func (e *WaitTooLongError) Error() string {
-	return fmt.Sprintf("HTTP %d: %s: the service asked to retry after %s, longer than the %s the client waits at most; try again later",
-		e.StatusCode, e.Message, FormatDuration(e.Asked.Round(time.Second)), FormatDuration(e.Cap))
+	return fmt.Sprintf("HTTP %d: %s The service asked to retry after %s, longer than the %s the client waits at most; try again later",
+		e.StatusCode, sentence(e.Message), FormatDuration(e.Asked.Round(time.Second)), FormatDuration(e.Cap))
+}
+
+// sentence ends the service's words with a full stop unless they end a
+// sentence already ("… Retry in 300 seconds."), so that more can follow.
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
+		return s
+	}
+	return s + "."
 }
 
 // FormatDuration prints 10m and 24h rather than Go's 10m0s and 24h0m0s.
