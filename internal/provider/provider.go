@@ -158,6 +158,10 @@ func clientConfig(config providerModel, version, terraformVersion string, getenv
 		diags.AddAttributeError(path.Root("api_url"), "Invalid Trigger.dev API URL",
 			fmt.Sprintf("api_url is empty. Leave it out for the default (%s, or the %s environment variable), or set the URL of your Trigger.dev instance.", client.DefaultBaseURL, envAPIURL))
 	}
+	if isKnown(config.APIKey) && config.APIKey.ValueString() == "" {
+		diags.AddAttributeError(path.Root("api_key"), "Invalid API key",
+			fmt.Sprintf("api_key is empty. Leave it out to read the %s environment variable, or set a Trigger.dev secret key (tr_dev_…, tr_prod_…).", envAPIKey))
+	}
 	if key := getenv(envAPIKey); config.APIKey.IsNull() && apiKeyProblem(key) != "" {
 		diags.AddAttributeError(path.Root("api_key"), "Invalid API key",
 			fmt.Sprintf("The %s environment variable %s.", envAPIKey, apiKeyProblem(key)))

@@ -60,14 +60,17 @@ func parseServiceDuration(s string) (time.Duration, error) {
 	}
 	switch {
 	case total == 0:
-		return 0, errors.New("is zero: the token would time out at once")
+		return 0, errZeroTimeout
 	case total > maxTokenDuration:
 		return 0, errTooLong
 	}
 	return total, nil
 }
 
-var errTooLong = errors.New("is longer than 100 years (36500d)")
+var (
+	errTooLong     = errors.New("is longer than 100 years (36500d)")
+	errZeroTimeout = errors.New("is zero: the token would time out at once")
+)
 
 // parseTTL reads an idempotency key's TTL in the service's syntax, refusing
 // zero and more than maxTokenDuration.

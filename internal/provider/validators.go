@@ -33,9 +33,16 @@ var (
 // separators, escapes, and a segment of dots only (`..`).
 var tokenIDPattern = regexp.MustCompile(`^\.*[^\s/?#%.][^\s/?#%]*$`)
 
-// tokenIDValidator refuses an id that is not one.
+// tokenIDValidator refuses an id that is not one, quoting it so that an
+// empty one reads as "".
 func tokenIDValidator() validator.String {
-	return stringvalidator.RegexMatches(tokenIDPattern, "must be a waitpoint token id: not empty, not only dots, without whitespace or any of / ? # %")
+	const rule = "must be a waitpoint token id: not empty, not only dots, without whitespace or any of / ? # %"
+	return stringValidator{description: rule, summary: "Invalid waitpoint token id", problem: func(id string) string {
+		if tokenIDPattern.MatchString(id) {
+			return ""
+		}
+		return fmt.Sprintf("%s, got %q", rule, id)
+	}}
 }
 
 // statusListValidators refuses an unknown or repeated status.
@@ -95,6 +102,41 @@ func parseDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("must be a positive duration with a unit, such as \"30s\", \"5m\" or \"1h30m\" (units ns, us, ms, s, m, h), got %q", s)
 	}
 	return d, nil
+}
+
+// parseWaitTimeout reads a wait's timeout: a Go duration, or a duration in
+// the units a token's timeout takes (2d, 1w), so that a wait can be as long
+// as the token it waits for is written.
+func parseWaitTimeout(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err == nil && d > 0 {
+		return d, nil
+	}
+	if err == nil {
+		err = errNotServiceDuration // zero or negative
+	} else {
+		d, err = parseServiceDuration(s)
+	}
+	if errors.Is(err, errNotServiceDuration) || errors.Is(err, errZeroTimeout) {
+		return 0, fmt.Errorf("must be a positive duration with a unit, such as \"30m\", \"1h30m\", \"2d\" or \"1w\" (units ms, s, m, h, d, w), got %q", s)
+	} else if err != nil {
+		return 0, fmt.Errorf("%w, got %q", err, s)
+	}
+	return d, nil
+}
+
+// waitTimeoutValidator refuses a wait's timeout that parseWaitTimeout does not read.
+func waitTimeoutValidator() validator.String {
+	return stringValidator{
+		description: "must be a positive duration such as `30m`, `1h30m`, `2d` or `1w`",
+		summary:     "Invalid duration",
+		problem: func(s string) string {
+			if _, err := parseWaitTimeout(s); err != nil {
+				return err.Error()
+			}
+			return ""
+		},
+	}
 }
 
 // apiKeyValidator refuses a key with whitespace, which cannot travel in a

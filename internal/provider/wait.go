@@ -26,11 +26,11 @@ const (
 // The descriptions and validators of a wait's settings, for the data source's
 // `wait`, the ephemeral resource's and the action alike.
 var (
-	waitTimeoutDescription = fmt.Sprintf("How long to wait before failing, as a Go duration such as `30m`. Defaults to `%s`.",
+	waitTimeoutDescription = fmt.Sprintf("How long to wait before failing, as a duration such as `30m`, `1h30m`, `2d` or `1w` (a Go duration, or the units `w`, `d`, `h`, `m`, `s` a token's `timeout` takes). Defaults to `%s`.",
 		client.FormatDuration(defaultWaitTimeout))
 	waitIntervalDescription = fmt.Sprintf("How long to sleep between polls, as a Go duration of at least `%s`, such as `10s`. Defaults to `%s`.",
 		client.FormatDuration(minWaitInterval), client.FormatDuration(defaultWaitInterval))
-	waitTimeoutValidators  = []validator.String{durationValidator(0)}
+	waitTimeoutValidators  = []validator.String{waitTimeoutValidator()}
 	waitIntervalValidators = []validator.String{durationValidator(minWaitInterval)}
 )
 
@@ -66,8 +66,8 @@ func newWaitSettings(ctx context.Context, p path.Path, statuses types.List, time
 	diags.Append(checkString(ctx, p.AtName("interval"), interval, waitIntervalValidators...)...)
 	s := waitSettings{
 		statuses: defaults,
-		timeout:  durationOr(timeout, defaultWaitTimeout),
-		interval: durationOr(interval, defaultWaitInterval),
+		timeout:  durationOr(timeout, defaultWaitTimeout, parseWaitTimeout),
+		interval: durationOr(interval, defaultWaitInterval, parseDuration),
 	}
 	if isKnown(statuses) {
 		s.statuses = listStrings[client.Status](statuses)
@@ -75,12 +75,13 @@ func newWaitSettings(ctx context.Context, p path.Path, statuses types.List, time
 	return s, diags
 }
 
-// durationOr is a checked duration attribute's value, or fallback when it is not set.
-func durationOr(v types.String, fallback time.Duration) time.Duration {
+// durationOr is a checked duration attribute's value read by parse, or
+// fallback when it is not set.
+func durationOr(v types.String, fallback time.Duration, parse func(string) (time.Duration, error)) time.Duration {
 	if !isKnown(v) {
 		return fallback
 	}
-	d, _ := parseDuration(v.ValueString()) // the caller's checks refuse what does not parse
+	d, _ := parse(v.ValueString()) // the caller's checks refuse what does not parse
 	return d
 }
 
