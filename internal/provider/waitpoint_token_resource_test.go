@@ -346,6 +346,52 @@ func TestAccWaitpointTokenResource_requestsAndWarnings(t *testing.T) {
 	}
 }
 
+// TestAccWaitpointTokenResource_destroyWarning: destroy's warning tells what
+// becomes of the forgotten token by its status: a waiting one may still be
+// completed or time out, a completed or timed-out one stays as it is.
+func TestAccWaitpointTokenResource_destroyWarning(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		settle func(t *testing.T, mock *mockapi.Server, url, id string)
+		fate   string
+	}{
+		{"waiting", func(*testing.T, *mockapi.Server, string, string) {}, "stays on Trigger.dev until it is completed or times out."},
+		{"completed", func(t *testing.T, mock *mockapi.Server, _, id string) {
+			if err := mock.Complete(id, []byte(`{"approved":true}`)); err != nil {
+				t.Fatal(err)
+			}
+		}, "stays on Trigger.dev, completed."},
+		{"timed out", func(t *testing.T, _ *mockapi.Server, url, id string) {
+			req, _ := http.NewRequest(http.MethodPost, url+"/_mock/tokens/"+id+"/timeout", nil)
+			req.Header.Set("Authorization", "Bearer "+testAPIKey)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("timing the token out: %v %v", resp, err)
+			}
+			_ = resp.Body.Close()
+		}, "stays on Trigger.dev, timed out."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ws := newCLIWorkspace(t)
+			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.Control = true })
+			ws.writeConfig(tokenResourceConfig(url, attrs{}))
+			if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+				t.Fatalf("apply: %v\n%s", err, out)
+			}
+			id := mock.Tokens()[0].ID
+			tc.settle(t, mock, url, id)
+			out, err := ws.run("destroy", "-auto-approve", "-input=false")
+			want := fmt.Sprintf("Trigger.dev cannot delete or cancel a waitpoint token: %q was removed from the Terraform state, and %s", id, tc.fate)
+			if err != nil || !wrappedText(want).MatchString(out) {
+				t.Fatalf("destroy: %v; want the warning %q in:\n%s", err, want, out)
+			}
+		})
+	}
+}
+
 // TestAccWaitpointTokenResource_unknownOn500: the service's 500 for an id
 // (an unknown one, or an outage) is an error with the environment hint; the
 // token stays in the state.
