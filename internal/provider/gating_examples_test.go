@@ -413,3 +413,14 @@ func TestAccExamples_dataSourceWaitDestroy(t *testing.T) {
 		})
 	}
 }
+
+// TestExamples_readmeLeadsWithApplyTimeGate: the README's first example is
+// the gate that waits at apply time on every CLI, OpenTofu included (the wait
+// resource), not the data source's `wait`, which holds every plan, refresh
+// and destroy.
+func TestExamples_readmeLeadsWithApplyTimeGate(t *testing.T) {
+	blocks := hclBlocks(readFileString(t, filepath.Join("..", "..", "README.md")))
+	if len(blocks) == 0 || !strings.Contains(blocks[0], `resource "triggerdev_waitpoint_token_wait"`) || strings.Contains(blocks[0], "wait = {") {
+		t.Fatalf("the README's first example is not the wait resource:\n%s", blocks[0])
+	}
+}
