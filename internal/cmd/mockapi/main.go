@@ -3,8 +3,9 @@
 //	go run ./internal/cmd/mockapi -listen 127.0.0.1:0 -api-key KEY -tokens 40
 //	go run ./internal/cmd/mockapi -api-key KEY -fixtures tokens.json -control
 //
-// Users install it without cloning the repository:
+// Install it from a clone, or, once a version is published, without one:
 //
+//	go install ./internal/cmd/mockapi
 //	go install github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/cmd/mockapi@VERSION
 //
 // -control serves the control API under /_mock/ (see package mockapi).
@@ -13,7 +14,9 @@
 //	mockapi -api-key KEY -fault '{"status":502,"count":2}' -fault '{"reset":true,"afterWork":true}'
 //
 // It prints one line, "ready: http://HOST:PORT", once it accepts connections,
-// logs one line per request to stderr, and stops cleanly on SIGINT or SIGTERM.
+// logs one line per request to stderr (control requests included: method,
+// path with a callback's secret redacted, status, 0 for a dropped connection,
+// and duration), and stops cleanly on SIGINT or SIGTERM.
 package main
 
 import (
