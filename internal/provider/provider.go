@@ -75,7 +75,7 @@ func (p *triggerdevProvider) Metadata(_ context.Context, _ provider.MetadataRequ
 
 func (p *triggerdevProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Creates and reads [Trigger.dev](https://trigger.dev) waitpoint tokens, to gate infrastructure changes on a token being completed.",
+		MarkdownDescription: "Creates, reads, waits for and completes [Trigger.dev](https://trigger.dev) waitpoint tokens, to gate infrastructure changes on a token being completed.",
 		Attributes: map[string]schema.Attribute{
 			"api_key": schema.StringAttribute{
 				Optional:   true,
