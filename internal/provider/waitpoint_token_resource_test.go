@@ -250,16 +250,22 @@ func TestAccWaitpointTokenResource_lostCreateAnswer(t *testing.T) {
 }
 
 // TestAccWaitpointTokenResource_pastTimeout: a timeout instant that has
-// passed, which the service would ignore, is refused before any request.
+// passed, which the service would ignore, is refused at apply, when the token
+// would be created, before any request; the plan still succeeds (as the
+// CHANGELOG says), so that a plan after an instant passed stays valid.
 func TestAccWaitpointTokenResource_pastTimeout(t *testing.T) {
 	t.Parallel()
 	mock, url := startMock(t, 0)
+	config := tokenResourceConfig(url, attrs{"timeout": "2020-01-01T00:00:00Z"})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      tokenResourceConfig(url, attrs{"timeout": "2020-01-01T00:00:00Z"}),
-			ExpectError: wrappedText(`Attribute timeout is 2020-01-01T00:00:00Z, which has passed: Trigger.dev ignores a past timeout, and the token would never time out.`),
-		}},
+		Steps: []resource.TestStep{
+			{Config: config, PlanOnly: true, ExpectNonEmptyPlan: true},
+			{
+				Config:      config,
+				ExpectError: wrappedText(`Attribute timeout is 2020-01-01T00:00:00Z, which has passed: Trigger.dev ignores a past timeout, and the token would never time out.`),
+			},
+		},
 	})
 	if n := len(mock.Requests()); n != 0 {
 		t.Fatalf("the mock saw %d requests, want none", n)
