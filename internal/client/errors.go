@@ -58,7 +58,8 @@ func (c *Client) serverMessage(status int, body []byte) string {
 // (/callback/HASH) or JSON-escaped (callback\/HASH).
 var callbackSecret = regexp.MustCompile(`(callback\\?/)[^/\\\s"'?#&<>]+`)
 
-// redact hides the API key and callback URLs' secrets in text the server sent.
+// redact hides the API key and callback URLs' secrets in text the server
+// sent: an error's words, a content type, a cursor.
 func (c *Client) redact(text string) string {
 	if c.apiKey != "" {
 		text = strings.ReplaceAll(text, c.apiKey, "(API key)")

@@ -90,3 +90,18 @@ func TestAPIError_redactsSecrets(t *testing.T) {
 		})
 	}
 }
+
+// TestErrors_redactServerTextBesidesTheBody: the other server-provided text
+// an error quotes, a content type and a repeated cursor, is redacted too.
+func TestErrors_redactServerTextBesidesTheBody(t *testing.T) {
+	mock, c, _ := newMock(t, 1, client.Config{})
+	mock.InjectFault(mockapi.Fault{Body: "<html>", ContentType: "text/html; key=" + testKey})
+	if _, err := c.GetToken(context.Background(), mock.Tokens()[0].ID); err == nil || strings.Contains(err.Error(), testKey) || !strings.Contains(err.Error(), `key=(API key)`) {
+		t.Fatalf("a content type echoing the key: %v", err)
+	}
+	mock.InjectFault(mockapi.Fault{Body: `{"data":[],"pagination":{"next":"` + testKey + `"}}`, Count: 2})
+	_, err := collect(t, c, client.ListParams{})
+	if err == nil || strings.Contains(err.Error(), testKey) || !strings.Contains(err.Error(), `cursor it had already returned: "(API key)"`) {
+		t.Fatalf("a cursor echoing the key: %v", err)
+	}
+}

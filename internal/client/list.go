@@ -59,7 +59,7 @@ func (l *Listing) All() iter.Seq2[Token, error] {
 				return
 			}
 			if seen[*next] {
-				yield(Token{}, fmt.Errorf("list waitpoint tokens: %w: %q", errRepeatedCursor, *next))
+				yield(Token{}, fmt.Errorf("list waitpoint tokens: %w: %q", errRepeatedCursor, l.client.redact(*next)))
 				return
 			}
 			seen[*next] = true

@@ -63,7 +63,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	}
 	if err := decodeBody(body.Bytes(), out); err != nil {
 		return fmt.Errorf("%s: malformed response body from %s (Content-Type %q): %w",
-			cl.operation, cl.path, resp.Header.Get("Content-Type"), err)
+			cl.operation, cl.path, c.redact(resp.Header.Get("Content-Type")), err)
 	}
 	return nil
 }
