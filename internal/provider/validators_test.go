@@ -61,3 +61,14 @@ func TestParseWaitTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestNewWaitSettings_timeoutInTokenUnits: a wait's timeout in days or weeks
+// is checked and applied as written, not only validated.
+func TestNewWaitSettings_timeoutInTokenUnits(t *testing.T) {
+	for timeout, want := range map[string]time.Duration{"2d": 48 * time.Hour, "1w": 7 * 24 * time.Hour, "90m": 90 * time.Minute} {
+		s, diags := newWaitSettings(context.Background(), path.Root("wait"), types.ListNull(types.StringType), types.StringValue(timeout), types.StringNull(), nil)
+		if diags.HasError() || s.timeout != want {
+			t.Errorf("timeout %q: %s, %v; want %s", timeout, s.timeout, diags, want)
+		}
+	}
+}
