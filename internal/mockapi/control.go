@@ -20,6 +20,7 @@ func (s *Server) controlRoutes() *http.ServeMux {
 	mux.HandleFunc("PUT /_mock/tokens", s.controlReplaceTokens)
 	mux.HandleFunc("POST /_mock/reset", s.controlReset)
 	mux.HandleFunc("GET /_mock/requests", s.controlRequests)
+	s.runControlRoutes(mux)
 	return mux
 }
 
@@ -79,6 +80,8 @@ func (s *Server) controlReplaceTokens(w http.ResponseWriter, r *http.Request) {
 func (s *Server) controlReset(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
 	s.replaceTokens(s.opts.Fixtures, s.started)
+	s.resetRuns()
+	s.tasks = taskMap(s.opts.Tasks)
 	s.faults = nil
 	s.bucket = bucket{available: s.limit.Burst, refilledAt: s.now()}
 	s.mu.Unlock()

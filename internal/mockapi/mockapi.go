@@ -57,9 +57,12 @@ import (
 
 // Options configures a Server.
 type Options struct {
-	APIKey    string           // the one secret key accepted as a bearer token
-	Tokens    int              // how many tokens to seed
-	Fixtures  []Fixture        // when not nil, exactly these tokens instead of seeded ones
+	APIKey   string    // the one secret key accepted as a bearer token
+	Tokens   int       // how many tokens to seed
+	Fixtures []Fixture // when not nil, exactly these tokens instead of seeded ones
+	// Tasks scripts what the runs of each task do, by task id; a task not
+	// here is accepted and its runs stay QUEUED until the control API ends them.
+	Tasks     map[string]TaskFixture
 	Seed      int64            // seeds the generator; the same seed gives the same tokens
 	Now       func() time.Time // the clock; default time.Now
 	RateLimit *RateLimit       // nil: the real service's bucket
@@ -129,8 +132,13 @@ type Server struct {
 	byID     map[string]*record
 	byCursor map[string]*record
 	blobs    map[string]blob
-	faults   []Fault
-	requests []Request
+	// runs, oldest first, and the task fixtures that script them.
+	runs         []*runRecord
+	runsByID     map[string]*runRecord
+	runsByCursor map[string]*runRecord
+	tasks        map[string]*TaskFixture
+	faults       []Fault
+	requests     []Request
 	// requestsEpoch counts ResetRequests calls, so a request still in flight
 	// across one does not record its status into the new log.
 	requestsEpoch int
@@ -160,6 +168,8 @@ func New(opts Options) *Server {
 	s.started = s.now()
 	s.bucket = bucket{available: s.limit.Burst, refilledAt: s.started}
 	s.replaceTokens(opts.Fixtures, s.started)
+	s.resetRuns()
+	s.tasks = taskMap(opts.Tasks)
 	if opts.Control {
 		s.control = s.controlRoutes()
 	}
