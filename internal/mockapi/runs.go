@@ -74,7 +74,11 @@ type Run struct {
 	ID             string
 	TaskIdentifier string
 	Status         string // as the API reports it
-	IdempotencyKey string // "" when the trigger sent none, or once the service cleared it
+	IdempotencyKey string // "" when the trigger sent none, or once a trigger with it made a new run
+	// UserKey is the key as the user gave it (options.idempotencyKeyOptions.key),
+	// which the SDK sends apart from the hash it sends as the key; it
+	// outlives the key.
+	UserKey        string
 	KeyExpiresAt   time.Time
 	Payload        *string // serialised as PayloadType
 	PayloadType    string
@@ -242,9 +246,6 @@ func (s *Server) finish(r *runRecord, outcome string, value any, present bool, r
 		r.StartedAt, r.AttemptCount = &now, 1
 	}
 	r.Status, r.FinishedAt, r.UpdatedAt = outcome, &now, now
-	if slices.Contains(keyClearingStatuses, outcome) {
-		r.IdempotencyKey = ""
-	}
 	return nil
 }
 
@@ -279,6 +280,7 @@ type triggerSpec struct {
 	payload        *string
 	payloadType    string
 	key            string
+	userKey        string
 	keyTTL         time.Duration
 	queue          string
 	concurrencyKey string
@@ -315,6 +317,7 @@ func (s *Server) trigger(taskID string, spec triggerSpec) (r *runRecord, cached 
 			TaskIdentifier: taskID,
 			Status:         runQueued,
 			IdempotencyKey: spec.key,
+			UserKey:        spec.userKey,
 			Payload:        spec.payload,
 			PayloadType:    spec.payloadType,
 			OutputType:     "application/json",
@@ -467,6 +470,9 @@ func (r *runRecord) json() runJSON {
 // service's parsePacketAsJson does, or as presigned URLs when stored apart.
 func (s *Server) retrieveRunJSON(r *runRecord, baseURL string) retrieveRunJSON {
 	out := retrieveRunJSON{runJSON: r.json(), TriggerFunction: "trigger", AttemptCount: r.AttemptCount, Attempts: []any{}, Error: r.Error}
+	if r.UserKey != "" { // the service's getUserProvidedIdempotencyKey; the list shows the key itself
+		out.IdempotencyKey = r.UserKey
+	}
 	out.RelatedRuns.Children = []any{}
 	out.Payload, out.PayloadPresignedURL = s.packetJSON(r.Payload, r.PayloadType, baseURL)
 	if r.Status == runCompleted {

@@ -52,6 +52,22 @@ func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header)
 		spec.key = key
 	}
 	ttlText, _ := str("idempotencyKeyTTL")
+	if v, ok := options.values["idempotencyKeyOptions"]; ok {
+		keyOptions, isObject := v.(*jsObject)
+		if !isObject {
+			problem("options.idempotencyKeyOptions", "Expected object, received "+jsTypeName(v))
+		} else {
+			userKey, isString := keyOptions.values["key"].(string)
+			scope, _ := keyOptions.values["scope"].(string)
+			if !isString {
+				problem("options.idempotencyKeyOptions.key", expectedString(keyOptions.values["key"]))
+			}
+			if !slices.Contains([]string{"run", "attempt", "global"}, scope) {
+				problem("options.idempotencyKeyOptions.scope", "Invalid enum value. Expected 'run' | 'attempt' | 'global'")
+			}
+			spec.userKey = userKey
+		}
+	}
 	spec.lockToVersion, _ = str("lockToVersion")
 	payloadType, hasPayloadType := str("payloadType")
 	_, _ = str("metadataType")
