@@ -25,7 +25,7 @@ func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header)
 	var spec triggerSpec
 	var problems []string
 	problem := func(path, message string) { problems = append(problems, fmt.Sprintf("%s at %q", message, path)) }
-	spec.payload, spec.payloadType = payloadPacket(body)
+	spec.payload, spec.payloadType = payloadPacket(body), "application/json"
 	options := &jsObject{values: map[string]any{}}
 	if v, ok := body.values["options"]; ok {
 		if o, isObject := v.(*jsObject); isObject {
@@ -231,13 +231,13 @@ func (s *Server) checkVersion(taskID, version string) (int, string) {
 // payloadPacket is the body's payload as the service stores it by default
 // (payloadType application/json): JSON.stringify of the value; none when the
 // body has no payload.
-func payloadPacket(body *jsObject) (*string, string) {
+func payloadPacket(body *jsObject) *string {
 	v, ok := body.values["payload"]
 	if !ok {
-		return nil, "application/json"
+		return nil
 	}
 	text := jsonStringify(v)
-	return &text, "application/json"
+	return &text
 }
 
 // packetOfType is a payload sent already serialised as dataType (the SDK
