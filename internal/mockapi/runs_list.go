@@ -67,8 +67,15 @@ func parseRunListQuery(v url.Values, now time.Time) (runListQuery, []queryDetail
 			*bound.dst = &t
 		}
 	}
+	if q.from == nil && q.to == nil && v.Get("filter[createdAt][period]") == "" {
+		from := now.Add(-defaultListPeriod) // the service's default period
+		q.from = &from
+	}
 	return q, details
 }
+
+// defaultListPeriod is how far back the list looks without a createdAt filter.
+const defaultListPeriod = 7 * 24 * time.Hour
 
 // matches applies the filters: a status of the older API names its current
 // one, a run matches any of the tags.

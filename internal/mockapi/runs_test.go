@@ -383,6 +383,13 @@ func TestRuns_list(t *testing.T) {
 	if !slices.Equal(paged, append([]string{other}, smoke...)) {
 		t.Errorf("two pages of 4: %v", paged)
 	}
+	f.now = f.now.Add(7*24*time.Hour + time.Second)
+	if got, _ := listRuns(""); len(got) != 0 {
+		t.Errorf("without a createdAt filter the list looks 7 days back: %v", got)
+	}
+	if got, _ := listRuns("filter[createdAt][period]=8d"); len(got) != 6 {
+		t.Errorf("a period of 8d: %v", got)
+	}
 	if r := f.get("/api/v1/runs?filter[status]=DONE"); r.status != http.StatusBadRequest || r.body["error"] != "Query Error" ||
 		!strings.Contains(string(r.raw), "Invalid status values: DONE") {
 		t.Errorf("an unknown status: %d %s", r.status, r.raw)
