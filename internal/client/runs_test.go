@@ -14,8 +14,6 @@ import (
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
 
-func intPtr(n int) *int { return &n }
-
 func TestTriggerTask(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -28,7 +26,7 @@ func TestTriggerTask(t *testing.T) {
 			req: client.TriggerRequest{
 				Payload: json.RawMessage(`{"env":"prod"}`), IdempotencyKey: "release-42", IdempotencyKeyTTL: "1h",
 				Queue: "deploys", ConcurrencyKey: "prod", Delay: "5m", TTL: "10m", Tags: []string{"deploy:prod"},
-				MaxAttempts: intPtr(3), MaxDuration: intPtr(600), Machine: "small-2x",
+				MaxAttempts: new(3), MaxDuration: new(600), Machine: "small-2x",
 				Metadata: json.RawMessage(`{"by":"terraform"}`), LockToVersion: "20260101.1",
 			},
 			wantBody: `{"payload":{"env":"prod"},"options":{"idempotencyKey":"release-42","idempotencyKeyTTL":"1h",` +
@@ -201,7 +199,7 @@ func TestRetrieveRun(t *testing.T) {
 // TestRetrieveRun_unknown: the service's 404 for an unknown run asks for a
 // retry; once retries are spent, UnknownRun tells it.
 func TestRetrieveRun_unknown(t *testing.T) {
-	mock, c, _ := newMock(t, 0, client.Config{MaxRetries: intPtr(1)})
+	mock, c, _ := newMock(t, 0, client.Config{MaxRetries: new(1)})
 	_, err := c.RetrieveRun(context.Background(), "run_nosuchrun")
 	apiErr, unknown := client.UnknownRun(err)
 	if !unknown || apiErr.RunID != "run_nosuchrun" || err.Error() != `retrieve run "run_nosuchrun": HTTP 404: Not found` {
@@ -216,7 +214,7 @@ func TestRetrieveRun_unknown(t *testing.T) {
 }
 
 func TestCancelRun(t *testing.T) {
-	mock, c, _ := newMock(t, 0, client.Config{MaxRetries: intPtr(0)})
+	mock, c, _ := newMock(t, 0, client.Config{MaxRetries: new(0)})
 	ctx := context.Background()
 	triggered, err := c.TriggerTask(ctx, "slow", client.TriggerRequest{})
 	if err != nil {
