@@ -19,6 +19,8 @@ type APIError struct {
 	// 500 (the spec says 404), so either code may mean that no such token
 	// exists.
 	TokenID string
+	// RunID is the id a call on one run (retrieve, cancel) named, for UnknownRun.
+	RunID string
 }
 
 // Reply is the service's answer alone, without the operation: "HTTP 404: Waitpoint not found".

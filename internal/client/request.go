@@ -95,6 +95,7 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*retryablehttp.Reques
 	req.Header.Set("Authorization", "Bearer "+c.apiKey)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("x-trigger-api-version", APIVersion) // as the SDK sends on every request
 	if cl.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

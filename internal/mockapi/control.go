@@ -21,6 +21,7 @@ func (s *Server) controlRoutes() *http.ServeMux {
 	mux.HandleFunc("POST /_mock/faults", s.controlInjectFault)
 	mux.HandleFunc("POST /_mock/reset", s.controlReset)
 	mux.HandleFunc("GET /_mock/requests", s.controlRequests)
+	s.runControlRoutes(mux)
 	return mux
 }
 
@@ -99,6 +100,8 @@ func (s *Server) controlInjectFault(w http.ResponseWriter, r *http.Request) {
 func (s *Server) controlReset(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
 	s.replaceTokens(s.opts.Fixtures, s.started)
+	s.resetRuns()
+	s.tasks = taskMap(s.opts.Tasks)
 	s.faults = nil
 	s.bucket = bucket{available: s.limit.Burst, refilledAt: s.now()}
 	s.mu.Unlock()

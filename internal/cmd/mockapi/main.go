@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	listen := flags.String("listen", "127.0.0.1:0", "address to listen on; port 0 picks a free one")
 	apiKey := flags.String("api-key", "", "the secret key clients must send as a bearer token (required)")
 	tokens := flags.Int("tokens", 40, "how many tokens to seed")
-	fixtures := flags.String("fixtures", "", "a JSON file of token objects (the retrieve endpoint's keys) to serve instead of seeded tokens")
+	fixtures := flags.String("fixtures", "", "a JSON file of token objects (the retrieve endpoint's keys) to serve instead of seeded tokens, or an object of \"tokens\" and \"tasks\" (what each task's runs do)")
 	seed := flags.Int64("seed", 1, "seed of the generated tokens")
 	latency := flags.Duration("latency", 0, "added before every answer, such as 20ms, to play a distant service")
 	control := flags.Bool("control", false, "serve the control API under /_mock/ (complete, time out, replace tokens, queue faults, reset, the request log); it takes the same key")
@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			_, _ = fmt.Fprintf(stderr, "mockapi: %v\n", err)
 			return 2
 		}
-		opts.Fixtures = loaded
+		opts.Fixtures, opts.Tasks = loaded.Tokens, loaded.Tasks
 	}
 	logger := log.New(stderr, "mockapi: ", log.LstdFlags)
 	opts.Logf = logger.Printf
@@ -115,16 +115,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // loadFixtures reads a fixtures file; an error names the file and the entry.
-func loadFixtures(path string) ([]mockapi.Fixture, error) {
+func loadFixtures(path string) (mockapi.FixtureDocument, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return mockapi.FixtureDocument{}, err
 	}
-	fixtures, err := mockapi.ParseFixtures(data)
+	doc, err := mockapi.ParseFixtureDocument(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return mockapi.FixtureDocument{}, fmt.Errorf("%s: %w", path, err)
 	}
-	return fixtures, nil
+	return doc, nil
 }
 
 // faultFlag collects the repeatable -fault flag.
