@@ -50,3 +50,48 @@ func TestBadAnswers(t *testing.T) {
 		})
 	}
 }
+
+// TestBadAnswers_runs: a run operation's answer without the shape the API
+// documents is an error naming the operation, never a run read as empty.
+func TestBadAnswers_runs(t *testing.T) {
+	cases := []struct {
+		name string
+		body string
+		call func(c *client.Client) error
+		want string
+	}{
+		{"trigger: no id", `{"isCached":false}`, func(c *client.Client) error {
+			_, err := c.TriggerTask(context.Background(), "t", client.TriggerRequest{IdempotencyKey: "k"})
+			return err
+		}, `trigger task "t" with idempotency key "k": malformed response body from /api/v1/tasks/t/trigger (Content-Type "application/json"): not a triggered run: it has no id`},
+		{"retrieve: a token instead of a run", `{"id":"waitpoint_a","status":"WAITING"}`, func(c *client.Client) error {
+			_, err := c.RetrieveRun(context.Background(), "run_a")
+			return err
+		}, `retrieve run "run_a": malformed response body from /api/v3/runs/run_a (Content-Type "application/json"): not a task run: it has no id, status or taskIdentifier`},
+		{"cancel: no id", `{}`, func(c *client.Client) error {
+			_, err := c.CancelRun(context.Background(), "run_a")
+			return err
+		}, `not a canceled run: it has no id`},
+		{"list: no data", `{"items":[]}`, func(c *client.Client) error { return firstRunError(c) }, `list runs: malformed response body from /api/v1/runs (Content-Type "application/json"): not a page of runs: it has no "data" array`},
+		{"list: an item that is not a run", `{"data":[{"id":"run_a"}],"pagination":{}}`, func(c *client.Client) error { return firstRunError(c) }, `item 0: not a task run`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mock, c, _ := newMock(t, 0, client.Config{MaxRetries: new(0)})
+			mock.InjectFault(mockapi.Fault{Body: tc.body})
+			if err := tc.call(c); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// firstRunError ranges over a run listing and returns its first error.
+func firstRunError(c *client.Client) error {
+	for _, err := range c.ListRuns(context.Background(), client.RunListParams{}).All() {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -19,7 +19,8 @@ import (
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
 
-// creates sits in front of the mock and records the body of every create.
+// creates sits in front of the mock and records the body of every create
+// and every trigger.
 type creates struct {
 	mock   *mockapi.Server
 	mu     sync.Mutex
@@ -27,7 +28,7 @@ type creates struct {
 }
 
 func (c *creates) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodPost && r.URL.Path == "/api/v1/waitpoints/tokens" {
+	if r.Method == http.MethodPost && (r.URL.Path == "/api/v1/waitpoints/tokens" || strings.HasSuffix(r.URL.Path, "/trigger")) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		c.mu.Lock()
@@ -46,7 +47,15 @@ func (c *creates) sent() []string {
 // newCreates starts a mock with no tokens behind a creates recorder.
 func newCreates(t *testing.T) (*creates, *client.Client, string) {
 	t.Helper()
-	rec := &creates{mock: mockapi.New(mockapi.Options{APIKey: testKey, Seed: 7})}
+	return newRecorded(t, mockapi.Options{})
+}
+
+// newRecorded starts a mock with opts (the test key and seed added) behind a
+// creates recorder.
+func newRecorded(t *testing.T, opts mockapi.Options) (*creates, *client.Client, string) {
+	t.Helper()
+	opts.APIKey, opts.Seed = testKey, 7
+	rec := &creates{mock: mockapi.New(opts)}
 	srv := httptest.NewServer(rec)
 	t.Cleanup(srv.Close)
 	return rec, newClient(t, srv.URL, client.Config{}), srv.URL

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 )
 
@@ -18,6 +19,8 @@ type APIError struct {
 	// 500 (the spec says 404), so either code may mean that no such token
 	// exists.
 	TokenID string
+	// RunID is the id a call on one run (retrieve, cancel) named, for UnknownRun.
+	RunID string
 }
 
 // Reply is the service's answer alone, without the operation: "HTTP 404: Waitpoint not found".
@@ -41,6 +44,29 @@ func UnknownToken(err error) (*APIError, bool) {
 
 func (e *APIError) Error() string {
 	return e.Operation + ": " + e.Reply()
+}
+
+// serverMessage is errorMessage with the API key and every callback URL's
+// secret hidden: a misbehaving server or proxy may echo the request (its
+// Authorization header) or a token, and the message reaches a diagnostic and
+// TF_LOG. The body is redacted before it is read, so that shortening details
+// cannot cut a secret in two, and the message after, for a secret the JSON
+// spelled with escapes.
+func (c *Client) serverMessage(status int, body []byte) string {
+	return c.redact(errorMessage(status, []byte(c.redact(string(body)))))
+}
+
+// callbackSecret is the secret segment of a callback URL, as a path
+// (/callback/HASH) or JSON-escaped (callback\/HASH).
+var callbackSecret = regexp.MustCompile(`(callback\\?/)[^/\\\s"'?#&<>]+`)
+
+// redact hides the API key and callback URLs' secrets in text the server
+// sent: an error's words, a content type, a cursor.
+func (c *Client) redact(text string) string {
+	if c.apiKey != "" {
+		text = strings.ReplaceAll(text, c.apiKey, "(API key)")
+	}
+	return callbackSecret.ReplaceAllString(text, "${1}(redacted)")
 }
 
 // maxDetails bounds how much of an unrecognised details value reaches a message.

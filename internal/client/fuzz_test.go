@@ -28,7 +28,7 @@ func FuzzDecodeResponse(f *testing.F) {
 		if err := decodeBody(body, &tok); err == nil && (tok.ID == "" || tok.Status == "") {
 			t.Fatalf("decoded a token without id or status from %q", body)
 		}
-		var page listPage
+		var page listPage[Token, *Token]
 		if err := decodeBody(body, &page); err == nil {
 			if page.Data == nil {
 				t.Fatalf("decoded a page without data from %q", body)

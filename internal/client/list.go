@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"net/url"
@@ -32,58 +31,86 @@ func (c *Client) ListTokens(ctx context.Context, p ListParams) *Listing {
 // its first token, never ahead. An error ends the sequence.
 func (l *Listing) All() iter.Seq2[Token, error] {
 	return func(yield func(Token, error) bool) {
-		l.more = false
 		query, err := l.params.query()
 		if err != nil {
+			l.more = false
 			yield(Token{}, err)
 			return
 		}
-		seen := map[string]bool{}
-		for {
-			var page listPage
-			if err := l.client.get(l.ctx, "list waitpoint tokens", tokensPath, query, &page); err != nil {
-				yield(Token{}, err)
-				return
-			}
-			next := page.Pagination.Next
-			hasNext := next != nil && *next != ""
-			for i, t := range page.Data {
+		walkPages(l.client, l.ctx, listedThing{"list waitpoint tokens", "waitpoint tokens", tokensPath}, query, &l.more,
+			func(t *Token) {
 				slices.Sort(t.Tags) // the service sorts by locale, the provider by byte: one order for both endpoints
-				l.more = i < len(page.Data)-1 || hasNext
-				if !yield(t, nil) {
-					return
-				}
-			}
-			l.more = false
-			if !hasNext {
-				return
-			}
-			if seen[*next] {
-				yield(Token{}, fmt.Errorf("list waitpoint tokens: %w: %q", errRepeatedCursor, *next))
-				return
-			}
-			seen[*next] = true
-			query.Set("page[after]", *next)
-		}
+			}, yield)
 	}
 }
 
-// listPage is one page of a token listing.
-type listPage struct {
-	Data       []Token `json:"data"`
+// listedThing names what a listing pages through, for its requests and errors.
+type listedThing struct {
+	operation string // e.g. "list waitpoint tokens"
+	plural    string // e.g. "waitpoint tokens"
+	path      string
+}
+
+// item is a list item that can tell whether it has the shape the API documents.
+type item[T any] interface {
+	*T
+	checkShape() error
+}
+
+// walkPages yields the items of a listing, following pagination.next page by
+// page until it is absent or yield stops; *more records, when yield stops,
+// whether the service had items left. prepare adjusts each item before it is
+// yielded. An error ends the sequence.
+func walkPages[T any, P item[T]](c *Client, ctx context.Context, what listedThing, query url.Values,
+	more *bool, prepare func(P), yield func(T, error) bool,
+) {
+	*more = false
+	seen := map[string]bool{}
+	for {
+		page := listPage[T, P]{plural: what.plural}
+		if err := c.get(ctx, what.operation, what.path, query, &page); err != nil {
+			yield(*new(T), err)
+			return
+		}
+		next := page.Pagination.Next
+		hasNext := next != nil && *next != ""
+		for i := range page.Data {
+			prepare(&page.Data[i])
+			*more = i < len(page.Data)-1 || hasNext
+			if !yield(page.Data[i], nil) {
+				return
+			}
+		}
+		*more = false
+		if !hasNext {
+			return
+		}
+		if seen[*next] {
+			yield(*new(T), fmt.Errorf("%s: %w: %q", what.operation, errRepeatedCursor, c.redact(*next)))
+			return
+		}
+		seen[*next] = true
+		query.Set("page[after]", *next)
+	}
+}
+
+// listPage is one page of a listing.
+type listPage[T any, P item[T]] struct {
+	Data       []T `json:"data"`
 	Pagination struct {
 		Next *string `json:"next"`
 	} `json:"pagination"`
+	plural string
 }
 
-// checkShape refuses a page without its data array, or with an item that is
-// not a token.
-func (p *listPage) checkShape() error {
+// checkShape refuses a page without its data array, or with an item of
+// another shape.
+func (p *listPage[T, P]) checkShape() error {
 	if p.Data == nil {
-		return errors.New(`not a page of waitpoint tokens: it has no "data" array`)
+		return fmt.Errorf(`not a page of %s: it has no "data" array`, p.plural)
 	}
 	for i := range p.Data {
-		if err := p.Data[i].checkShape(); err != nil {
+		if err := P(&p.Data[i]).checkShape(); err != nil {
 			return fmt.Errorf("item %d: %w", i, err)
 		}
 	}
@@ -113,18 +140,26 @@ func (p ListParams) query() (url.Values, error) {
 	if p.IdempotencyKey != "" {
 		q.Set("filter[idempotencyKey]", p.IdempotencyKey)
 	}
-	if p.CreatedPeriod != "" {
-		q.Set("filter[createdAt][period]", p.CreatedPeriod)
+	if err := setCreated(q, "list waitpoint tokens", p.CreatedPeriod, p.CreatedFrom, p.CreatedTo); err != nil {
+		return nil, err
 	}
-	if p.CreatedFrom != nil && p.CreatedTo != nil && p.CreatedFrom.After(*p.CreatedTo) {
-		return nil, fmt.Errorf("list waitpoint tokens: created from %s is after created to %s",
-			p.CreatedFrom.UTC().Format(TimeLayout), p.CreatedTo.UTC().Format(TimeLayout))
+	return q, nil
+}
+
+// setCreated sets the createdAt filters both listings share.
+func setCreated(q url.Values, operation, period string, from, to *time.Time) error {
+	if period != "" {
+		q.Set("filter[createdAt][period]", period)
+	}
+	if from != nil && to != nil && from.After(*to) {
+		return fmt.Errorf("%s: created from %s is after created to %s",
+			operation, from.UTC().Format(TimeLayout), to.UTC().Format(TimeLayout))
 	}
 	// The service compares whole milliseconds: a bound between two of them
 	// narrows to the millisecond inside the range.
-	setTime(q, "filter[createdAt][from]", p.CreatedFrom, ceilMillisecond)
-	setTime(q, "filter[createdAt][to]", p.CreatedTo, floorMillisecond)
-	return q, nil
+	setTime(q, "filter[createdAt][from]", from, ceilMillisecond)
+	setTime(q, "filter[createdAt][to]", to, floorMillisecond)
+	return nil
 }
 
 func setList(q url.Values, key string, items []string) {

@@ -24,10 +24,17 @@ func (t Token) OutputJSON() (*string, error) {
 	if t.OutputType != nil {
 		outputType = *t.OutputType
 	}
-	raw := *t.Output
-	switch outputType {
-	case OutputTypeStore:
+	if outputType == OutputTypeStore {
 		return nil, nil
+	}
+	return decodeOutput("token "+t.ID, *t.Output, outputType)
+}
+
+// decodeOutput returns an output stored as outputType as plain JSON text: a
+// superjson document unwrapped to its "json" member, text/plain as a JSON
+// string, anything else as JSON. owner names it in errors ("token waitpoint_…").
+func decodeOutput(owner, raw, outputType string) (*string, error) {
+	switch outputType {
 	case OutputTypeText:
 		return textAsJSON(raw)
 	case OutputTypeSuperJSON:
@@ -35,7 +42,7 @@ func (t Token) OutputJSON() (*string, error) {
 			JSON json.RawMessage `json:"json"`
 		}
 		if err := json.Unmarshal([]byte(raw), &doc); err != nil {
-			return nil, fmt.Errorf("token %s: output is not a superjson document: %w", t.ID, err)
+			return nil, fmt.Errorf("%s: output is not a superjson document: %w", owner, err)
 		}
 		s := "null"
 		if doc.JSON != nil {
@@ -44,7 +51,7 @@ func (t Token) OutputJSON() (*string, error) {
 		return &s, nil
 	default:
 		if !json.Valid([]byte(raw)) {
-			return nil, fmt.Errorf("token %s: output of type %q is not valid JSON", t.ID, outputType)
+			return nil, fmt.Errorf("%s: output of type %q is not valid JSON", owner, outputType)
 		}
 		return &raw, nil
 	}

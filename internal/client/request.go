@@ -59,11 +59,11 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	}
 	defer body.release()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return &APIError{StatusCode: resp.StatusCode, Message: errorMessage(resp.StatusCode, body.Bytes()), Operation: cl.operation}
+		return &APIError{StatusCode: resp.StatusCode, Message: c.serverMessage(resp.StatusCode, body.Bytes()), Operation: cl.operation}
 	}
 	if err := decodeBody(body.Bytes(), out); err != nil {
 		return fmt.Errorf("%s: malformed response body from %s (Content-Type %q): %w",
-			cl.operation, cl.path, resp.Header.Get("Content-Type"), err)
+			cl.operation, cl.path, c.redact(resp.Header.Get("Content-Type")), err)
 	}
 	return nil
 }
@@ -95,6 +95,7 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*retryablehttp.Reques
 	req.Header.Set("Authorization", "Bearer "+c.apiKey)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("x-trigger-api-version", APIVersion) // as the SDK sends on every request
 	if cl.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -127,7 +128,7 @@ func (c *Client) withMessage(resp *http.Response, operation string, err error) e
 	}
 	message := http.StatusText(resp.StatusCode)
 	if body, readErr := readBody(resp, c.maxBodyBytes); readErr == nil {
-		message = errorMessage(resp.StatusCode, body.Bytes())
+		message = c.serverMessage(resp.StatusCode, body.Bytes())
 		body.release()
 	}
 	if isTooLong {

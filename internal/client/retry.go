@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -193,8 +194,17 @@ type WaitTooLongError struct {
 }
 
 func (e *WaitTooLongError) Error() string {
-	return fmt.Sprintf("HTTP %d: %s: the service asked to retry after %s, longer than the %s the client waits at most; try again later",
-		e.StatusCode, e.Message, FormatDuration(e.Asked.Round(time.Second)), FormatDuration(e.Cap))
+	return fmt.Sprintf("HTTP %d: %s The service asked to retry after %s, longer than the %s the client waits at most; try again later",
+		e.StatusCode, sentence(e.Message), FormatDuration(e.Asked.Round(time.Second)), FormatDuration(e.Cap))
+}
+
+// sentence ends the service's words with a full stop unless they end a
+// sentence already ("… Retry in 300 seconds."), so that more can follow.
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
+		return s
+	}
+	return s + "."
 }
 
 // maxWaitSeconds keeps a huge Retry-After from overflowing a Duration before

@@ -98,13 +98,13 @@ func TestRetries_waitLongerThanCap(t *testing.T) {
 		want  string
 	}{
 		{name: "Retry-After seconds", fault: mockapi.Fault{Status: 503, Header: http.Header{"Retry-After": {"86400"}}},
-			want: "HTTP 503: Service Unavailable: the service asked to retry after 24h, longer than the 1m the client waits at most"},
+			want: "HTTP 503: Service Unavailable. The service asked to retry after 24h, longer than the 1m the client waits at most"},
 		{name: "Retry-After on a 502", fault: mockapi.Fault{Status: 502, Header: http.Header{"Retry-After": {"7200"}}},
-			want: "HTTP 502: Bad Gateway: the service asked to retry after 2h,"},
+			want: "HTTP 502: Bad Gateway. The service asked to retry after 2h,"},
 		{name: "Retry-After HTTP date", fault: mockapi.Fault{Status: 503, Header: http.Header{"Retry-After": {time.Now().Add(3 * time.Hour).UTC().Format(http.TimeFormat)}}},
 			want: "longer than the 1m the client waits at most"},
 		{name: "x-ratelimit-reset", fault: mockapi.Fault{RateLimitReset: time.Hour},
-			want: "HTTP 429: Rate limit exceeded 0/750 requests remaining. Retry in 3600 seconds.: the service asked to retry after 1h"},
+			want: "HTTP 429: Rate limit exceeded 0/750 requests remaining. Retry in 3600 seconds. The service asked to retry after 1h"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -18,8 +18,10 @@ func (s *Server) controlRoutes() *http.ServeMux {
 	mux.HandleFunc("POST /_mock/tokens/{id}/complete", s.controlComplete)
 	mux.HandleFunc("POST /_mock/tokens/{id}/timeout", s.controlTimeout)
 	mux.HandleFunc("PUT /_mock/tokens", s.controlReplaceTokens)
+	mux.HandleFunc("POST /_mock/faults", s.controlInjectFault)
 	mux.HandleFunc("POST /_mock/reset", s.controlReset)
 	mux.HandleFunc("GET /_mock/requests", s.controlRequests)
+	s.runControlRoutes(mux)
 	return mux
 }
 
@@ -74,11 +76,32 @@ func (s *Server) controlReplaceTokens(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
 }
 
+// maxFaultBody bounds a fault sent to the control API.
+const maxFaultBody = 1 << 20
+
+// controlInjectFault queues one fault (its JSON form, see ParseFault) behind
+// those already queued.
+func (s *Server) controlInjectFault(w http.ResponseWriter, r *http.Request) {
+	raw, ok := readBody(w, r, maxFaultBody)
+	if !ok {
+		return
+	}
+	f, err := ParseFault(raw)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.InjectFault(f)
+	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
+}
+
 // controlReset restores the tokens the mock started with, forgets the
 // requests and queued faults, and fills the rate-limit bucket.
 func (s *Server) controlReset(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
 	s.replaceTokens(s.opts.Fixtures, s.started)
+	s.resetRuns()
+	s.tasks = taskMap(s.opts.Tasks)
 	s.faults = nil
 	s.bucket = bucket{available: s.limit.Burst, refilledAt: s.now()}
 	s.mu.Unlock()

@@ -58,6 +58,7 @@ func controlCalls(id string) []controlCall {
 		{http.MethodPost, "/_mock/tokens/" + id + "/complete", `{"data":1}`},
 		{http.MethodPost, "/_mock/tokens/" + id + "/timeout", ``},
 		{http.MethodPut, "/_mock/tokens", `[]`},
+		{http.MethodPost, "/_mock/faults", `{"status":500}`},
 		{http.MethodPost, "/_mock/reset", ``},
 		{http.MethodGet, "/_mock/requests", ``},
 	}
@@ -164,4 +165,29 @@ func controlRequests(t *testing.T, f *fixture) []loggedRequest {
 		t.Fatalf("requests: %d %v %s", r.status, err, r.raw)
 	}
 	return out
+}
+
+// TestControl_faults: POST /_mock/faults queues a fault for the API's next
+// requests, in order behind those queued; a bad one is a 400 naming what is
+// wrong; reset clears the queue.
+func TestControl_faults(t *testing.T) {
+	f := newFixture(t, 1, withControl)
+	for _, fault := range []string{`{"status":502,"count":2}`, `{"body":"<html>down</html>","contentType":"text/html","status":503}`} {
+		if r := f.call(http.MethodPost, "/_mock/faults", fault, true); r.status != http.StatusOK || r.body["success"] != true {
+			t.Fatalf("queue %s: %d %s", fault, r.status, r.raw)
+		}
+	}
+	for i, want := range []int{502, 502, 503, 200} {
+		if r := f.get(createPath); r.status != want {
+			t.Fatalf("request %d: %d %s, want %d", i, r.status, r.raw, want)
+		}
+	}
+	if r := f.call(http.MethodPost, "/_mock/faults", `{"status":42}`, true); r.status != http.StatusBadRequest || r.body["error"] != "status must be an HTTP status from 200 to 599, got 42" {
+		t.Fatalf("a bad fault: %d %s", r.status, r.raw)
+	}
+	f.call(http.MethodPost, "/_mock/faults", `{"status":500,"count":5}`, true)
+	f.call(http.MethodPost, "/_mock/reset", ``, true)
+	if r := f.get(createPath); r.status != http.StatusOK {
+		t.Fatalf("after reset: %d, want 200: reset clears queued faults", r.status)
+	}
 }

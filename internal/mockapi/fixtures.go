@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -123,4 +125,94 @@ func millis(t *time.Time) *time.Time {
 	}
 	at := t.UTC().Truncate(time.Millisecond)
 	return &at
+}
+
+// TaskFixture scripts what every run of one task does, from a fixtures
+// document's "tasks". A run answers QUEUED to its first retrieve, EXECUTING
+// to the next ones, and ends with Outcome at retrieve Polls+1: with Polls 0,
+// the first retrieve sees it ended.
+type TaskFixture struct {
+	Outcome string          `json:"outcome"` // one of Outcomes; default COMPLETED
+	Output  json.RawMessage `json:"output"`  // any JSON, for COMPLETED; absent: the task returned nothing
+	Error   *RunError       `json:"error"`   // for the other outcomes; absent: the service's message for the outcome
+	Polls   int             `json:"polls"`   // retrieves that see the run going on
+	// Versions are the deployed versions that have the task, which a
+	// trigger's lockToVersion may name.
+	Versions []string `json:"versions"`
+}
+
+func (f *TaskFixture) outcome() string { return cmp.Or(f.Outcome, runCompleted) }
+
+// check refuses a script no run could follow.
+func (f *TaskFixture) check() error {
+	switch outcome := f.outcome(); {
+	case !slices.Contains(Outcomes, outcome):
+		return fmt.Errorf("outcome %q is not one of %s", f.Outcome, strings.Join(Outcomes, ", "))
+	case f.Output != nil && outcome != runCompleted:
+		return fmt.Errorf("an output is for a COMPLETED run, not %s: give an error instead", outcome)
+	case f.Error != nil && outcome == runCompleted:
+		return errors.New("an error is for a run that does not complete: give an outcome")
+	case f.Error != nil && f.Error.Message == "":
+		return errors.New("the error has no message")
+	case f.Polls < 0:
+		return fmt.Errorf("polls %d is negative", f.Polls)
+	}
+	if f.Output != nil {
+		if _, err := parseJS(f.Output); err != nil {
+			return fmt.Errorf("output is not JSON: %w", err)
+		}
+	}
+	return nil
+}
+
+// FixtureDocument is a fixtures file: a JSON array of tokens (see
+// ParseFixtures), or an object {"tokens": [...], "tasks": {"<task id>": {...}}}
+// of tokens and task scripts (TaskFixture).
+type FixtureDocument struct {
+	Tokens []Fixture
+	Tasks  map[string]TaskFixture
+}
+
+// ParseFixtureDocument reads a fixtures file of either form; an error names
+// the entry and what is wrong with it.
+func ParseFixtureDocument(data []byte) (FixtureDocument, error) {
+	if trimmed := bytes.TrimSpace(data); len(trimmed) == 0 || trimmed[0] != '{' {
+		tokens, err := ParseFixtures(data)
+		return FixtureDocument{Tokens: tokens}, err
+	}
+	var doc struct {
+		Tokens json.RawMessage        `json:"tokens"`
+		Tasks  map[string]TaskFixture `json:"tasks"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		return FixtureDocument{}, fmt.Errorf(`not a JSON array of token objects, nor an object of "tokens" and "tasks": %w`, err)
+	}
+	out := FixtureDocument{Tasks: doc.Tasks}
+	if doc.Tokens != nil {
+		var err error
+		if out.Tokens, err = ParseFixtures(doc.Tokens); err != nil {
+			return FixtureDocument{}, fmt.Errorf("tokens: %w", err)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(doc.Tasks)) {
+		script := doc.Tasks[id]
+		if id == "" {
+			return FixtureDocument{}, errors.New(`tasks: a task id is ""`)
+		}
+		if err := script.check(); err != nil {
+			return FixtureDocument{}, fmt.Errorf("task %q: %w", id, err)
+		}
+	}
+	return out, nil
+}
+
+// taskMap is the mock's copy of task scripts, by task id.
+func taskMap(tasks map[string]TaskFixture) map[string]*TaskFixture {
+	out := make(map[string]*TaskFixture, len(tasks))
+	for id, script := range tasks {
+		out[id] = &script
+	}
+	return out
 }

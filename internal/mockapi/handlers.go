@@ -90,6 +90,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.serveTokens(w, r)
 	case strings.HasPrefix(path, tokensPath+"/"):
 		s.serveToken(w, r, strings.TrimPrefix(path, tokensPath+"/"))
+	case s.serveRunRoutes(w, r, path): // answered when true
 	default:
 		writeError(w, http.StatusNotFound, "Not found")
 	}

@@ -16,7 +16,16 @@ const publicTokenLifetime = 24 * 60 * 60 // seconds
 // signs it, and its claims. The official SDK cannot sign one itself with an
 // additional (tr_*_sk_) key, so it needs them.
 func (s *Server) publicToken(id string) (token, claims string) {
-	env := s.environmentID()
+	claimsJSON, _ := json.Marshal(struct {
+		Sub string `json:"sub"`
+		Pub bool   `json:"pub"`
+	}{s.environmentID(), true})
+	return s.signJWT([]string{"write:waitpoints:" + id}, publicTokenLifetime), string(claimsJSON)
+}
+
+// signJWT is a public access token with scopes, lasting lifetime seconds: an
+// HS256 JWT signed with the environment's secret key as the service signs it.
+func (s *Server) signJWT(scopes []string, lifetime int64) string {
 	now := s.now().Unix()
 	header, _ := json.Marshal(map[string]string{"alg": "HS256"})
 	payload, _ := json.Marshal(struct {
@@ -27,14 +36,10 @@ func (s *Server) publicToken(id string) (token, claims string) {
 		Aud    string   `json:"aud"`
 		Exp    int64    `json:"exp"`
 		Iat    int64    `json:"iat"`
-	}{env, true, []string{"write:waitpoints:" + id}, "https://id.trigger.dev", "https://api.trigger.dev", now + publicTokenLifetime, now})
+	}{s.environmentID(), true, scopes, "https://id.trigger.dev", "https://api.trigger.dev", now + lifetime, now})
 	enc := base64.RawURLEncoding
 	signed := enc.EncodeToString(header) + "." + enc.EncodeToString(payload)
-	claimsJSON, _ := json.Marshal(struct {
-		Sub string `json:"sub"`
-		Pub bool   `json:"pub"`
-	}{env, true})
-	return signed + "." + enc.EncodeToString(s.mac(signed)), string(claimsJSON)
+	return signed + "." + enc.EncodeToString(s.mac(signed))
 }
 
 // environmentID is the mock environment's internal id: cuid-like, fixed by the key.

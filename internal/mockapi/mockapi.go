@@ -10,6 +10,17 @@
 //	POST /api/v1/waitpoints/tokens/{id}/callback/{hash}     the callback url (no API key)
 //	GET  /api/v1/packets/{path}                             presigned url of a stored output
 //	GET  /storage/{path}?expires=…&signature=…              the stored output itself, for 300 s
+//	POST /api/v1/tasks/{taskId}/trigger                     trigger a run (idempotency keys, options)
+//	GET  /api/v3/runs/{id}                                  retrieve a run (one poll of its script)
+//	POST /api/v2/runs/{id}/cancel                           cancel a run
+//	GET  /api/v1/runs                                       list runs (status, task, tag, createdAt; cursors)
+//
+// Runs: any task id is accepted, as the service accepts it. What a task's runs
+// do comes from Options.Tasks (a fixtures document's "tasks", see
+// TaskFixture): each retrieve is one poll, the first answered QUEUED, the next
+// EXECUTING, until the script's outcome. A run of a task with no script stays
+// QUEUED (DELAYED first with a delay; EXPIRED once a ttl given at trigger
+// passes) until the control API ends it.
 //
 // Seeded tokens (Options.Tokens) are the same for the same Options.Seed. Token i,
 // counted from the newest (i = 0), is WAITING when i%10 < 4 (with a timeout in the
@@ -25,8 +36,8 @@
 // With Options.Control (the command's -control) it also serves a control API
 // under /_mock/, for scripts and tests that drive the mock. Each request needs
 // the mock's own key (Authorization: Bearer <key>; 401 otherwise), is neither
-// rate-limited, faulted nor logged, and answers JSON; without Control these
-// paths are 404 as any unknown route:
+// rate-limited, faulted nor in the request log, and answers JSON; without
+// Control these paths are 404 as any unknown route:
 //
 //	POST /_mock/tokens/{id}/complete  {"data": <any JSON>}: completes the token as
 //	                                  POST …/tokens/{id}/complete does, through
@@ -35,8 +46,17 @@
 //	                                  service's timeout does (409 if not WAITING)
 //	PUT  /_mock/tokens                a fixtures document (the -fixtures JSON,
 //	                                  see ParseFixtures) replaces every token
-//	POST /_mock/reset                 restores the tokens the mock started with
-//	                                  (seeded or fixtures), clears the request
+//	POST /_mock/faults                one fault (its JSON form, see ParseFault,
+//	                                  the -fault flag's) queued behind the
+//	                                  others, for the API's next requests
+//	POST /_mock/runs/{id}/complete    {"output": <any JSON>}: the run completes
+//	POST /_mock/runs/{id}/fail        {"error": {"message": "…"}}: the run fails
+//	POST /_mock/runs/{id}/cancel      the run is cancelled (409 for a run that
+//	                                  has ended, 404 for an unknown one)
+//	PUT  /_mock/tasks                 {"<task id>": {…}} replaces the task scripts
+//	POST /_mock/reset                 restores the tokens and task scripts the
+//	                                  mock started with (seeded or fixtures),
+//	                                  forgets every run, clears the request
 //	                                  log and queued faults, fills the bucket
 //	GET  /_mock/requests              the request log, oldest first:
 //	                                  [{"method","path","status"}] (status 0: no
@@ -57,9 +77,12 @@ import (
 
 // Options configures a Server.
 type Options struct {
-	APIKey    string           // the one secret key accepted as a bearer token
-	Tokens    int              // how many tokens to seed
-	Fixtures  []Fixture        // when not nil, exactly these tokens instead of seeded ones
+	APIKey   string    // the one secret key accepted as a bearer token
+	Tokens   int       // how many tokens to seed
+	Fixtures []Fixture // when not nil, exactly these tokens instead of seeded ones
+	// Tasks scripts what the runs of each task do, by task id; a task not
+	// here is accepted and its runs stay QUEUED until the control API ends them.
+	Tasks     map[string]TaskFixture
 	Seed      int64            // seeds the generator; the same seed gives the same tokens
 	Now       func() time.Time // the clock; default time.Now
 	RateLimit *RateLimit       // nil: the real service's bucket
@@ -129,8 +152,13 @@ type Server struct {
 	byID     map[string]*record
 	byCursor map[string]*record
 	blobs    map[string]blob
-	faults   []Fault
-	requests []Request
+	// runs, oldest first, and the task fixtures that script them.
+	runs         []*runRecord
+	runsByID     map[string]*runRecord
+	runsByCursor map[string]*runRecord
+	tasks        map[string]*TaskFixture
+	faults       []Fault
+	requests     []Request
 	// requestsEpoch counts ResetRequests calls, so a request still in flight
 	// across one does not record its status into the new log.
 	requestsEpoch int
@@ -160,6 +188,8 @@ func New(opts Options) *Server {
 	s.started = s.now()
 	s.bucket = bucket{available: s.limit.Burst, refilledAt: s.started}
 	s.replaceTokens(opts.Fixtures, s.started)
+	s.resetRuns()
+	s.tasks = taskMap(opts.Tasks)
 	if opts.Control {
 		s.control = s.controlRoutes()
 	}

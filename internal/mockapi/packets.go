@@ -32,9 +32,13 @@ func (s *Server) servePacket(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Invalid packet storage path")
 		return
 	}
+	writeJSON(w, http.StatusOK, map[string]string{"presignedUrl": s.presign(baseURLOf(r), name)})
+}
+
+// presign is a GET URL of a stored object, valid for presignedLifetime.
+func (s *Server) presign(baseURL, name string) string {
 	expires := strconv.FormatInt(s.now().Add(presignedLifetime).Unix(), 10)
-	presigned := baseURLOf(r) + storagePath + url.PathEscape(name) + "?expires=" + expires + "&signature=" + s.sign(name, expires)
-	writeJSON(w, http.StatusOK, map[string]string{"presignedUrl": presigned})
+	return baseURL + storagePath + url.PathEscape(name) + "?expires=" + expires + "&signature=" + s.sign(name, expires)
 }
 
 // safePacketPath refuses what the service refuses to presign: empty, absolute

@@ -33,28 +33,8 @@ func TestOfficialSDK(t *testing.T) {
 }
 
 func checkOfficialSDK(t *testing.T, key string) {
-	node, err := exec.LookPath("node")
-	if _, statErr := os.Stat(filepath.Join(sdkCheckDir, "node_modules", "@trigger.dev", "sdk")); err != nil || statErr != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI must run the SDK check: node %v, SDK %v (make sdk-deps installs it)", err, statErr)
-		}
-		t.Skip("needs node and the SDK in sdkcheck/node_modules: make sdk-deps")
-	}
 	mock, url := mockapi.Start(t, mockapi.Options{APIKey: key, Tokens: 5, Seed: 2})
-
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "check.mjs")
-	cmd.Dir = sdkCheckDir
-	cmd.Env = append(os.Environ(), "TRIGGER_API_URL="+url, "TRIGGER_SECRET_KEY="+key)
-	out, err := cmd.Output()
-	if err != nil {
-		stderr := ""
-		if exitErr, ok := errors.AsType[*exec.ExitError](err); ok {
-			stderr = string(exitErr.Stderr)
-		}
-		t.Fatalf("the SDK failed against the mock: %v\n%s", err, stderr)
-	}
+	out := runSDKScript(t, "check.mjs", url, key)
 	var seen struct {
 		Created struct {
 			ID, URL  string
@@ -134,4 +114,32 @@ func checkOfficialSDK(t *testing.T, key string) {
 	if stored != 1 {
 		t.Errorf("%d object storage reads, want 1 for the stored output", stored)
 	}
+}
+
+// runSDKScript runs a script of testdata/sdkcheck against the API at baseURL
+// with key and returns its standard output. In CI it must run; elsewhere it
+// skips without Node or the installed SDK.
+func runSDKScript(t *testing.T, script, baseURL, key string) []byte {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if _, statErr := os.Stat(filepath.Join(sdkCheckDir, "node_modules", "@trigger.dev", "sdk")); err != nil || statErr != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI must run the SDK check: node %v, SDK %v (make sdk-deps installs it)", err, statErr)
+		}
+		t.Skip("needs node and the SDK in sdkcheck/node_modules: make sdk-deps")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, script)
+	cmd.Dir = sdkCheckDir
+	cmd.Env = append(os.Environ(), "TRIGGER_API_URL="+baseURL, "TRIGGER_SECRET_KEY="+key)
+	out, err := cmd.Output()
+	if err != nil {
+		stderr := ""
+		if exitErr, ok := errors.AsType[*exec.ExitError](err); ok {
+			stderr = string(exitErr.Stderr)
+		}
+		t.Fatalf("the SDK failed against the mock: %v\n%s", err, stderr)
+	}
+	return out
 }

@@ -25,12 +25,13 @@ func listStrings[T ~string](l types.List) []T {
 	return out
 }
 
-// durationOr is a checked duration attribute's value, or fallback when it is not set.
-func durationOr(v types.String, fallback time.Duration) time.Duration {
+// durationOr is a checked duration attribute's value read by parse, or
+// fallback when it is not set.
+func durationOr(v types.String, fallback time.Duration, parse func(string) (time.Duration, error)) time.Duration {
 	if !isKnown(v) {
 		return fallback
 	}
-	d, _ := parseDuration(v.ValueString()) // the caller's checks refuse what does not parse
+	d, _ := parse(v.ValueString()) // the caller's checks refuse what does not parse
 	return d
 }
 

@@ -164,7 +164,8 @@ func TestAccCompleteWaitpointTokenAction_failures(t *testing.T) {
 			return byID(id), id
 		}, regexp.MustCompile(`(?s)Waitpoint token "waitpoint_\w+" timed\s+out\s+at\s+\S+Z:.*` + wrappedText("the task waiting on it has already resumed with a timeout, without the data").String())},
 		{"unknown key", func(*mockapi.Server) (string, string) { return byKey("tenant-7"), "" },
-			wrappedText(`No waitpoint token holds the idempotency key "tenant-7"`)},
+			// The action has no `wait` setting to advise.
+			wrappedText(`No waitpoint token holds the idempotency key "tenant-7" in the environment of the API key (a key that expired, or that a newer token took over, does not count). Check the key, or let this run only once the token is created.`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -17,9 +18,11 @@ import (
 func addClientError(diags *diag.Diagnostics, action string, err error) {
 	var waitErr *waitError
 	apiErr, isAPIError := errors.AsType[*client.APIError](err)
-	reason := err.Error()
+	// The operation is named by action already: the client's own name for
+	// it goes, where the two are the same words.
+	reason := strings.TrimPrefix(err.Error(), action+": ")
 	if isAPIError {
-		reason = apiErr.Reply() // the operation is named by action already
+		reason = apiErr.Reply()
 	}
 	if errors.Is(err, context.Canceled) {
 		// Ctrl-C, or Terraform stopping the provider: nothing failed.
@@ -27,9 +30,7 @@ func addClientError(diags *diag.Diagnostics, action string, err error) {
 		return
 	}
 	if unknownKey, ok := errors.AsType[*client.UnknownKeyError](err); ok {
-		diags.AddError("Waitpoint token not found", fmt.Sprintf(
-			"No waitpoint token holds the idempotency key %q in the environment of the API key (a key that expired, or that a newer token took over, does not count). "+
-				"Wait for the token to be created with the `wait` setting, or check the key. %s", unknownKey.Key, environmentHint))
+		addUnknownKeyError(diags, unknownKey.Key, "Check the key, or let this run only once the token is created.")
 		return
 	}
 	if unknown, ok := client.UnknownToken(err); ok {
@@ -46,6 +47,14 @@ func addClientError(diags *diag.Diagnostics, action string, err error) {
 	default:
 		diags.AddError("Trigger.dev API error", fmt.Sprintf("Could not %s: %s.", action, reason))
 	}
+}
+
+// addUnknownKeyError reports that no token holds key, with advice fit for
+// the reader: only one with a `wait` of its own can wait for the token.
+func addUnknownKeyError(diags *diag.Diagnostics, key, advice string) {
+	diags.AddError("Waitpoint token not found", fmt.Sprintf(
+		"No waitpoint token holds the idempotency key %q in the environment of the API key (a key that expired, or that a newer token took over, does not count). %s %s",
+		key, advice, environmentHint))
 }
 
 // environmentHint says why a token that exists may not be found.

@@ -38,13 +38,13 @@ func TestAccProvider_faults(t *testing.T) {
 		{name: "503 burst beyond the budget", settings: attrs{"max_retries": 1}, faults: []mockapi.Fault{{Status: 503, Count: 3}},
 			want: `Could not read waitpoint token "TOKEN": HTTP 503: Service Unavailable`, requests: 2},
 		{name: "502 burst beyond the budget of a list", list: true, settings: attrs{"max_retries": 1}, faults: []mockapi.Fault{{Status: 502, Count: 3}},
-			want: `list waitpoint tokens: HTTP 502: Bad Gateway`, requests: 2},
+			want: `Could not list waitpoint tokens: HTTP 502: Bad Gateway`, requests: 2},
 		{name: "429 reset two seconds ahead is waited out", faults: []mockapi.Fault{{RateLimitReset: 2 * time.Second}},
 			requests: 2, atLeast: 1900 * time.Millisecond},
 		{name: "Retry-After of a day fails at once", faults: []mockapi.Fault{{Status: 503, Header: http.Header{"Retry-After": {"86400"}}}},
-			want: `HTTP 503: Service Unavailable: the service asked to retry after 24h, longer than the 1m the client waits at most`, requests: 1},
+			want: `HTTP 503: Service Unavailable. The service asked to retry after 24h, longer than the 1m the client waits at most`, requests: 1},
 		{name: "rate-limit reset an hour ahead fails at once", list: true, faults: []mockapi.Fault{{RateLimitReset: time.Hour}},
-			want: `list waitpoint tokens: HTTP 429: Rate limit exceeded 0/750 requests remaining. Retry in 3600 seconds.: the service asked to retry after 1h`, requests: 1},
+			want: `Could not list waitpoint tokens: HTTP 429: Rate limit exceeded 0/750 requests remaining. Retry in 3600 seconds. The service asked to retry after 1h`, requests: 1},
 		{name: "slow server hits request_timeout", settings: attrs{"request_timeout": "500ms", "max_retries": 0}, faults: []mockapi.Fault{{Latency: time.Minute}},
 			want: `retrieve waitpoint token "TOKEN": no answer within the request timeout of 500ms: Get "URL/api/v1/waitpoints/tokens/TOKEN": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, requests: 1},
 		{name: "slow server retried within the budget", settings: attrs{"request_timeout": "500ms"}, faults: []mockapi.Fault{{Latency: time.Minute}}, requests: 2},
@@ -56,15 +56,18 @@ func TestAccProvider_faults(t *testing.T) {
 		{name: "HTML page with 200", faults: []mockapi.Fault{{Body: htmlErrorPage, ContentType: "text/html"}},
 			want: `retrieve waitpoint token "TOKEN": malformed response body from /api/v1/waitpoints/tokens/TOKEN (Content-Type "text/html"): invalid character '<'`, requests: 1},
 		{name: "malformed JSON", list: true, faults: []mockapi.Fault{{Body: `{"data":[{"id":"waitpoint_a",]}`}},
-			want: `list waitpoint tokens: malformed response body from /api/v1/waitpoints/tokens (Content-Type "application/json"): invalid character ']'`, requests: 1},
+			want: `Could not list waitpoint tokens: malformed response body from /api/v1/waitpoints/tokens (Content-Type "application/json"): invalid character ']'`, requests: 1},
 		{name: "truncated body", faults: []mockapi.Fault{{Truncate: true}},
 			want: `malformed response body from /api/v1/waitpoints/tokens/TOKEN (Content-Type "application/json"): unexpected end of JSON input`, requests: 1},
 		{name: "200 of the wrong shape", faults: []mockapi.Fault{{Body: `{"data":[],"pagination":{}}`}},
 			want: `malformed response body from /api/v1/waitpoints/tokens/TOKEN (Content-Type "application/json"): not a waitpoint token: it has no id or no status`, requests: 1},
 		{name: "200 of the wrong shape on a list", list: true, faults: []mockapi.Fault{{Body: `{"tokens":[]}`}},
-			want: `list waitpoint tokens: malformed response body from /api/v1/waitpoints/tokens (Content-Type "application/json"): not a page of waitpoint tokens: it has no "data" array`, requests: 1},
+			want: `Could not list waitpoint tokens: malformed response body from /api/v1/waitpoints/tokens (Content-Type "application/json"): not a page of waitpoint tokens: it has no "data" array`, requests: 1},
+		{name: "error body echoing the key and a callback URL", settings: attrs{"max_retries": 0},
+			faults: []mockapi.Fault{{Status: 502, Body: `{"error":"proxy refused Bearer KEY for CALLBACK"}`}},
+			want:   `Could not read waitpoint token "TOKEN": HTTP 502: proxy refused Bearer (API key) for URL/api/v1/waitpoints/tokens/TOKEN/callback/(redacted)`, requests: 1},
 		{name: "repeated cursor", list: true, faults: []mockapi.Fault{{Body: `{"data":[],"pagination":{"next":"cursor_1"}}`, Count: 2}},
-			want: `list waitpoint tokens: the service returned a cursor it had already returned: "cursor_1"`, requests: 2},
+			want: `Could not list waitpoint tokens: the service returned a cursor it had already returned: "cursor_1"`, requests: 2},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -72,6 +75,9 @@ func TestAccProvider_faults(t *testing.T) {
 			mock, url := startMock(t, 0)
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			for _, f := range tc.faults {
+				// The secrets a misbehaving server may echo; the suite's log
+				// scan (TestMain) fails if either reaches TF_LOG.
+				f.Body = strings.NewReplacer("KEY", testAPIKey, "CALLBACK", mock.CallbackURL(url, tok.ID)).Replace(f.Body)
 				mock.InjectFault(f)
 			}
 			step := resource.TestStep{Config: faultConfig(url, tok.ID, tc.list, tc.settings)}

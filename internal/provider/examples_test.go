@@ -1,13 +1,17 @@
 package provider
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -83,5 +87,27 @@ func TestAccExamples_gatingPreconditionFixtures(t *testing.T) {
 			t.Parallel()
 			runExample(t, "gating/precondition", url, idVariable(id), step)
 		})
+	}
+}
+
+// TestDocs_indexTemplate: the provider's docs page says what the provider
+// does: its front matter is the schema's description (it creates, waits and
+// completes, not only reads), the action's progress as progressEvery paces
+// it, and `terraform init` only where it applies (under dev_overrides it
+// fails).
+func TestDocs_indexTemplate(t *testing.T) {
+	text := readFileString(t, filepath.Join("..", "..", "templates", "index.md.tmpl"))
+	var resp provider.SchemaResponse
+	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	description := strings.Replace(resp.Schema.MarkdownDescription, "[Trigger.dev](https://trigger.dev)", "Trigger.dev", 1)
+	if !strings.Contains(text, "description: |-\n  "+description+"\n") {
+		t.Errorf("the front matter's description is not the provider's: %q", description)
+	}
+	folded := foldSpace(text)
+	if want := fmt.Sprintf("its first poll, each change of the token's status, and every %d seconds between them", int(progressEvery.Seconds())); !strings.Contains(folded, want) {
+		t.Errorf("the page does not say how the action reports progress: %q", want)
+	}
+	if strings.Contains(folded, "Run `terraform init` first.") {
+		t.Error("the page says to run terraform init unconditionally; under dev_overrides it fails")
 	}
 }

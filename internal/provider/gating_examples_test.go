@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -366,5 +367,60 @@ func TestAccExamples_destroyNotHeld(t *testing.T) {
 				t.Fatalf("the destroy does not warn of the decline:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestAccExamples_dataSourceWaitDestroy: what the README says of the data
+// source's `wait` at destroy time. The data source is read again by destroy's
+// refresh, so once the configuration names a token that timed out the destroy
+// fails, and one still pending holds it for the whole wait.timeout (1s here,
+// as the copy sets it) and then fails; -refresh=false destroys without a read.
+func TestAccExamples_dataSourceWaitDestroy(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		token mockapi.TokenSpec
+		want  string
+	}{
+		{"timed out", mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute}, "TIMED_OUT"},
+		{"pending", mockapi.TokenSpec{}, "timed out after 1s waiting for waitpoint token"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ws := newCLIWorkspace(t)
+			mock, url := startMock(t, 0)
+			ws.copyExample("gating/wait-with-timeout")
+			main := filepath.Join(ws.dir, "main.tf")
+			writeFile(t, main, strings.Replace(readFileString(t, main), `timeout  = "15m"`, `timeout  = "1s"`, 1))
+			ws.env = append(ws.env, envAPIURL+"="+url, envAPIKey+"="+testAPIKey)
+			approved := approvedToken(t, mock, true)
+			if out, err := ws.run("apply", "-auto-approve", "-input=false", "-var", "approval_token_id="+approved); err != nil {
+				t.Fatalf("apply with an approved token: %v\n%s", err, out)
+			}
+			next := mock.CreateToken(tc.token).ID // the next release's token
+			out, err := ws.run("destroy", "-auto-approve", "-input=false", "-var", "approval_token_id="+next)
+			if err == nil || !strings.Contains(out, tc.want) || len(ws.stateInstances()) == 0 {
+				t.Fatalf("destroy with a %s token: want it to fail with %q and destroy nothing: %v\n%s", tc.name, tc.want, err, out)
+			}
+			mock.ResetRequests()
+			if out, err := ws.run("destroy", "-auto-approve", "-input=false", "-refresh=false", "-var", "approval_token_id="+next); err != nil || len(ws.stateInstances()) != 0 {
+				t.Fatalf("destroy -refresh=false: %v\n%s", err, out)
+			}
+			if n := len(mock.Requests()); n != 0 {
+				t.Fatalf("destroy -refresh=false made %d requests, want none", n)
+			}
+		})
+	}
+}
+
+// TestExamples_readmeLeadsWithApplyTimeGate: the README's first example is
+// the gate that waits at apply time on every CLI, OpenTofu included (the wait
+// resource), not the data source's `wait`, which holds every plan, refresh
+// and destroy.
+func TestExamples_readmeLeadsWithApplyTimeGate(t *testing.T) {
+	blocks := hclBlocks(readFileString(t, filepath.Join("..", "..", "README.md")))
+	if len(blocks) == 0 || !strings.Contains(blocks[0], `resource "triggerdev_waitpoint_token_wait"`) || strings.Contains(blocks[0], "wait = {") {
+		t.Fatalf("the README's first example is not the wait resource:\n%s", blocks[0])
 	}
 }

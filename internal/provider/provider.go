@@ -75,7 +75,7 @@ func (p *triggerdevProvider) Metadata(_ context.Context, _ provider.MetadataRequ
 
 func (p *triggerdevProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Creates and reads [Trigger.dev](https://trigger.dev) waitpoint tokens, to gate infrastructure changes on a token being completed.",
+		MarkdownDescription: "Creates, reads, waits for and completes [Trigger.dev](https://trigger.dev) waitpoint tokens, to gate infrastructure changes on a token being completed.",
 		Attributes: map[string]schema.Attribute{
 			"api_key": schema.StringAttribute{
 				Optional:   true,
@@ -157,6 +157,10 @@ func clientConfig(config providerModel, version, terraformVersion string, getenv
 	if isKnown(config.APIURL) && config.APIURL.ValueString() == "" {
 		diags.AddAttributeError(path.Root("api_url"), "Invalid Trigger.dev API URL",
 			fmt.Sprintf("api_url is empty. Leave it out for the default (%s, or the %s environment variable), or set the URL of your Trigger.dev instance.", client.DefaultBaseURL, envAPIURL))
+	}
+	if isKnown(config.APIKey) && config.APIKey.ValueString() == "" {
+		diags.AddAttributeError(path.Root("api_key"), "Invalid API key",
+			fmt.Sprintf("api_key is empty. Leave it out to read the %s environment variable, or set a Trigger.dev secret key (tr_dev_…, tr_prod_…).", envAPIKey))
 	}
 	if key := getenv(envAPIKey); config.APIKey.IsNull() && apiKeyProblem(key) != "" {
 		diags.AddAttributeError(path.Root("api_key"), "Invalid API key",

@@ -253,6 +253,8 @@ func TestProvider_environmentLikeConfiguration(t *testing.T) {
 		{"the block's key wins over a bad environment", providerModel{APIKey: types.StringValue(testAPIKey)}, map[string]string{envAPIKey: "bad key\n"}, ""},
 		{"an empty api_url", providerModel{APIURL: types.StringValue("")}, map[string]string{envAPIKey: testAPIKey},
 			"api_url is empty. Leave it out for the default"},
+		{"an empty api_key, though the environment has one", providerModel{APIKey: types.StringValue("")}, map[string]string{envAPIKey: testAPIKey},
+			"api_key is empty. Leave it out to read the TRIGGER_SECRET_KEY environment variable"},
 		{"an empty TRIGGER_API_URL means the default", providerModel{}, map[string]string{envAPIKey: testAPIKey, envAPIURL: ""}, ""},
 	}
 	for _, tc := range cases {

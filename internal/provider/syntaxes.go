@@ -13,9 +13,10 @@ import (
 )
 
 // The syntaxes of durations and instants, one name each. Four are the
-// service's, which differ from one endpoint to another; a wait's own
+// service's, which differ from one endpoint to another; the provider's own
 // durations are Go's:
-//   - parseDuration: a wait's timeout and interval and the provider's request_timeout, Go durations (`1h30m`).
+//   - parseDuration: a wait's interval and the provider's request_timeout, Go durations (`1h30m`).
+//   - parseWaitTimeout: a wait's timeout, a Go duration or a token timeout's duration (`2d`).
 //   - parseRFC3339: an instant (created_from, created_to, a token's timeout).
 //   - createdPeriodPattern: the list endpoint's created period (`1.5h`, `7d`, `1y`).
 //   - parseTimeoutDuration: a created token's timeout as a duration (`2w`, `1hr`).
@@ -75,14 +76,17 @@ func parseTimeoutDuration(s string) (time.Duration, error) {
 	}
 	switch {
 	case total == 0:
-		return 0, errors.New("is zero: the token would time out at once")
+		return 0, errZeroTimeout
 	case total > maxTokenDuration:
 		return 0, errTooLong
 	}
 	return total, nil
 }
 
-var errTooLong = errors.New("is longer than 100 years (36500d)")
+var (
+	errTooLong     = errors.New("is longer than 100 years (36500d)")
+	errZeroTimeout = errors.New("is zero: the token would time out at once")
+)
 
 // parseTTL reads an idempotency key's TTL in the service's syntax, refusing
 // zero and more than maxTokenDuration.
@@ -154,4 +158,25 @@ func parseDuration(s string) (time.Duration, error) {
 // upper-case T and Z, which are the only letters RFC 3339 has.
 func parseRFC3339(s string) (time.Time, error) {
 	return time.Parse(time.RFC3339Nano, strings.ToUpper(s))
+}
+
+// parseWaitTimeout reads a wait's timeout: a Go duration, or a duration in
+// the units a token's timeout takes (2d, 1w), so that a wait can be as long
+// as the token it waits for is written.
+func parseWaitTimeout(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err == nil && d > 0 {
+		return d, nil
+	}
+	if err == nil {
+		err = errNotServiceDuration // zero or negative
+	} else {
+		d, err = parseTimeoutDuration(s)
+	}
+	if errors.Is(err, errNotServiceDuration) || errors.Is(err, errZeroTimeout) {
+		return 0, fmt.Errorf("must be a positive duration with a unit, such as \"30m\", \"1h30m\", \"2d\" or \"1w\" (units ms, s, m, h, d, w), got %q", s)
+	} else if err != nil {
+		return 0, fmt.Errorf("%w, got %q", err, s)
+	}
+	return d, nil
 }

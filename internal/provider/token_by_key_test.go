@@ -151,7 +151,8 @@ data "triggerdev_waitpoint_token" "test" {
 				newer := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7"})
 				step.ConfigStateChecks = []statecheck.StateCheck{attrCheck("id", knownvalue.StringExact(newer.ID))}
 			} else {
-				step.ExpectError = regexp.MustCompile(`(?s)` + wrappedText(`No waitpoint token holds the idempotency key "release-7"`).String() + `.*` + wrappedText(environmentHint[:40]).String())
+				step.ExpectError = regexp.MustCompile(`(?s)` + wrappedText(`No waitpoint token holds the idempotency key "release-7"`).String() + `.*` +
+					wrappedText("Wait for the token to be created with the `wait` setting").String() + `.*` + wrappedText(environmentHint[:40]).String())
 			}
 			if listed := listedIDs(t, url, "release-7"); !slices.Contains(listed, older.ID) {
 				t.Fatalf("the list by key shows %v, not the older token %s: the test proves nothing", listed, older.ID)

@@ -33,9 +33,16 @@ var (
 // separators, escapes, and a segment of dots only (`..`).
 var tokenIDPattern = regexp.MustCompile(`^\.*[^\s/?#%.][^\s/?#%]*$`)
 
-// tokenIDValidator refuses an id that is not one.
+// tokenIDValidator refuses an id that is not one, quoting it so that an
+// empty one reads as "".
 func tokenIDValidator() validator.String {
-	return stringvalidator.RegexMatches(tokenIDPattern, "must be a waitpoint token id: not empty, not only dots, without whitespace or any of / ? # %")
+	const rule = "must be a waitpoint token id: not empty, not only dots, without whitespace or any of / ? # %"
+	return stringValidator{description: rule, summary: "Invalid waitpoint token id", problem: func(id string) string {
+		if tokenIDPattern.MatchString(id) {
+			return ""
+		}
+		return fmt.Sprintf("%s, got %q", rule, id)
+	}}
 }
 
 // statusListValidators refuses a status that is not one of statuses, and a
@@ -89,6 +96,20 @@ func durationValidator(least time.Duration) validator.String {
 		}
 		return ""
 	}}
+}
+
+// waitTimeoutValidator refuses a wait's timeout that parseWaitTimeout does not read.
+func waitTimeoutValidator() validator.String {
+	return stringValidator{
+		description: "must be a positive duration such as `30m`, `1h30m`, `2d` or `1w`",
+		summary:     "Invalid duration",
+		problem: func(s string) string {
+			if _, err := parseWaitTimeout(s); err != nil {
+				return err.Error()
+			}
+			return ""
+		},
+	}
 }
 
 // apiKeyValidator refuses a key with whitespace, which cannot travel in a

@@ -60,3 +60,37 @@ func TestImportState_checksTheID(t *testing.T) {
 		t.Fatalf("the mock saw %d requests, want none", n)
 	}
 }
+
+// TestParseWaitTimeout: a wait's timeout takes a Go duration and the units
+// of a token's timeout (d, w), and refuses the rest quoting the value.
+func TestParseWaitTimeout(t *testing.T) {
+	day := 24 * time.Hour
+	for s, want := range map[string]time.Duration{
+		"30m": 30 * time.Minute, "1.5h": 90 * time.Minute, "500ms": 500 * time.Millisecond,
+		"2d": 2 * day, "1w": 7 * day, "1w2d": 9 * day, "1d12h": 36 * time.Hour,
+	} {
+		if got, err := parseWaitTimeout(s); err != nil || got != want {
+			t.Errorf("%q: %s, %v; want %s", s, got, err, want)
+		}
+	}
+	for s, want := range map[string]string{
+		"soon": `(units ms, s, m, h, d, w), got "soon"`, "1.5d": `got "1.5d"`, "0d": `must be a positive duration with a unit`, "0s": `got "0s"`,
+		"1d1d": `gives the unit d twice, got "1d1d"`, "-1d": `got "-1d"`, "": `got ""`,
+	} {
+		if _, err := parseWaitTimeout(s); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want an error with %q", s, err, want)
+		}
+	}
+}
+
+// TestWaitSettings_timeoutInTokenUnits: a wait's timeout in days or weeks
+// is checked and applied as written, not only validated.
+func TestWaitSettings_timeoutInTokenUnits(t *testing.T) {
+	for timeout, want := range map[string]time.Duration{"2d": 48 * time.Hour, "1w": 7 * 24 * time.Hour, "90m": 90 * time.Minute} {
+		wait := waitConfig{Statuses: types.ListNull(types.StringType), Timeout: types.StringValue(timeout), Interval: types.StringNull()}
+		s, diags := wait.settings(context.Background(), path.Root("wait"), tokenGate.waitKind, nil)
+		if diags.HasError() || s.timeout != want {
+			t.Errorf("timeout %q: %s, %v; want %s", timeout, s.timeout, diags, want)
+		}
+	}
+}

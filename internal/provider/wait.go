@@ -26,11 +26,11 @@ const (
 // The descriptions and validators of a wait's settings, for the data source's
 // `wait`, the ephemeral resource's and the action alike.
 var (
-	waitTimeoutDescription = fmt.Sprintf("How long to wait before failing, as a Go duration such as `30m`. Defaults to `%s`.",
+	waitTimeoutDescription = fmt.Sprintf("How long to wait before failing, as a duration such as `30m`, `1h30m`, `2d` or `1w` (a Go duration, or the units `w`, `d`, `h`, `m`, `s` a token's `timeout` takes). Defaults to `%s`.",
 		client.FormatDuration(defaultWaitTimeout))
 	waitIntervalDescription = fmt.Sprintf("How long to sleep between polls, as a Go duration of at least `%s`, such as `10s`. Defaults to `%s`.",
 		client.FormatDuration(minWaitInterval), client.FormatDuration(defaultWaitInterval))
-	waitTimeoutValidators  = []validator.String{durationValidator(0)}
+	waitTimeoutValidators  = []validator.String{waitTimeoutValidator()}
 	waitIntervalValidators = []validator.String{durationValidator(minWaitInterval)}
 )
 
@@ -69,8 +69,8 @@ func (w waitConfig) settings(ctx context.Context, p path.Path, k waitKind, statu
 	diags.Append(checkString(ctx, p.AtName("interval"), w.Interval, waitIntervalValidators...)...)
 	s := waitSettings{
 		statuses: statuses,
-		timeout:  durationOr(w.Timeout, defaultWaitTimeout),
-		interval: durationOr(w.Interval, defaultWaitInterval),
+		timeout:  durationOr(w.Timeout, defaultWaitTimeout, parseWaitTimeout),
+		interval: durationOr(w.Interval, defaultWaitInterval, parseDuration),
 	}
 	if isKnown(w.Statuses) {
 		s.statuses = listStrings[string](w.Statuses)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -122,7 +123,9 @@ func readToken(ctx context.Context, c *client.Client, ref tokenRef, wait *waitCo
 	var diags diag.Diagnostics
 	if wait == nil {
 		token, _, err := ref.fetch(ctx, c)
-		if err != nil {
+		if unknownKey, ok := errors.AsType[*client.UnknownKeyError](err); ok {
+			addUnknownKeyError(&diags, unknownKey.Key, "Wait for the token to be created with the `wait` setting, or check the key.")
+		} else if err != nil {
 			addClientError(&diags, fmt.Sprintf("read waitpoint token %s", ref), err)
 		}
 		return token, diags

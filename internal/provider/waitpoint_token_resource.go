@@ -185,11 +185,20 @@ func (r *waitpointTokenResource) Update(ctx context.Context, req resource.Update
 
 // Delete forgets the token: the service has no way to delete or cancel one.
 func (r *waitpointTokenResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var id types.String
+	var id, status types.String
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &status)...)
+	// The status as of the refresh before the destroy: only a waiting token
+	// has anything left to happen to it.
+	fate := "stays on Trigger.dev until it is completed or times out"
+	switch client.Status(status.ValueString()) {
+	case client.StatusCompleted:
+		fate = "stays on Trigger.dev, completed"
+	case client.StatusTimedOut:
+		fate = "stays on Trigger.dev, timed out"
+	}
 	resp.Diagnostics.AddWarning("Waitpoint token forgotten, not deleted",
-		fmt.Sprintf("Trigger.dev cannot delete or cancel a waitpoint token: %q was removed from the Terraform state, "+
-			"and stays on Trigger.dev until it is completed or times out.", id.ValueString()))
+		fmt.Sprintf("Trigger.dev cannot delete or cancel a waitpoint token: %q was removed from the Terraform state, and %s.", id.ValueString(), fate))
 }
 
 // ImportState takes an id, from `terraform import`, an import block's `id`

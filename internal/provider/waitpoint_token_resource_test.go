@@ -250,16 +250,22 @@ func TestAccWaitpointTokenResource_lostCreateAnswer(t *testing.T) {
 }
 
 // TestAccWaitpointTokenResource_pastTimeout: a timeout instant that has
-// passed, which the service would ignore, is refused before any request.
+// passed, which the service would ignore, is refused at apply, when the token
+// would be created, before any request; the plan still succeeds (as the
+// CHANGELOG says), so that a plan after an instant passed stays valid.
 func TestAccWaitpointTokenResource_pastTimeout(t *testing.T) {
 	t.Parallel()
 	mock, url := startMock(t, 0)
+	config := tokenResourceConfig(url, attrs{"timeout": "2020-01-01T00:00:00Z"})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      tokenResourceConfig(url, attrs{"timeout": "2020-01-01T00:00:00Z"}),
-			ExpectError: wrappedText(`Attribute timeout is 2020-01-01T00:00:00Z, which has passed: Trigger.dev ignores a past timeout, and the token would never time out.`),
-		}},
+		Steps: []resource.TestStep{
+			{Config: config, PlanOnly: true, ExpectNonEmptyPlan: true},
+			{
+				Config:      config,
+				ExpectError: wrappedText(`Attribute timeout is 2020-01-01T00:00:00Z, which has passed: Trigger.dev ignores a past timeout, and the token would never time out.`),
+			},
+		},
 	})
 	if n := len(mock.Requests()); n != 0 {
 		t.Fatalf("the mock saw %d requests, want none", n)
@@ -343,6 +349,52 @@ func TestAccWaitpointTokenResource_requestsAndWarnings(t *testing.T) {
 	}
 	if left := ws.stateInstances(); len(left) != 0 {
 		t.Fatalf("destroy left %d instances in the state", len(left))
+	}
+}
+
+// TestAccWaitpointTokenResource_destroyWarning: destroy's warning tells what
+// becomes of the forgotten token by its status: a waiting one may still be
+// completed or time out, a completed or timed-out one stays as it is.
+func TestAccWaitpointTokenResource_destroyWarning(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		settle func(t *testing.T, mock *mockapi.Server, url, id string)
+		fate   string
+	}{
+		{"waiting", func(*testing.T, *mockapi.Server, string, string) {}, "stays on Trigger.dev until it is completed or times out."},
+		{"completed", func(t *testing.T, mock *mockapi.Server, _, id string) {
+			if err := mock.Complete(id, []byte(`{"approved":true}`)); err != nil {
+				t.Fatal(err)
+			}
+		}, "stays on Trigger.dev, completed."},
+		{"timed out", func(t *testing.T, _ *mockapi.Server, url, id string) {
+			req, _ := http.NewRequest(http.MethodPost, url+"/_mock/tokens/"+id+"/timeout", nil)
+			req.Header.Set("Authorization", "Bearer "+testAPIKey)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("timing the token out: %v %v", resp, err)
+			}
+			_ = resp.Body.Close()
+		}, "stays on Trigger.dev, timed out."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ws := newCLIWorkspace(t)
+			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.Control = true })
+			ws.writeConfig(tokenResourceConfig(url, attrs{}))
+			if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+				t.Fatalf("apply: %v\n%s", err, out)
+			}
+			id := mock.Tokens()[0].ID
+			tc.settle(t, mock, url, id)
+			out, err := ws.run("destroy", "-auto-approve", "-input=false")
+			want := fmt.Sprintf("Trigger.dev cannot delete or cancel a waitpoint token: %q was removed from the Terraform state, and %s", id, tc.fate)
+			if err != nil || !wrappedText(want).MatchString(out) {
+				t.Fatalf("destroy: %v; want the warning %q in:\n%s", err, want, out)
+			}
+		})
 	}
 }
 

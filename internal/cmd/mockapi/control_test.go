@@ -60,3 +60,32 @@ func TestRun_control(t *testing.T) {
 		}
 	}
 }
+
+// TestRun_faults: each -fault queues a fault for the API's first requests,
+// in the flags' order, and with -control POST /_mock/faults queues more; the
+// log line shows what the client got (0: the connection was dropped).
+func TestRun_faults(t *testing.T) {
+	base, stop := serve(t, "-control", "-tokens", "1",
+		"-fault", `{"status":502,"count":2}`, "-fault", `{"body":"not json","status":200}`)
+	const list = "/api/v1/waitpoints/tokens"
+	for i, want := range []struct {
+		status int
+		body   string
+	}{{502, `"error":"Bad Gateway"`}, {502, `"error":"Bad Gateway"`}, {200, "not json"}, {200, `"data":[{`}} {
+		if status, body := call(t, http.MethodGet, base+list, "", "Bearer "+key); status != want.status || !strings.Contains(body, want.body) {
+			t.Fatalf("request %d: %d %s, want %d with %s", i, status, body, want.status, want.body)
+		}
+	}
+	if status, body := call(t, http.MethodPost, base+"/_mock/faults", `{"status":503,"header":{"x-should-retry":"false"}}`, "Bearer "+key); status != http.StatusOK {
+		t.Fatalf("POST /_mock/faults: %d %s", status, body)
+	}
+	if status, _ := call(t, http.MethodGet, base+list, "", "Bearer "+key); status != http.StatusServiceUnavailable {
+		t.Fatalf("after POST /_mock/faults: %d, want 503", status)
+	}
+	_, log := stop()
+	for _, line := range []string{"GET " + list + " 502 ", "GET " + list + " 503 ", "POST /_mock/faults 200 "} {
+		if !strings.Contains(log, line) {
+			t.Errorf("stderr lacks %q:\n%s", line, log)
+		}
+	}
+}

@@ -14,11 +14,13 @@ import (
 
 const importPath = "github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/cmd/mockapi"
 
-// TestInstall builds the command by its import path from outside this module,
-// as `go install …/internal/cmd/mockapi@VERSION` does for a user who never
-// clones the repository: a module of its own requires this one (replaced by
-// this checkout, so no network is needed) and installs the command into a
-// GOBIN of its own; the binary then starts and says where it serves.
+// TestInstall builds the command both ways the README gives: from a clone
+// (`go install ./internal/cmd/mockapi` at its root), and by its import path
+// from outside this module, as `go install …/internal/cmd/mockapi@VERSION`
+// does for a user who never clones the repository: a module of its own
+// requires this one (replaced by this checkout, so no network is needed).
+// Each installs into a GOBIN of its own; the binary then starts and says
+// where it serves.
 func TestInstall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command: not in -short")
@@ -31,7 +33,33 @@ func TestInstall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	user, gobin := t.TempDir(), t.TempDir()
+	cases := []struct {
+		name, target string
+		dir          func(t *testing.T) string
+	}{
+		{"from a clone", "./internal/cmd/mockapi", func(*testing.T) string { return root }},
+		{"by import path from another module", importPath, func(t *testing.T) string { return userModule(t, root) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			gobin := t.TempDir()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			install := exec.CommandContext(ctx, goTool, "install", tc.target)
+			install.Dir = tc.dir(t)
+			install.Env = append(os.Environ(), "GOBIN="+gobin, "GOFLAGS=-mod=mod", "GOWORK=off")
+			if out, err := install.CombinedOutput(); err != nil {
+				t.Fatalf("go install %s in %s: %v\n%s", tc.target, install.Dir, err, out)
+			}
+			startInstalled(ctx, t, gobin)
+		})
+	}
+}
+
+// userModule is a module of a user's own that requires this one, replaced by
+// the checkout at root.
+func userModule(t *testing.T, root string) string {
+	user := t.TempDir()
 	goMod := "module example.com/gates\n\ngo 1.26\n\nrequire github.com/triggerdev-terraform/terraform-provider-triggerdev v0.0.0\n\n" +
 		"replace github.com/triggerdev-terraform/terraform-provider-triggerdev => " + root + "\n"
 	if err := os.WriteFile(filepath.Join(user, "go.mod"), []byte(goMod), 0o600); err != nil {
@@ -46,16 +74,11 @@ func TestInstall(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(user, "go.sum"), sums, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return user
+}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	install := exec.CommandContext(ctx, goTool, "install", importPath)
-	install.Dir = user
-	install.Env = append(os.Environ(), "GOBIN="+gobin, "GOFLAGS=-mod=mod", "GOWORK=off")
-	if out, err := install.CombinedOutput(); err != nil {
-		t.Fatalf("go install %s from another module: %v\n%s", importPath, err, out)
-	}
-
+// startInstalled starts the mockapi binary in gobin and checks its first line.
+func startInstalled(ctx context.Context, t *testing.T, gobin string) {
 	binary := filepath.Join(gobin, "mockapi")
 	if runtime.GOOS == "windows" {
 		binary += ".exe"

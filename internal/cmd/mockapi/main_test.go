@@ -134,6 +134,8 @@ func TestRun_refusals(t *testing.T) {
 			[]string{"status.json", "entry 1 (waitpoint_b)", `status "DONE"`}},
 		{"fixture with a misspelt key", []string{"-api-key", key, "-fixtures", write("typo.json", `[{"staus":"WAITING"}]`)},
 			[]string{"typo.json", "entry 0", `unknown field "staus"`}},
+		{"fault that does nothing", []string{"-api-key", key, "-fault", `{}`}, []string{`invalid value "{}" for flag -fault`, "the fault does nothing"}},
+		{"fault with a bad duration", []string{"-api-key", key, "-fault", `{"latency":"2"}`}, []string{"-fault", `latency must be a positive Go duration such as "2s", got "2"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

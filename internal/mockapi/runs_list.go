@@ -1,0 +1,166 @@
+package mockapi
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// runListQuery is the run list's query as the service reads it.
+type runListQuery struct {
+	statuses, tasks, tags []string
+	from, to              *time.Time
+	size                  int
+	after, before         string
+}
+
+// parseRunListQuery reads the run list's query, returning the problems the
+// service answers 400 for. Filters it has and the mock does not hold (env,
+// version, bulkAction, schedule, batch, queue, region, machine, isTest) are
+// accepted and ignored.
+func parseRunListQuery(v url.Values, now time.Time) (runListQuery, []queryDetail) {
+	q := runListQuery{size: 25, after: v.Get("page[after]"), before: v.Get("page[before]")}
+	var details []queryDetail
+	problem := func(key, message string) {
+		details = append(details, queryDetail{Code: "custom", Message: message, Path: []string{key}})
+	}
+	if s := v.Get("page[size]"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100 {
+			problem("page[size]", "Number must be between 1 and 100")
+		}
+		q.size = n
+	}
+	var invalid []string
+	for _, st := range splitList(v.Get("filter[status]")) {
+		switch {
+		case !slices.Contains(runStatuses, st):
+			invalid = append(invalid, st)
+		case !slices.Contains(q.statuses, st):
+			q.statuses = append(q.statuses, st)
+		}
+	}
+	if invalid != nil {
+		problem("filter[status]", "Invalid status values: "+strings.Join(invalid, ", "))
+	}
+	q.tasks = splitList(v.Get("filter[taskIdentifier]"))
+	q.tags = splitList(v.Get("filter[tag]"))
+	if p := v.Get("filter[createdAt][period]"); p != "" {
+		if d, ok := parsePeriod(p); ok {
+			from := now.Add(-d)
+			q.from = &from
+		}
+	}
+	for _, bound := range []struct {
+		key string
+		dst **time.Time
+	}{{"filter[createdAt][from]", &q.from}, {"filter[createdAt][to]", &q.to}} {
+		if s := v.Get(bound.key); s != "" {
+			t, ok := parseDate(s)
+			if !ok {
+				problem(bound.key, "Invalid date")
+				continue
+			}
+			*bound.dst = &t
+		}
+	}
+	if q.from == nil && q.to == nil && v.Get("filter[createdAt][period]") == "" {
+		from := now.Add(-defaultListPeriod) // the service's default period
+		q.from = &from
+	}
+	return q, details
+}
+
+// defaultListPeriod is how far back the list looks without a createdAt filter.
+const defaultListPeriod = 7 * 24 * time.Hour
+
+// matches applies the filters: a status of the older API names its current
+// one, a run matches any of the tags.
+func (q runListQuery) matches(r *runRecord) bool {
+	if len(q.statuses) > 0 && !slices.ContainsFunc(q.statuses, func(s string) bool {
+		if current, older := olderStatusNames[s]; older {
+			s = current
+		}
+		return s == r.Status
+	}) {
+		return false
+	}
+	if len(q.tasks) > 0 && !slices.Contains(q.tasks, r.TaskIdentifier) {
+		return false
+	}
+	if len(q.tags) > 0 && !slices.ContainsFunc(q.tags, func(t string) bool { return slices.Contains(r.Tags, t) }) {
+		return false
+	}
+	return (q.from == nil || !r.CreatedAt.Before(*q.from)) && (q.to == nil || !r.CreatedAt.After(*q.to))
+}
+
+type runListPage struct {
+	Data       []listRunJSON `json:"data"`
+	Pagination struct {
+		Next     string `json:"next,omitempty"`
+		Previous string `json:"previous,omitempty"`
+	} `json:"pagination"`
+}
+
+func (s *Server) serveRunList(w http.ResponseWriter, r *http.Request) {
+	q, details := parseRunListQuery(r.URL.Query(), s.now())
+	if len(details) > 0 {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "Query Error", "details": details})
+		return
+	}
+	s.mu.Lock()
+	page := s.listRuns(q)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, page)
+}
+
+// listRuns answers one page, newest first, as the token list pages; the
+// caller holds s.mu.
+func (s *Server) listRuns(q runListQuery) runListPage {
+	page := runListPage{Data: []listRunJSON{}}
+	forward := q.before == ""
+	start, step := len(s.runs)-1, -1
+	if cursor, ok := s.runsByCursor[q.after]; ok && forward {
+		start = cursor.seq - 2
+	}
+	if !forward {
+		start, step = len(s.runs), +1
+		if cursor, ok := s.runsByCursor[q.before]; ok {
+			start = cursor.seq
+		}
+	}
+	var picked []*runRecord
+	more := false
+	for i := start; i >= 0 && i < len(s.runs); i += step {
+		r := s.runs[i]
+		s.settle(r)
+		if !q.matches(r) {
+			continue
+		}
+		if len(picked) == q.size {
+			more = true
+			break
+		}
+		picked = append(picked, r)
+	}
+	if !forward {
+		slices.Reverse(picked)
+	}
+	for _, r := range picked {
+		item := listRunJSON{runJSON: r.json()}
+		item.Env.ID, item.Env.Name = s.environmentID(), "dev"
+		page.Data = append(page.Data, item)
+	}
+	if len(picked) > 0 {
+		if forward && more || !forward && len(picked) == q.size {
+			page.Pagination.Next = picked[len(picked)-1].cursor
+		}
+		if !forward && more || forward && q.after != "" {
+			page.Pagination.Previous = picked[0].cursor
+		}
+	}
+	return page
+}
