@@ -142,8 +142,6 @@ func TestAccExamples_createAndWaitAskAgain(t *testing.T) {
 		!wrappedText(fmt.Sprintf(`names waitpoint token %q, which has ended: COMPLETED at`, first)).MatchString(out) ||
 		!wrappedText(`such as one with an attempt number ("approval-42-attempt-2")`).MatchString(out):
 		t.Fatalf("the apply must warn that the token has ended, and how to ask again:\n%s", out)
-	case !strings.Contains(out, "Not notified: the approval token is COMPLETED"):
-		t.Fatalf("the notifier must say why it sent nothing:\n%s", out)
 	}
 
 	ws.env = append(ws.env, "TF_VAR_attempt=2")

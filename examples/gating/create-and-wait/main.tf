@@ -49,7 +49,9 @@ ephemeral "triggerdev_waitpoint_token" "approval" {
 }
 
 # Only a token still WAITING is sent to the approver: a token that has ended
-# (the key of a declined one, say) would ask for an answer nobody can give.
+# (the key of a declined one, say) would ask for an answer nobody can give. The
+# apply's warning then says how to ask again (the provisioner's own output is
+# hidden, as its environment holds an ephemeral value).
 resource "terraform_data" "notify" {
   triggers_replace = triggerdev_waitpoint_token.approval.id
 
@@ -57,7 +59,7 @@ resource "terraform_data" "notify" {
     command = (
       triggerdev_waitpoint_token.approval.status == "WAITING"
       ? "curl --fail --silent --show-error --header 'Content-Type: application/json' --data \"$REQUEST\" \"$NOTIFY_URL\""
-      : "echo 'Not notified: the approval token is ${triggerdev_waitpoint_token.approval.status}. To ask again, apply with the next attempt (-var attempt=N).'"
+      : "true"
     )
     environment = {
       NOTIFY_URL = var.notify_url
