@@ -24,7 +24,7 @@ func TestAccWaitpointTokenResource_keyOfEndedToken(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name, key, status, nextKey string
-		spec                       mockapi.TokenSpec // its key and timeout set from key
+		spec                       mockapi.TokenSpec // when it was created; the key, timeout and tags are the configuration's
 		complete                   bool
 	}{
 		{name: "completed", key: "release-7", status: "COMPLETED", nextKey: "release-7-attempt-2", complete: true},
@@ -47,13 +47,12 @@ func TestAccWaitpointTokenResource_keyOfEndedToken(t *testing.T) {
 			if tok.Status != tc.status {
 				t.Fatalf("the mock's token is %s, not %s: the test proves nothing", tok.Status, tc.status)
 			}
-			ws.writeConfig(providerBlock(url) + fmt.Sprintf("resource \"triggerdev_waitpoint_token\" \"test\" %s\n",
-				hcl(attrs{"idempotency_key": tc.key, "timeout": "1h", "tags": []string{"approval"}}, "")))
+			ws.writeConfig(tokenResourceConfig(url, attrs{"idempotency_key": tc.key, "timeout": "1h", "tags": []string{"approval"}}))
 			out, err := ws.run("apply", "-auto-approve", "-input=false")
 			if err != nil {
 				t.Fatalf("the apply must adopt the token: %v\n%s", err, out)
 			}
-			if got := ws.stateInstances()["triggerdev_waitpoint_token.test"]; got["id"] != id || got["status"] != tc.status {
+			if got := ws.stateInstances()[tokenResourceAddress]; got["id"] != id || got["status"] != tc.status {
 				t.Fatalf("the state must hold token %s, %s; it holds %v", id, tc.status, got)
 			}
 			if n := len(mock.Tokens()); n != 1 {
