@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -253,6 +254,9 @@ func TestAccCompleteWaitpointTokenAction_savedPlan(t *testing.T) {
 			}
 			if all := strings.Join(console, "\n"); strings.Contains(all, secret) || !strings.Contains(all, "triggerdev_complete_waitpoint_token") {
 				t.Fatalf("the plan or the apply shows the data, or never mentions the action:\n%s", all)
+			}
+			if state, err := os.ReadFile(filepath.Join(ws.dir, "terraform.tfstate")); err != nil || strings.Contains(string(state), secret) {
+				t.Errorf("the state holds the secret, or could not be read (%v)", err)
 			}
 			if got := strings.Contains(planText(t, filepath.Join(ws.dir, "saved.tfplan")), secret); got != tc.inPlan {
 				t.Errorf("the saved plan file holds the secret: %v, want %v", got, tc.inPlan)
