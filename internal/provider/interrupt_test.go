@@ -97,9 +97,10 @@ var interruptCases = []interruptCase{
 		args:       []string{"apply", "-input=false", "-auto-approve"},
 		config:     actionGate,
 		firstStops: everyCLI,
-		stopped:    regexp.MustCompile(`(?s)Interrupt received.*Error: Interrupted.*Stopped trying to wait for waitpoint\s+token\s+"waitpoint_\w+": the\s+operation\s+was\s+interrupted`),
-		skip:       skipWithoutActions,
-		shown:      "is WAITING after",
+		// The action's error: Terraform 1.14 shows it under a summary of its own.
+		stopped: regexp.MustCompile(`(?s)Interrupt received.*Error: (Interrupted|Error when invoking action)\s.*Stopped trying to wait for waitpoint\s+token\s+"waitpoint_\w+": the\s+operation\s+was\s+interrupted`),
+		skip:    skipWithoutActions,
+		shown:   "is WAITING after",
 	},
 }
 
