@@ -80,7 +80,9 @@ func (r *waitpointTokenResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"so re-applying a release's approval (`\"release-${var.release}\"`) finds the same token, even after a replacement. "+
 			"At most %d characters. Every create the provider sends carries a key, so that a create retried after a lost answer makes no second token: "+
 			"when this is not set, the provider generates one (`%s` and 32 hex digits) for each new token and stores it here. "+
-			"It stays the key sent, even once the service reports the token under another after the key expires.",
+			"It stays the key sent, even once the service reports the token under another after the key expires. "+
+			"While the key is live (see `idempotency_key_expires_at`), a change to `tags`, `timeout` or `idempotency_key_ttl` is refused at plan: "+
+			"the service would return this token unchanged. Set a new key, or wait until it expires.",
 			maxIdempotencyKeyLength, client.GeneratedKeyPrefix),
 	}
 	attrs["idempotency_key_ttl"] = schema.StringAttribute{
@@ -107,7 +109,8 @@ func (r *waitpointTokenResource) Schema(_ context.Context, _ resource.SchemaRequ
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Creates a Trigger.dev waitpoint token, to send to an approver and wait for with the `triggerdev_wait_for_waitpoint_token` action " +
-			"or the `triggerdev_waitpoint_token_wait` resource. Every argument replaces the token: the service changes nothing of a token once made. " +
+			"or the `triggerdev_waitpoint_token_wait` resource. Every argument replaces the token: the service changes nothing of a token once made, " +
+			"so a change under the same, live `idempotency_key` is refused at plan. " +
 			"The callback URL is not stored: the `triggerdev_waitpoint_token` ephemeral resource reads it by `id`. " +
 			"Destroy only forgets the token, which stays on Trigger.dev until it is completed or times out: the service cannot delete or cancel one.",
 		Attributes: attrs,

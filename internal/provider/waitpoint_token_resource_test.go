@@ -271,13 +271,12 @@ func TestAccWaitpointTokenResource_pastTimeout(t *testing.T) {
 // TestAccWaitpointTokenResource_import: a token made elsewhere imported by
 // id (import block and command) and by identity (Terraform 1.12 and later),
 // with no change planned after: the configuration's key and tags match it,
-// in the order the service reports tags, and it sets no timeout or TTL, which
-// the service does not report back.
+// and it sets no timeout or TTL, as the token has none.
 func TestAccWaitpointTokenResource_import(t *testing.T) {
 	t.Parallel()
 	mock, url := startMock(t, 0)
 	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7", Tags: []string{"release:7", "approval"}})
-	config := tokenResourceConfig(url, attrs{"idempotency_key": "release-7", "tags": []string{"approval", "release:7"}}) // in the order the service reports them
+	config := tokenResourceConfig(url, attrs{"idempotency_key": "release-7", "tags": []string{"approval", "release:7"}})
 	importStep := func(kind resource.ImportStateKind) resource.TestStep {
 		return resource.TestStep{Config: config, ResourceName: tokenResourceAddress, ImportState: true, ImportStateKind: kind,
 			ImportStateId: tok.ID, ImportStateVerify: kind == resource.ImportCommandWithID,
