@@ -149,7 +149,7 @@ func formatServiceDuration(d time.Duration) string {
 	}{{"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}, {"s", time.Second}} {
 		if n := d / unit.size; n > 0 {
 			fmt.Fprintf(&b, "%d%s", n, unit.name)
-			d -= n * unit.size
+			d %= unit.size
 		}
 	}
 	return b.String()
