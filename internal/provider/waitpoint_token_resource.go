@@ -177,19 +177,21 @@ func (r *waitpointTokenResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 // refresh takes the token's values, keeping the arguments as they were
-// sent; after an import, when there are none, it takes the token's tags,
-// key, timeout and key TTL, so that the configuration that made the token
-// plans no change.
+// sent; after an import, when there are none, it takes the token's tags
+// and key, and its timeout and key TTL, so that the configuration that made
+// the token plans no change. An import is a state that has never read the
+// token (no created_at): a token imported by an earlier version keeps the
+// timeout and TTL it has in the state.
 func (m *waitpointTokenResourceModel) refresh(ctx context.Context, token client.Token) (diags diag.Diagnostics) {
-	tags, key := m.Tags, m.IdempotencyKey
+	tags, key, imported := m.Tags, m.IdempotencyKey, m.CreatedAt.IsNull()
 	m.tokenModel, diags = newTokenModel(ctx, token)
 	if !key.IsNull() {
 		m.IdempotencyKey = key
 	}
-	if m.Timeout.IsNull() && token.TimeoutAt != nil {
+	if imported && token.TimeoutAt != nil {
 		m.Timeout = types.StringValue(timeoutText(token))
 	}
-	if ttl, ok := keyTTL(token); m.IdempotencyKeyTTL.IsNull() && ok {
+	if ttl, ok := keyTTL(token); imported && ok {
 		m.IdempotencyKeyTTL = types.StringValue(formatTTL(ttl))
 	}
 	switch {

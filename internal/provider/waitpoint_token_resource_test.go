@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -560,4 +562,32 @@ func TestAccWaitpointTokenResource_importWithConfiguration(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestWaitpointTokenResourceModel_refresh: an import (a state that has
+// never read the token) takes the token's timeout and key TTL; a state that
+// has read it keeps its own, as a token imported by an earlier version has
+// them (none), so that its configuration still plans no change.
+func TestWaitpointTokenResourceModel_refresh(t *testing.T) {
+	created := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	token := client.Token{ID: "waitpoint_abc", Status: client.StatusWaiting, CreatedAt: created, Tags: []string{"approval"},
+		TimeoutAt: new(created.Add(24 * time.Hour)), IdempotencyKeyExpiresAt: new(created.Add(30 * 24 * time.Hour))}
+	for name, tc := range map[string]struct {
+		createdAt            timetypes.RFC3339
+		wantTimeout, wantTTL types.String
+	}{
+		"imported":  {timetypes.NewRFC3339Null(), types.StringValue("1d"), types.StringValue("30d")},
+		"read once": {serviceTime(&created), types.StringNull(), types.StringNull()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := waitpointTokenResourceModel{ID: types.StringValue(token.ID), Timeout: types.StringNull(), IdempotencyKeyTTL: types.StringNull()}
+			m.CreatedAt, m.Tags, m.IdempotencyKey = tc.createdAt, types.ListNull(types.StringType), types.StringNull()
+			if diags := m.refresh(t.Context(), token); diags.HasError() {
+				t.Fatal(diags)
+			}
+			if !m.Timeout.Equal(tc.wantTimeout) || !m.IdempotencyKeyTTL.Equal(tc.wantTTL) {
+				t.Fatalf("timeout %s, TTL %s; want %s, %s", m.Timeout, m.IdempotencyKeyTTL, tc.wantTimeout, tc.wantTTL)
+			}
+		})
+	}
 }
