@@ -400,9 +400,9 @@ func replaceTokens(t *testing.T, url, fixtures string) {
 	}
 }
 
-// frozenMock starts a mock whose clock stands at a known instant, so that a
-// token's key expiry is known before it is made; it is returned with that
-// instant. The provider's own clock stays the wall clock, days from it.
+// frozenMock starts a mock whose clock stands at the instant at, so that a
+// token's key expiry is known before it is made. The provider's own clock
+// stays the wall clock, days from any expiry a test compares it with.
 func frozenMock(t *testing.T, at time.Time) (*mockapi.Server, string) {
 	return startMock(t, 0, func(o *mockapi.Options) { o.Now = func() time.Time { return at } })
 }
