@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf16"
 
@@ -127,4 +128,54 @@ func utf16Length(s string) int {
 		n += utf16.RuneLen(r)
 	}
 	return n
+}
+
+// timeoutText is a token's timeout as an import reads it: the whole seconds
+// from its creation in the service's syntax (the service reads its clock
+// for each a millisecond apart), or the instant when that is not a
+// duration the provider takes (a token that timed out at once).
+func timeoutText(token client.Token) string {
+	d := token.TimeoutAt.Sub(token.CreatedAt).Round(time.Second)
+	if d < time.Second || d > maxTokenDuration {
+		return formatInstant(token.TimeoutAt)
+	}
+	return formatServiceDuration(d)
+}
+
+// formatServiceDuration writes a positive whole number of seconds in the
+// service's syntax, each of d, h, m and s at most once: 90000s is "1d1h".
+func formatServiceDuration(d time.Duration) string {
+	var b strings.Builder
+	for _, unit := range []struct {
+		name string
+		size time.Duration
+	}{{"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}, {"s", time.Second}} {
+		if n := d / unit.size; n > 0 {
+			fmt.Fprintf(&b, "%d%s", n, unit.name)
+			d %= unit.size
+		}
+	}
+	return b.String()
+}
+
+// keyTTL is how long after its creation a token's key expires, to the
+// second; false when it never does, expired as it was made, or is longer
+// than the provider takes.
+func keyTTL(token client.Token) (time.Duration, bool) {
+	if token.IdempotencyKeyExpiresAt == nil {
+		return 0, false
+	}
+	d := token.IdempotencyKeyExpiresAt.Sub(token.CreatedAt).Round(time.Second)
+	return d, d >= time.Second && d <= maxTokenDuration
+}
+
+// formatTTL writes a whole number of seconds as a TTL, which has one unit:
+// the largest that divides it.
+func formatTTL(d time.Duration) string {
+	for _, unit := range []string{"d", "h", "m"} {
+		if size := serviceDurationUnits[unit]; d%size == 0 {
+			return fmt.Sprintf("%d%s", d/size, unit)
+		}
+	}
+	return fmt.Sprintf("%d%s", d/time.Second, "s")
 }
