@@ -127,7 +127,7 @@ func (r *tokenCreate) differences(token client.Token) []string {
 	switch {
 	case r.ttl == 0 && expires != nil:
 		out = append(out, fmt.Sprintf("its key expires at %s, and the configuration sets no idempotency_key_ttl", formatInstant(expires)))
-	case r.ttl != 0 && (expires == nil || !aboutEqual(expires.Sub(token.CreatedAt), r.ttl)):
+	case r.ttl != 0 && !keyTTLMatches(r.ttl, token):
 		out = append(out, fmt.Sprintf("its key expires %s, not %s after its creation", expiry(token), r.params.IdempotencyKeyTTL))
 	}
 	return out
@@ -140,6 +140,12 @@ func (t tokenTimeout) matches(token client.Token) bool {
 		return token.TimeoutAt.Equal(t.instant)
 	}
 	return aboutEqual(token.TimeoutAt.Sub(token.CreatedAt), t.duration)
+}
+
+// keyTTLMatches reports whether token's key expires ttl after its creation.
+func keyTTLMatches(ttl time.Duration, token client.Token) bool {
+	got, ok := keyTTL(token)
+	return ok && aboutEqual(got, ttl)
 }
 
 // aboutEqual compares a duration the service derived with the one asked
