@@ -59,7 +59,7 @@ func (s *Server) create(spec TokenSpec, emptyKey bool) (r *record, cached bool) 
 		}
 		old.retireKey()
 	}
-	r = s.add("", created, spec.Tags)
+	r = s.add("", created, spec.Tags, true)
 	var expires *time.Time
 	if spec.IdempotencyKeyTTL > 0 { // with or without a key, as on the service
 		expires = millis(new(created.Add(spec.IdempotencyKeyTTL)))

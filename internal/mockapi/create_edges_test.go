@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -95,12 +96,15 @@ func TestCreate_tagsAsGiven(t *testing.T) {
 }
 
 // TestCreate_ttlWithoutKey: a TTL without a key still sets
-// idempotencyKeyExpiresAt (retrieve and list), with no user key.
+// idempotencyKeyExpiresAt (retrieve and list), with no user key: retrieve
+// shows the key the service generates, 24 characters of [A-Za-z0-9_-].
+var generatedKey = regexp.MustCompile(`^[A-Za-z0-9_-]{24}$`)
+
 func TestCreate_ttlWithoutKey(t *testing.T) {
 	f := newFixture(t, 0)
 	id := f.call(http.MethodPost, createPath, `{"idempotencyKeyTTL":"1h"}`, true).body["id"].(string)
 	got := f.get(createPath + "/" + id).body
-	if got["idempotencyKeyExpiresAt"] != "2026-01-05T11:00:00.000Z" || got["userProvidedIdempotencyKey"] != false || str(got["idempotencyKey"]) == "" {
+	if got["idempotencyKeyExpiresAt"] != "2026-01-05T11:00:00.000Z" || got["userProvidedIdempotencyKey"] != false || !generatedKey.MatchString(str(got["idempotencyKey"])) {
 		t.Fatalf("retrieve: %v", got)
 	}
 	items, _ := f.list(t, "")

@@ -129,8 +129,11 @@ type Server struct {
 	byID     map[string]*record
 	byCursor map[string]*record
 	blobs    map[string]blob
-	faults   []Fault
-	requests []Request
+	// createdSinceStart counts the tokens created through the API, across
+	// resets.
+	createdSinceStart uint64
+	faults            []Fault
+	requests          []Request
 	// requestsEpoch counts ResetRequests calls, so a request still in flight
 	// across one does not record its status into the new log.
 	requestsEpoch int
