@@ -111,7 +111,7 @@ func TestCompletionRefusals(t *testing.T) {
 		status                     int
 		error                      string
 	}{
-		{name: "wrong callback hash", target: "{id}/callback/0000", body: `{}`, status: http.StatusUnauthorized, error: "Invalid callback URL"},
+		{name: "wrong callback hash", target: "{id}/callback/0000", body: `{}`, status: http.StatusUnauthorized, error: "Invalid URL, hash doesn't match"},
 		{name: "callback of an unknown token", target: "waitpoint_nope/callback/0000", body: `{}`, status: http.StatusNotFound, error: "Waitpoint not found"},
 		{name: "callback GET: the route has no loader", method: http.MethodGet, target: "{callback}", status: http.StatusBadRequest},
 		{name: "callback PUT", method: http.MethodPut, target: "{callback}", body: `{}`, status: http.StatusMethodNotAllowed, error: "Method not allowed"},

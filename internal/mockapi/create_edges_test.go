@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"slices"
@@ -166,5 +167,49 @@ func TestCreate_publicToken(t *testing.T) {
 		t.Fatalf("payload times %v %v", payload["iat"], payload["exp"])
 	case claims["sub"] != payload["sub"] || claims["pub"] != true || len(claims) != 2:
 		t.Fatalf("claims %v, payload %v", claims, payload)
+	}
+}
+
+// TestComplete_publicToken: complete takes the public token a create answered
+// with, for that token only (403 for another), and no other route takes it.
+func TestComplete_publicToken(t *testing.T) {
+	f := newFixture(t, 0)
+	first := f.call(http.MethodPost, createPath, `{}`, true)
+	second := f.call(http.MethodPost, createPath, `{}`, true)
+	jwt := first.header.Get("x-trigger-jwt")
+	send := func(method, path, body string) response {
+		req, err := http.NewRequest(method, f.url+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+jwt)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = res.Body.Close() }()
+		raw, _ := io.ReadAll(res.Body)
+		out := response{status: res.StatusCode, raw: raw}
+		_ = json.Unmarshal(raw, &out.body)
+		return out
+	}
+	cases := []struct {
+		name, method, path string
+		status             int
+		error              string
+	}{
+		{"another token", http.MethodPost, createPath + "/" + str(second.body["id"]) + "/complete", http.StatusForbidden, "Unauthorized"},
+		{"its token", http.MethodPost, createPath + "/" + str(first.body["id"]) + "/complete", http.StatusOK, ""},
+		{"retrieve", http.MethodGet, createPath + "/" + str(first.body["id"]), http.StatusUnauthorized, "Invalid API key"},
+		{"list", http.MethodGet, createPath, http.StatusUnauthorized, "Invalid API key"},
+	}
+	for _, tc := range cases {
+		r := send(tc.method, tc.path, `{"data":1}`)
+		if r.status != tc.status || tc.error != "" && r.body["error"] != tc.error {
+			t.Errorf("%s: got %d %s, want %d %q", tc.name, r.status, r.raw, tc.status, tc.error)
+		}
+	}
+	if tok, _ := f.mock.Token(str(first.body["id"])); tok.Status != "COMPLETED" {
+		t.Errorf("the token is %s after its public token completed it", tok.Status)
 	}
 }

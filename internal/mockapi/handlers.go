@@ -152,17 +152,34 @@ func unescape(s string) string {
 // packets route gets here without a header; the rate limiter answers the
 // others.
 func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
+	_, ok := s.authenticate(w, r, false)
+	return ok
+}
+
+// authenticate is authorized for a route that also takes a public token
+// (allowJWT: complete takes the one its create answered with). It returns the
+// public token's scopes, nil for the secret key.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, allowJWT bool) ([]string, bool) {
 	header := r.Header.Get("Authorization")
 	key := strings.TrimPrefix(header, "Bearer ")
 	switch {
 	case header == "":
 		writeError(w, http.StatusUnauthorized, "Invalid or Missing API key")
-	case s.opts.APIKey == "" || subtle.ConstantTimeCompare([]byte(key), []byte(s.opts.APIKey)) != 1:
-		writeError(w, http.StatusUnauthorized, "Invalid API key")
+	case s.opts.APIKey != "" && subtle.ConstantTimeCompare([]byte(key), []byte(s.opts.APIKey)) == 1:
+		return nil, true
 	default:
-		return true
+		if scopes, ok := s.verifyPublicToken(key); allowJWT && ok {
+			return scopes, true
+		}
+		writeError(w, http.StatusUnauthorized, "Invalid API key")
 	}
-	return false
+	return nil, false
+}
+
+// writeUnauthorized is the answer to a public token whose scopes do not
+// cover the request.
+func writeUnauthorized(w http.ResponseWriter) {
+	writeJSON(w, http.StatusForbidden, map[string]string{"error": "Unauthorized", "code": "unauthorized", "param": "access_token", "type": "authorization"})
 }
 
 // writeNoHeader is the rate limiter's answer to a request without an

@@ -1,10 +1,12 @@
 package mockapi
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 )
 
 // publicTokenLifetime is how long the public token a create answers with lasts.
@@ -41,4 +43,29 @@ func (s *Server) publicToken(id string) (token, claims string) {
 func (s *Server) environmentID() string {
 	sum := sha256.Sum256([]byte("environment\n" + s.opts.APIKey))
 	return "cm" + hex.EncodeToString(sum[:])[:23]
+}
+
+// verifyPublicToken returns the scopes of a public token the mock signed
+// that has not expired.
+func (s *Server) verifyPublicToken(token string) ([]string, bool) {
+	dot := strings.LastIndexByte(token, '.')
+	if dot < 0 {
+		return nil, false
+	}
+	signed, signature := token[:dot], token[dot+1:]
+	_, payload, ok := strings.Cut(signed, ".")
+	got, err := base64.RawURLEncoding.DecodeString(signature)
+	if !ok || err != nil || !hmac.Equal(got, s.mac(signed)) {
+		return nil, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	var claims struct {
+		Pub    bool     `json:"pub"`
+		Scopes []string `json:"scopes"`
+		Exp    int64    `json:"exp"`
+	}
+	if err != nil || json.Unmarshal(raw, &claims) != nil || !claims.Pub || claims.Exp <= s.now().Unix() {
+		return nil, false
+	}
+	return claims.Scopes, true
 }
