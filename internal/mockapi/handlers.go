@@ -3,6 +3,7 @@ package mockapi
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -34,6 +35,11 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()})
 	logged, epoch := len(s.requests)-1, s.requestsEpoch
 	defer s.logAnswer(w, logged, epoch)
+	if path := r.URL.EscapedPath(); len(path) > 1 && strings.HasSuffix(path, "/") {
+		s.mu.Unlock()
+		redirectWithoutSlash(w, r, path)
+		return
+	}
 	fault, faulted := s.nextFault()
 	path := r.URL.EscapedPath()
 	limited := strings.HasPrefix(path, "/api") && !unlimitedPath.MatchString(path)
@@ -66,6 +72,22 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 	}
 	finish()
 }
+
+// redirectWithoutSlash is the service's first answer to a path ending in a
+// slash, before its rate limiter and any route: 301 to the path without it
+// (runs of slashes made one), the query kept, as its web server words it.
+func redirectWithoutSlash(w http.ResponseWriter, r *http.Request, path string) {
+	target := repeatedSlashes.ReplaceAllString(strings.TrimSuffix(path, "/"), "/")
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	w.Header().Set("Location", target)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusMovedPermanently)
+	_, _ = io.WriteString(w, "Moved Permanently. Redirecting to "+target)
+}
+
+var repeatedSlashes = regexp.MustCompile(`/+`)
 
 // logAnswer records the answer's status in the request log, unless
 // ResetRequests forgot the request meanwhile, and wakes WaitForRequests.

@@ -174,3 +174,25 @@ func TestListFilters_statusList(t *testing.T) {
 		}
 	}
 }
+
+// TestRoutes_trailingSlash: a path ending in a slash is redirected to the
+// path without it, query kept, before the rate limiter and authentication,
+// as the service's web server does.
+func TestRoutes_trailingSlash(t *testing.T) {
+	f := newFixture(t, 1)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for path, want := range map[string]string{
+		"/api/v1/waitpoints/tokens/?page[size]=1": "/api/v1/waitpoints/tokens?page[size]=1",
+		"/api/v1/waitpoints/tokens/waitpoint_x/":  "/api/v1/waitpoints/tokens/waitpoint_x",
+		"/api//v1/waitpoints//tokens//":           "/api/v1/waitpoints/tokens/", // one slash taken, then runs made one
+	} {
+		res, err := client.Post(f.url+path, "application/json", strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = res.Body.Close()
+		if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != want || res.Header.Get("x-ratelimit-limit") != "" {
+			t.Errorf("%s: %d Location %q, want 301 to %q without rate-limit headers", path, res.StatusCode, res.Header.Get("Location"), want)
+		}
+	}
+}
