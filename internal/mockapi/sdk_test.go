@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -26,14 +28,58 @@ var sdkCheckDir = filepath.Join("testdata", "sdkcheck")
 // the mock holds. In CI it must run; elsewhere it skips without Node or the
 // installed SDK. It runs with the environment's secret key and with an
 // additional key (tr_*_sk_), with which the SDK cannot sign the public token
-// of a create itself and needs the create's x-trigger-jwt headers.
+// of a create itself and needs the create's x-trigger-jwt headers. Given a real
+// service (TRIGGERDEV_REAL_API_URL and TRIGGERDEV_REAL_SECRET_KEY), it also runs
+// there, and the SDK must see the same from both.
 func TestOfficialSDK(t *testing.T) {
 	for name, key := range map[string]string{"secret key": key, "additional key": "tr_dev_sk_mock_additional_key"} {
 		t.Run(name, func(t *testing.T) { checkOfficialSDK(t, key) })
 	}
+	t.Run("the service agrees", checkOfficialSDKAgrees)
 }
 
-func checkOfficialSDK(t *testing.T, key string) {
+// checkOfficialSDKAgrees runs the check against a real Trigger.dev
+// development environment (TRIGGERDEV_REAL_API_URL and
+// TRIGGERDEV_REAL_SECRET_KEY) and against the mock, with the run's own tag
+// and key, and compares what the SDK saw after normalising ids, times and
+// hashes. It leaves out the stored output: the local build of the service
+// has no object store (api-notes), and the runs against the mock cover it.
+func checkOfficialSDKAgrees(t *testing.T) {
+	realURL, realKey := realService(t)
+	node := sdkNode(t)
+	run := fmt.Sprintf("sdk-%d", time.Now().UnixNano())
+	mock := mockapi.New(mockapi.Options{APIKey: key})
+	srv := httptest.NewServer(mock)
+	defer srv.Close()
+	fromMock := normaliseSDKOutput(runSDKCheck(t, node, srv.URL, key, "SDKCHECK_TAG="+run, "SDKCHECK_LARGE=0"), run)
+	fromService := normaliseSDKOutput(runSDKCheck(t, node, realURL, realKey, "SDKCHECK_TAG="+run, "SDKCHECK_LARGE=0"), run)
+	if fromMock != fromService {
+		t.Errorf("the SDK saw other things from the mock and from the service:\nmock:    %s\nservice: %s", fromMock, fromService)
+	}
+}
+
+// normaliseSDKOutput replaces what differs between two environments in the
+// check's output: origins, hashes, times and the run's tag by placeholders,
+// and token ids by their order of first appearance.
+func normaliseSDKOutput(out []byte, run string) string {
+	s := strings.ReplaceAll(string(out), run, "<tag>")
+	s = origin.ReplaceAllString(s, "<origin>")
+	s = hexHash.ReplaceAllString(s, "<hash>")
+	s = isoTime.ReplaceAllString(s, "<time>")
+	ids := map[string]string{}
+	return friendlyIDs.ReplaceAllStringFunc(s, func(id string) string {
+		if _, ok := ids[id]; !ok {
+			ids[id] = fmt.Sprintf("<id %d>", len(ids)+1)
+		}
+		return ids[id]
+	})
+}
+
+var friendlyIDs = regexp.MustCompile(`waitpoint_[a-z0-9]+`)
+
+// sdkNode returns node, or skips (fails in CI) without node or the SDK.
+func sdkNode(t *testing.T) string {
+	t.Helper()
 	node, err := exec.LookPath("node")
 	if _, statErr := os.Stat(filepath.Join(sdkCheckDir, "node_modules", "@trigger.dev", "sdk")); err != nil || statErr != nil {
 		if os.Getenv("CI") == "true" {
@@ -41,23 +87,34 @@ func checkOfficialSDK(t *testing.T, key string) {
 		}
 		t.Skip("needs node and the SDK in sdkcheck/node_modules: make sdk-deps")
 	}
-	mock := mockapi.New(mockapi.Options{APIKey: key, Tokens: 5, Seed: 2})
-	srv := httptest.NewServer(mock)
-	defer srv.Close()
+	return node
+}
 
+// runSDKCheck runs check.mjs against the API at apiURL and returns its output.
+func runSDKCheck(t *testing.T, node, apiURL, apiKey string, env ...string) []byte {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "check.mjs")
 	cmd.Dir = sdkCheckDir
-	cmd.Env = append(os.Environ(), "TRIGGER_API_URL="+srv.URL, "TRIGGER_SECRET_KEY="+key)
+	cmd.Env = append(append(os.Environ(), "TRIGGER_API_URL="+apiURL, "TRIGGER_SECRET_KEY="+apiKey), env...)
 	out, err := cmd.Output()
 	if err != nil {
 		stderr := ""
 		if exitErr, ok := errors.AsType[*exec.ExitError](err); ok {
 			stderr = string(exitErr.Stderr)
 		}
-		t.Fatalf("the SDK failed against the mock: %v\n%s", err, stderr)
+		t.Fatalf("the SDK failed against %s: %v\n%s", apiURL, err, stderr)
 	}
+	return out
+}
+
+func checkOfficialSDK(t *testing.T, key string) {
+	node := sdkNode(t)
+	mock := mockapi.New(mockapi.Options{APIKey: key, Tokens: 5, Seed: 2})
+	srv := httptest.NewServer(mock)
+	defer srv.Close()
+	out := runSDKCheck(t, node, srv.URL, key)
 	var seen struct {
 		Created struct {
 			ID, URL  string
