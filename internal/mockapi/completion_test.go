@@ -321,3 +321,30 @@ func TestRateLimit_routes(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimit_perHeader: the service's limiter keys a bucket on the
+// environment for its secret key, and on the header's value for anything
+// else, so a wrong key empties its own bucket, never the environment's.
+func TestRateLimit_perHeader(t *testing.T) {
+	f := newFixture(t, 1, func(o *mockapi.Options) {
+		o.RateLimit = &mockapi.RateLimit{Burst: 2, Refill: 1, Period: 10 * time.Second}
+	})
+	wrong := func() response {
+		req, _ := http.NewRequest(http.MethodGet, f.url+"/api/v1/waitpoints/tokens", nil)
+		req.Header.Set("Authorization", "Bearer tr_dev_wrong")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = res.Body.Close()
+		return response{status: res.StatusCode, header: res.Header}
+	}
+	for i, want := range []int{401, 401, 429} {
+		if r := wrong(); r.status != want {
+			t.Fatalf("wrong key, request %d: %d, want %d", i, r.status, want)
+		}
+	}
+	if r := f.get("/api/v1/waitpoints/tokens"); r.status != 200 || r.header.Get("x-ratelimit-remaining") != "1" {
+		t.Fatalf("the secret key after a wrong key's 429: %d remaining %s, want 200 with 1", r.status, r.header.Get("x-ratelimit-remaining"))
+	}
+}

@@ -148,28 +148,45 @@ func (s *Server) writeRateLimited(w http.ResponseWriter, resetMillis int64) {
 		detail, resetMillis, s.limit.Burst, -1, untilReset, detail})
 }
 
+// bucketOf is the bucket the service's rate limiter takes from: the
+// environment's for its secret key, else one per Authorization header value
+// (a wrong key cannot empty the environment's bucket); the caller holds s.mu.
+func (s *Server) bucketOf(authorization string) *bucket {
+	id := "header " + authorization
+	if s.opts.APIKey != "" && apiKeyOf(authorization) == s.opts.APIKey {
+		id = "environment"
+	}
+	b, ok := s.buckets[id]
+	if !ok {
+		b = &bucket{available: s.limit.Burst, refilledAt: s.now()}
+		s.buckets[id] = b
+	}
+	return b
+}
+
 // bucket is the service's token bucket: Refill requests come back every Period.
 type bucket struct {
 	available  int
 	refilledAt time.Time
 }
 
-// takeRateLimit spends one request from the bucket and sets the rate-limit
-// headers; it returns 0, or when over the limit the reset time in unix ms. The
-// caller holds s.mu.
-func (s *Server) takeRateLimit(h http.Header) int64 {
+// takeRateLimit spends one request from the bucket of the request's
+// Authorization header and sets the rate-limit headers; it returns 0, or when
+// over the limit the reset time in unix ms. The caller holds s.mu.
+func (s *Server) takeRateLimit(h http.Header, authorization string) int64 {
+	b := s.bucketOf(authorization)
 	now := s.now()
-	if periods := int(now.Sub(s.bucket.refilledAt) / s.limit.Period); periods > 0 {
-		s.bucket.available = min(s.limit.Burst, s.bucket.available+periods*s.limit.Refill)
-		s.bucket.refilledAt = s.bucket.refilledAt.Add(time.Duration(periods) * s.limit.Period)
+	if periods := int(now.Sub(b.refilledAt) / s.limit.Period); periods > 0 {
+		b.available = min(s.limit.Burst, b.available+periods*s.limit.Refill)
+		b.refilledAt = b.refilledAt.Add(time.Duration(periods) * s.limit.Period)
 	}
-	limited := s.bucket.available <= 0
+	limited := b.available <= 0
 	if !limited {
-		s.bucket.available--
+		b.available--
 	}
 	h.Set("x-ratelimit-limit", strconv.Itoa(s.limit.Burst))
-	h.Set("x-ratelimit-remaining", strconv.Itoa(s.bucket.available))
-	reset := s.bucket.refilledAt.Add(s.limit.Period).UnixMilli()
+	h.Set("x-ratelimit-remaining", strconv.Itoa(b.available))
+	reset := b.refilledAt.Add(s.limit.Period).UnixMilli()
 	h.Set("x-ratelimit-reset", strconv.FormatInt(reset, 10))
 	if !limited {
 		return 0

@@ -48,7 +48,7 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 	noHeader := limited && r.Header.Get("Authorization") == ""
 	var limitedUntil int64
 	if limited && !noHeader {
-		limitedUntil = s.takeRateLimit(w.Header())
+		limitedUntil = s.takeRateLimit(w.Header(), r.Header.Get("Authorization"))
 	}
 	s.mu.Unlock()
 
@@ -183,7 +183,7 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 // public token's scopes, nil for the secret key.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, allowJWT bool) ([]string, bool) {
 	header := r.Header.Get("Authorization")
-	key := strings.TrimPrefix(header, "Bearer ")
+	key := apiKeyOf(header)
 	switch {
 	case header == "":
 		writeError(w, http.StatusUnauthorized, "Invalid or Missing API key")
@@ -196,6 +196,12 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, allowJWT b
 		writeError(w, http.StatusUnauthorized, "Invalid API key")
 	}
 	return nil, false
+}
+
+// apiKeyOf is the key in an Authorization header, as the service reads it: a
+// leading "Bearer " stripped (so a bare key is accepted).
+func apiKeyOf(header string) string {
+	return strings.TrimPrefix(header, "Bearer ")
 }
 
 // writeUnauthorized is the answer to a public token whose scopes do not

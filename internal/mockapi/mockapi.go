@@ -37,7 +37,7 @@
 //	                                  see ParseFixtures) replaces every token
 //	POST /_mock/reset                 restores the tokens the mock started with
 //	                                  (seeded or fixtures), clears the request
-//	                                  log and queued faults, fills the bucket
+//	                                  log and queued faults, fills the buckets
 //	GET  /_mock/requests              the request log, oldest first:
 //	                                  [{"method","path","status"}] (status 0: no
 //	                                  answer sent), callback hashes redacted
@@ -140,7 +140,7 @@ type Server struct {
 	// answered is closed, and replaced, each time a request's answer is
 	// logged: WaitForRequests wakes on it.
 	answered chan struct{}
-	bucket   bucket
+	buckets  map[string]*bucket // by bucketOf's identifier
 }
 
 // New returns a Server seeded with opts.Tokens tokens.
@@ -161,7 +161,7 @@ func New(opts Options) *Server {
 		s.limit = *opts.RateLimit
 	}
 	s.started = s.now()
-	s.bucket = bucket{available: s.limit.Burst, refilledAt: s.started}
+	s.buckets = map[string]*bucket{}
 	s.replaceTokens(opts.Fixtures, s.started)
 	if opts.Control {
 		s.control = s.controlRoutes()
