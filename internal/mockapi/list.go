@@ -149,72 +149,73 @@ func numberOf(s string) float64 {
 	return math.NaN()
 }
 
-// periodPart is one number-and-unit of parse-duration 2: a signed decimal,
-// optional spaces, then the letters of a unit (maybe none).
+// periodPart and periodSeparator are parse-duration 2.1's: a number (no
+// sign) and at most one space before its unit's letters; a space, "_" or ","
+// between two digits is dropped first.
 var (
-	periodPart     = regexp.MustCompile(`(?i)(-?(?:\d+\.?\d*|\d*\.?\d+)(?:e[-+]?\d+)?)\s*(\pL*)`)
-	digitSeparator = regexp.MustCompile(`(\d)[,_](\d)`) // parse-duration ignores them
+	periodPart      = regexp.MustCompile(`((?:\d{1,16}(?:\.\d{1,16})?|\.\d{1,16})(?:[eE][-+]?\d{1,4})?)\s?(\pL{0,14})`)
+	periodSeparator = regexp.MustCompile(`(\d)[ _,](\d)`)
 )
 
-// periodUnits are parse-duration's units in its order, largest first; a
-// number with no unit takes the next smaller unit than the one before it, or
-// milliseconds.
+// periodUnits are parse-duration's English units, in its order (largest
+// first), in milliseconds.
 var periodUnits = []struct {
-	names []string
-	unit  float64 // milliseconds
+	name string
+	ms   float64
 }{
-	{[]string{"year", "yr", "y"}, 365.25 * 24 * 3600e3},
-	{[]string{"month", "b"}, 365.25 / 12 * 24 * 3600e3},
-	{[]string{"week", "wk", "w"}, 7 * 24 * 3600e3},
-	{[]string{"day", "d"}, 24 * 3600e3},
-	{[]string{"hour", "hr", "h"}, 3600e3},
-	{[]string{"minute", "min", "m"}, 60e3},
-	{[]string{"second", "sec", "s"}, 1e3},
-	{[]string{"millisecond", "millisec", "ms"}, 1},
-	{[]string{"µs", "μs", "us", "microsecond"}, 1e-3},
-	{[]string{"nanosecond", "ns"}, 1e-6},
+	{"year", 365.25 * 864e5}, {"yr", 365.25 * 864e5}, {"y", 365.25 * 864e5},
+	{"month", 365.25 * 864e5 / 12}, {"mo", 365.25 * 864e5 / 12}, {"mth", 365.25 * 864e5 / 12},
+	{"week", 7 * 864e5}, {"wk", 7 * 864e5}, {"w", 7 * 864e5},
+	{"day", 864e5}, {"d", 864e5},
+	{"hour", 36e5}, {"hr", 36e5}, {"h", 36e5},
+	{"minute", 6e4}, {"min", 6e4}, {"m", 6e4},
+	{"second", 1e3}, {"sec", 1e3}, {"s", 1e3},
+	{"millisecond", 1}, {"millisec", 1}, {"ms", 1},
+	{"microsecond", 1e-3}, {"microsec", 1e-3}, {"us", 1e-3}, {"µs", 1e-3},
+	{"nanosecond", 1e-6}, {"nanosec", 1e-6}, {"ns", 1e-6},
 }
 
-func periodUnit(name string) (float64, bool) {
-	name = strings.ToLower(name)
+func periodUnit(name string) float64 {
 	for _, try := range []string{name, strings.TrimSuffix(name, "s")} {
 		for _, u := range periodUnits {
-			if slices.Contains(u.names, try) {
-				return u.unit, true
+			if u.name == try {
+				return u.ms
 			}
 		}
 	}
-	return 0, false
+	return 0
 }
 
-// parsePeriod reads a duration as parse-duration 2 does: every number-and-unit
-// in the text summed (text around them ignored), negative when the text
-// starts with "-"; false when there is none (0 is "from now").
+// parsePeriod reads a duration as parse-duration 2.1 does: every
+// number-and-unit in the text summed, text around them ignored; a number
+// without a unit takes the next smaller unit than the one before it, or
+// milliseconds; negative when the text starts with "-". False when nothing
+// was read (no filter); a sum of 0 is "from now".
 func parsePeriod(s string) (time.Duration, bool) {
-	s = digitSeparator.ReplaceAllString(s, "$1$2")
 	var total, previous float64
 	found := false
-	for _, m := range periodPart.FindAllStringSubmatch(s, -1) {
-		unit, ok := 0.0, false
+	for _, m := range periodPart.FindAllStringSubmatch(periodSeparator.ReplaceAllString(s, "$1$2"), -1) {
+		unit := 0.0
 		switch {
 		case m[2] != "":
-			unit, ok = periodUnit(m[2])
+			unit = periodUnit(strings.ToLower(m[2]))
 		case previous != 0:
 			for _, u := range periodUnits {
-				if u.unit < previous {
-					unit, ok = u.unit, true
+				if u.ms < previous {
+					unit = u.ms
 					break
 				}
 			}
 		default:
-			unit, ok = 1, true
+			unit = 1
 		}
-		if !ok {
+		previous = unit
+		if unit == 0 {
 			continue
 		}
 		n, _ := strconv.ParseFloat(m[1], 64)
-		total += math.Abs(n) * unit
-		previous, found = unit, true
+		total += n * unit
+		found = true
 	}
 	if !found {
 		return 0, false
