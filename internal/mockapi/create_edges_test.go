@@ -50,15 +50,31 @@ func TestCreate_timeoutValues(t *testing.T) {
 }
 
 // TestCreate_wrongTypes: null (or another type) for any field but timeout is
-// a 400 naming the field.
+// a 400 naming the field, in zod's words as the service's schema gives them
+// (checked by running that schema under its zod): a timeout or tags of the
+// wrong type fails both forms each takes, and zod lists both.
 func TestCreate_wrongTypes(t *testing.T) {
-	for _, body := range []string{`{"idempotencyKey":null}`, `{"idempotencyKeyTTL":null}`, `{"tags":null}`, `{"tags":[1]}`,
-		`{"timeout":{}}`, `{"timeout":1e300}`, `null`, `[]`} {
+	long := strings.Repeat("t", 129)
+	for body, want := range map[string]string{
+		`{"idempotencyKey":null}`:     `Validation error: Expected string, received null at "idempotencyKey"`,
+		`{"idempotencyKeyTTL":null}`:  `Validation error: Expected string, received null at "idempotencyKeyTTL"`,
+		`{"tags":null}`:               `Validation error: Expected string, received null at "tags", or Expected array, received null at "tags"`,
+		`{"tags":[1]}`:                `Validation error: Expected string, received array at "tags", or Expected string, received number at "tags[0]"`,
+		`{"tags":["` + long + `",5]}`: `Validation error: Expected string, received array at "tags", or Tags must be less than 128 characters at "tags[0]"; Expected string, received number at "tags[1]"`,
+		`{"tags":["` + long + `"]}`:   `Validation error: Tags must be less than 128 characters at "tags[0]"`,
+		`{"tags":"` + long + `"}`:     `Validation error: Tags must be less than 128 characters at "tags"`,
+		`{"timeout":{}}`:              `Validation error: Expected string, received object at "timeout", or Invalid date at "timeout"`,
+		`{"timeout":1e300}`:           `Validation error: Expected string, received number at "timeout", or Invalid date at "timeout"`,
+		`{"idempotencyKey":5,"tags":5}`: `Validation error: Expected string, received number at "idempotencyKey"; ` +
+			`Expected string, received number at "tags", or Expected array, received number at "tags"`,
+		`null`: `Invalid JSON`,
+		`[]`:   `Validation error: Expected object, received array`,
+	} {
 		t.Run(body, func(t *testing.T) {
 			f := newFixture(t, 0)
 			r := f.call(http.MethodPost, createPath, body, true)
-			if msg := str(r.body["error"]); r.status != http.StatusBadRequest || !strings.HasPrefix(msg, "Validation error: ") && msg != "Invalid JSON" {
-				t.Fatalf("got %d %s", r.status, r.raw)
+			if r.status != http.StatusBadRequest || str(r.body["error"]) != want {
+				t.Fatalf("got %d %s, want 400 %q", r.status, r.raw, want)
 			}
 			if len(f.mock.Tokens()) != 0 {
 				t.Fatal("a refused create made a token")
