@@ -189,7 +189,7 @@ func TestRateLimit(t *testing.T) {
 			t.Fatalf("request %d: %d remaining %s reset %s", i, r.status, r.header.Get("x-ratelimit-remaining"), r.header.Get("x-ratelimit-reset"))
 		}
 		if r.status == 429 {
-			if r.header.Get("Content-Type") != "application/problem+json" {
+			if r.header.Get("Content-Type") != "application/problem+json; charset=utf-8" {
 				t.Fatalf("a 429 is problem+json: %s", r.header.Get("Content-Type"))
 			}
 			detail := "Rate limit exceeded 0/2 requests remaining. Retry in 10 seconds."

@@ -226,7 +226,7 @@ func writeNoHeader(w http.ResponseWriter) {
 // writeProblem writes an application/problem+json body as the service does
 // (JSON.stringify with an indent of 2).
 func writeProblem(w http.ResponseWriter, status int, body any) {
-	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
 	w.WriteHeader(status)
 	b, _ := json.MarshalIndent(body, "", "  ")
 	_, _ = w.Write(b)

@@ -224,11 +224,11 @@ func TestAuth(t *testing.T) {
 		name, header, contentType, error string
 		absent                           bool
 	}{
-		{name: "no header", absent: true, contentType: "application/problem+json", error: "No authorization header provided"},
-		{name: "wrong key", header: "Bearer tr_dev_other", contentType: "application/json", error: "Invalid API key"},
+		{name: "no header", absent: true, contentType: "application/problem+json; charset=utf-8", error: "No authorization header provided"},
+		{name: "wrong key", header: "Bearer tr_dev_other", contentType: "application/json; charset=utf-8", error: "Invalid API key"},
 		// "Bearer " arrives as "Bearer", which is looked up as a key.
-		{name: "empty bearer", header: "Bearer ", contentType: "application/json", error: "Invalid API key"},
-		{name: "lower-case scheme", header: "bearer " + key, contentType: "application/json", error: "Invalid API key"},
+		{name: "empty bearer", header: "Bearer ", contentType: "application/json; charset=utf-8", error: "Invalid API key"},
+		{name: "lower-case scheme", header: "bearer " + key, contentType: "application/json; charset=utf-8", error: "Invalid API key"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
