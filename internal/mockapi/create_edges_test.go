@@ -198,7 +198,11 @@ func TestComplete_publicToken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req.Header.Set("Authorization", "Bearer "+jwt)
+		bearer := jwt
+		if strings.HasSuffix(path, "?tamper") {
+			bearer += "x" // the signature no longer matches
+		}
+		req.Header.Set("Authorization", "Bearer "+bearer)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -217,6 +221,7 @@ func TestComplete_publicToken(t *testing.T) {
 		{"another token", http.MethodPost, createPath + "/" + str(second.body["id"]) + "/complete", http.StatusForbidden, "Unauthorized"},
 		{"its token", http.MethodPost, createPath + "/" + str(first.body["id"]) + "/complete", http.StatusOK, ""},
 		{"retrieve", http.MethodGet, createPath + "/" + str(first.body["id"]), http.StatusUnauthorized, "Invalid API key"},
+		{"tampered", http.MethodPost, createPath + "/" + str(first.body["id"]) + "/complete?tamper", http.StatusUnauthorized, "Public Access Token is invalid"},
 		{"list", http.MethodGet, createPath, http.StatusUnauthorized, "Invalid API key"},
 	}
 	for _, tc := range cases {

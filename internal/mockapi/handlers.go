@@ -180,26 +180,30 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 
 // authenticate is authorized for a route that also takes a public token
 // (allowJWT: complete takes the one its create answered with). It returns the
-// public token's scopes, nil for the secret key.
+// public token's scopes, nil for the secret key. As on the service, the key
+// is the header without a leading "Bearer ", trimmed.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, allowJWT bool) ([]string, bool) {
-	header := r.Header.Get("Authorization")
-	key := apiKeyOf(header)
+	key := strings.TrimSpace(apiKeyOf(r.Header.Get("Authorization")))
 	switch {
-	case header == "":
+	case key == "":
 		writeError(w, http.StatusUnauthorized, "Invalid or Missing API key")
+	case allowJWT && isPublicToken(key):
+		scopes, refusal := s.verifyPublicToken(key)
+		if refusal == "" {
+			return scopes, true
+		}
+		writeError(w, http.StatusUnauthorized, refusal)
 	case s.opts.APIKey != "" && subtle.ConstantTimeCompare([]byte(key), []byte(s.opts.APIKey)) == 1:
 		return nil, true
 	default:
-		if scopes, ok := s.verifyPublicToken(key); allowJWT && ok {
-			return scopes, true
-		}
 		writeError(w, http.StatusUnauthorized, "Invalid API key")
 	}
 	return nil, false
 }
 
-// apiKeyOf is the key in an Authorization header, as the service reads it: a
-// leading "Bearer " stripped (so a bare key is accepted).
+// apiKeyOf is the header without a leading "Bearer " (a bare key is
+// accepted), as the service's rate limiter reads it; authentication also
+// trims it.
 func apiKeyOf(header string) string {
 	return strings.TrimPrefix(header, "Bearer ")
 }

@@ -45,27 +45,42 @@ func (s *Server) environmentID() string {
 	return "cm" + hex.EncodeToString(sum[:])[:23]
 }
 
-// verifyPublicToken returns the scopes of a public token the mock signed
-// that has not expired.
-func (s *Server) verifyPublicToken(token string) ([]string, bool) {
+// isPublicToken reports whether a bearer is a public access token as the
+// service tells them: a JWT whose payload says "pub": true.
+func isPublicToken(token string) bool {
+	claims, ok := publicTokenClaims(token)
+	return ok && claims.Pub
+}
+
+type tokenClaims struct {
+	Sub    string   `json:"sub"`
+	Pub    bool     `json:"pub"`
+	Scopes []string `json:"scopes"`
+	Exp    int64    `json:"exp"`
+}
+
+func publicTokenClaims(token string) (tokenClaims, bool) {
+	var claims tokenClaims
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return claims, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	return claims, err == nil && json.Unmarshal(raw, &claims) == nil
+}
+
+// verifyPublicToken returns the scopes of a public token, or the service's
+// refusal: one for a token of another environment, one for a token that is
+// not signed with the key or has expired.
+func (s *Server) verifyPublicToken(token string) (scopes []string, refusal string) {
+	claims, _ := publicTokenClaims(token)
+	if claims.Sub != s.environmentID() {
+		return nil, "Invalid Public Access Token"
+	}
 	dot := strings.LastIndexByte(token, '.')
-	if dot < 0 {
-		return nil, false
+	got, err := base64.RawURLEncoding.DecodeString(token[dot+1:])
+	if err != nil || !hmac.Equal(got, s.mac(token[:dot])) || claims.Exp <= s.now().Unix() {
+		return nil, "Public Access Token is invalid"
 	}
-	signed, signature := token[:dot], token[dot+1:]
-	_, payload, ok := strings.Cut(signed, ".")
-	got, err := base64.RawURLEncoding.DecodeString(signature)
-	if !ok || err != nil || !hmac.Equal(got, s.mac(signed)) {
-		return nil, false
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(payload)
-	var claims struct {
-		Pub    bool     `json:"pub"`
-		Scopes []string `json:"scopes"`
-		Exp    int64    `json:"exp"`
-	}
-	if err != nil || json.Unmarshal(raw, &claims) != nil || !claims.Pub || claims.Exp <= s.now().Unix() {
-		return nil, false
-	}
-	return claims.Scopes, true
+	return claims.Scopes, ""
 }

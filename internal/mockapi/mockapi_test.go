@@ -229,6 +229,8 @@ func TestAuth(t *testing.T) {
 		// "Bearer " arrives as "Bearer", which is looked up as a key.
 		{name: "empty bearer", header: "Bearer ", contentType: "application/json; charset=utf-8", error: "Invalid API key"},
 		{name: "lower-case scheme", header: "bearer " + key, contentType: "application/json; charset=utf-8", error: "Invalid API key"},
+		// The service trims what follows "Bearer ", so only spaces are missing.
+		{name: "only spaces after the scheme", header: "Bearer \t ", contentType: "application/json; charset=utf-8", error: "Invalid API key"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

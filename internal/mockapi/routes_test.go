@@ -97,14 +97,16 @@ func TestCallbackHash(t *testing.T) {
 func TestAuth_edges(t *testing.T) {
 	f := newFixture(t, 1)
 	req, _ := http.NewRequest(http.MethodGet, f.url+"/api/v1/waitpoints/tokens", nil)
-	req.Header.Set("Authorization", key)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("the bare key: %d", resp.StatusCode)
+	for _, header := range []string{key, "Bearer  " + key + " "} { // bare, and trimmed
+		req.Header.Set("Authorization", header)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("Authorization %q: %d", strings.Replace(header, key, "KEY", 1), resp.StatusCode)
+		}
 	}
 
 	r := f.call(http.MethodGet, "/api/v1/waitpoints/tokens", "", false)
