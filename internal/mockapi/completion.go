@@ -90,7 +90,9 @@ func (s *Server) serveComplete(w http.ResponseWriter, r *http.Request, id string
 		return
 	}
 	if malformedID(id) {
-		writeError(w, http.StatusInternalServerError, completeRoute.failure)
+		// The id is parsed before the route's own error handling: the
+		// route builder's 500.
+		writeError(w, http.StatusInternalServerError, "Internal Server Error")
 		return
 	}
 	data, present := body.values["data"]
