@@ -43,7 +43,7 @@ func (s *Server) serveCallback(w http.ResponseWriter, r *http.Request, id, hash 
 		return
 	case malformedID(id):
 		// The id is parsed outside the route's error handling: the framework's 500.
-		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = io.WriteString(w, "Unexpected Server Error")
 		return

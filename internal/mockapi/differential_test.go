@@ -428,7 +428,7 @@ var listSteps = []step{
 	get("list repeated tags", tokens+"?filter[tags]={run}-nothing&filter[tags]={run}-late"),
 	list("list by key", "filter[idempotencyKey]={run}-a"),
 	list("list period", "filter[createdAt][period]=1h"),
-	list("list long period", "filter[createdAt][period]=2 hours"),
+	list("list long period", "filter[createdAt][period]=2%20hours"),
 	list("list bare period", "filter[createdAt][period]=3600000"),
 	list("list bogus period", "filter[createdAt][period]=bogus"),
 	list("list from", "filter[createdAt][from]=2001-01-01T00:00:00Z"),

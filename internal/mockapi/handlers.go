@@ -47,8 +47,9 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 	// spending anything from the bucket.
 	noHeader := limited && r.Header.Get("Authorization") == ""
 	var limitedUntil int64
+	var limit int
 	if limited && !noHeader {
-		limitedUntil = s.takeRateLimit(w.Header(), r.Header.Get("Authorization"))
+		limitedUntil, limit = s.takeRateLimit(w.Header(), r.Header.Get("Authorization"))
 	}
 	s.mu.Unlock()
 
@@ -66,7 +67,7 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 	case noHeader:
 		writeNoHeader(target)
 	case limitedUntil != 0:
-		s.writeRateLimited(target, limitedUntil)
+		s.writeRateLimited(target, limitedUntil, limit)
 	default:
 		s.route(target, r)
 	}
