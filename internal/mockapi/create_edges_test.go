@@ -234,3 +234,23 @@ func TestComplete_publicToken(t *testing.T) {
 		t.Errorf("the token is %s after its public token completed it", tok.Status)
 	}
 }
+
+// TestComplete_publicTokenRateLimit: a public token's requests are limited
+// on their own, to 60 a minute, as the service limits public tokens.
+func TestComplete_publicTokenRateLimit(t *testing.T) {
+	f := newFixture(t, 0)
+	created := f.call(http.MethodPost, createPath, `{}`, true)
+	req, _ := http.NewRequest(http.MethodPost, f.url+createPath+"/"+str(created.body["id"])+"/complete", strings.NewReader(`{}`))
+	req.Header.Set("Authorization", "Bearer "+created.header.Get("x-trigger-jwt"))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	if res.StatusCode != http.StatusOK || res.Header.Get("x-ratelimit-limit") != "60" || res.Header.Get("x-ratelimit-remaining") != "59" {
+		t.Fatalf("%d limit %s remaining %s, want 200 with 60 and 59", res.StatusCode, res.Header.Get("x-ratelimit-limit"), res.Header.Get("x-ratelimit-remaining"))
+	}
+	if r := f.get(createPath); r.header.Get("x-ratelimit-limit") != "750" || r.header.Get("x-ratelimit-remaining") != "748" {
+		t.Fatalf("the secret key's bucket: limit %s remaining %s, want 750 and 748", r.header.Get("x-ratelimit-limit"), r.header.Get("x-ratelimit-remaining"))
+	}
+}
