@@ -134,7 +134,7 @@ func (tg *target) send(t *testing.T, st step, run string) answer {
 			t.Fatalf("%s %s: %v", tg.name, st.name, err)
 		}
 		raw, err := io.ReadAll(res.Body)
-		res.Body.Close()
+		_ = res.Body.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,12 +251,12 @@ func (tg *target) text(s string) string {
 }
 
 // differences lists where two normalised answers disagree.
-func differences(mock, real map[string]string) []string {
+func differences(mock, service map[string]string) []string {
 	var keys []string
 	for k := range mock {
 		keys = append(keys, k)
 	}
-	for k := range real {
+	for k := range service {
 		if _, ok := mock[k]; !ok {
 			keys = append(keys, k)
 		}
@@ -265,7 +265,7 @@ func differences(mock, real map[string]string) []string {
 	var out []string
 	for _, k := range keys {
 		m, inMock := mock[k]
-		r, inReal := real[k]
+		r, inReal := service[k]
 		switch {
 		case !inMock:
 			out = append(out, fmt.Sprintf("%s: mock has none, service %q", k, r))

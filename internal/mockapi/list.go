@@ -1,6 +1,7 @@
 package mockapi
 
 import (
+	"maps"
 	"math"
 	"net/url"
 	"regexp"
@@ -39,30 +40,28 @@ func parseListQuery(v url.Values, now time.Time) (listQuery, []queryDetail) {
 	q.before, _ = last("page[before]")
 	q.idempotencyKey, _ = last("filter[idempotencyKey]")
 	var details []queryDetail
-	problem := func(key, code, message string, extra ...any) {
+	problem := func(key, code, message string, extra queryDetail) {
 		d := queryDetail{"code": code, "message": message, "path": []string{key}}
-		for i := 0; i+1 < len(extra); i += 2 {
-			d[extra[i].(string)] = extra[i+1]
-		}
+		maps.Copy(d, extra)
 		details = append(details, d)
 	}
 	if s, ok := last("page[size]"); ok {
 		n := numberOf(s)
 		switch {
 		case math.IsNaN(n):
-			problem("page[size]", "invalid_type", "Expected number, received nan", "expected", "number", "received", "nan")
+			problem("page[size]", "invalid_type", "Expected number, received nan", queryDetail{"expected": "number", "received": "nan"})
 		default:
 			if n != math.Trunc(n) || math.IsInf(n, 0) {
-				problem("page[size]", "invalid_type", "Expected integer, received float", "expected", "integer", "received", "float")
+				problem("page[size]", "invalid_type", "Expected integer, received float", queryDetail{"expected": "integer", "received": "float"})
 			}
 			if n <= 0 {
-				problem("page[size]", "too_small", "Number must be greater than 0", "minimum", 0, "type", "number", "inclusive", false, "exact", false)
+				problem("page[size]", "too_small", "Number must be greater than 0", queryDetail{"minimum": 0, "type": "number", "inclusive": false, "exact": false})
 			}
 			if n < 1 {
-				problem("page[size]", "too_small", "Number must be greater than or equal to 1", "minimum", 1, "type", "number", "inclusive", true, "exact", false)
+				problem("page[size]", "too_small", "Number must be greater than or equal to 1", queryDetail{"minimum": 1, "type": "number", "inclusive": true, "exact": false})
 			}
 			if n > 100 {
-				problem("page[size]", "too_big", "Number must be less than or equal to 100", "maximum", 100, "type", "number", "inclusive", true, "exact", false)
+				problem("page[size]", "too_big", "Number must be less than or equal to 100", queryDetail{"maximum": 100, "type": "number", "inclusive": true, "exact": false})
 			}
 			q.size = int(n)
 		}
@@ -78,7 +77,7 @@ func parseListQuery(v url.Values, now time.Time) (listQuery, []queryDetail) {
 		}
 	}
 	if invalid != nil {
-		problem("filter[status]", "custom", "Invalid status values: "+strings.Join(invalid, ", "))
+		problem("filter[status]", "custom", "Invalid status values: "+strings.Join(invalid, ", "), nil)
 	}
 	tags, _ := last("filter[tags]")
 	q.tags = splitList(tags)
@@ -99,7 +98,7 @@ func parseListQuery(v url.Values, now time.Time) (listQuery, []queryDetail) {
 		}
 		t, ok := parseDate(s)
 		if !ok {
-			problem(bound.key, "invalid_date", "Invalid date")
+			problem(bound.key, "invalid_date", "Invalid date", nil)
 			continue
 		}
 		// With a period too, the service keeps the later lower bound.
