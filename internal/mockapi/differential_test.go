@@ -82,21 +82,21 @@ type answer struct {
 var comparedHeaders = []string{"Content-Type", "Location", "Allow", "X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset", "X-Trigger-Jwt", "X-Trigger-Jwt-Claims", "X-Should-Retry", "Retry-After"}
 
 var (
-	isoTime    = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`)
-	hexHash    = regexp.MustCompile(`(?i)\b[0-9a-f]{64}\b`)
-	origin     = regexp.MustCompile(`https?://[^/"\s]+`)
-	tokenID    = regexp.MustCompile(`waitpoint_[a-z0-9]+|\b[a-z0-9]{25}\b`)
-	generated  = regexp.MustCompile(`^[A-Za-z0-9_-]{24}$`)
-	allDigits  = regexp.MustCompile(`^\d+$`)
-	placeholds = regexp.MustCompile(`\{(id|body|url|jwt):([^}]+)\}`)
+	isoTime      = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`)
+	hexHash      = regexp.MustCompile(`(?i)\b[0-9a-f]{64}\b`)
+	origin       = regexp.MustCompile(`https?://[^/"\s]+`)
+	tokenID      = regexp.MustCompile(`waitpoint_[a-z0-9]+|\b[a-z0-9]{25}\b`)
+	generated    = regexp.MustCompile(`^[A-Za-z0-9_-]{24}$`)
+	allDigits    = regexp.MustCompile(`^\d+$`)
+	placeholders = regexp.MustCompile(`\{(id|body|url|jwt):([^}]+)\}`)
 )
 
 // fill replaces a step's placeholders with the target's values.
 func (tg *target) fill(s, run string) string {
 	s = strings.ReplaceAll(s, "{run}", run)
 	s = strings.ReplaceAll(s, "{key}", tg.key)
-	return placeholds.ReplaceAllStringFunc(s, func(m string) string {
-		p := placeholds.FindStringSubmatch(m)
+	return placeholders.ReplaceAllStringFunc(s, func(m string) string {
+		p := placeholders.FindStringSubmatch(m)
 		switch p[1] {
 		case "id":
 			return tg.ids[p[2]]
