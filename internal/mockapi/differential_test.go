@@ -468,6 +468,7 @@ var completeSteps = []step{
 	post("complete with empty data", tokens+"/{id:create for empty data}/complete", `{"data":""}`),
 	post("complete without data", tokens+"/{id:create for no data}/complete", `{"other":1}`),
 	post("complete with an array", tokens+"/{id:create for array data}/complete", `{"data":[1, -0, 1e400, "x", {"b":2,"a":1,"b":3}]}`),
+	{name: "complete by a tampered public token", method: http.MethodPost, path: tokens + "/{id:create for bad callback}/complete", body: `{"data":1}`, headers: map[string]string{"Authorization": "Bearer {jwt:create to complete by jwt}x"}},
 	post("complete timed out", tokens+"/{id:create past timeout}/complete", `{"data":1}`),
 	post("complete empty body", tokens+"/{id:create for bad callback}/complete", ``),
 	post("complete null body", tokens+"/{id:create for bad callback}/complete", `null`),
