@@ -76,7 +76,9 @@ type Options struct {
 // NoRateLimit is a bucket no benchmark's loop empties.
 var NoRateLimit = &RateLimit{Burst: math.MaxInt32, Refill: math.MaxInt32, Period: time.Second}
 
-// RateLimit is a token bucket per API key.
+// RateLimit is the token bucket of the environment's secret key; any other
+// Authorization header value gets a bucket of its own, as on the service (a
+// public token's: 60 a minute).
 type RateLimit struct {
 	Burst  int           // bucket size; the service uses 750
 	Refill int           // requests added back per Period; the service uses 250

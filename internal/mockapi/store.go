@@ -21,7 +21,7 @@ var tagVocabulary = []string{"approval", "deploy:prod", "deploy:staging", "relea
 type record struct {
 	Token
 	seq        int
-	cursor     string // the internal id: opaque to clients
+	cursor     string // the internal id (the id without waitpoint_), as the service's cursors
 	generated  string // the idempotency key the service made up when the user gave none
 	createdKey bool   // whether IdempotencyKey came from the user
 	// inactiveKey is the user's key after it expired and a new token took it over.
