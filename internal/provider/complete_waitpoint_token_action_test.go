@@ -108,14 +108,15 @@ func requireActionsCLI(t *testing.T) *cliWorkspace {
 func TestAccCompleteWaitpointTokenAction_byIDAndKey(t *testing.T) {
 	t.Parallel()
 	ws := requireActionsCLI(t)
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
+	key := mock.name("tenant-42")
 	first := mock.CreateToken(mockapi.TokenSpec{})
-	second := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "tenant-42"})
+	second := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: key})
 	apply := func(endpoint string, args ...string) string {
 		ws.writeConfig(completeConfig(url, endpoint,
 			completion{"by_id", byID(first.ID), `data = jsonencode({ endpoint = terraform_data.tenant.output })`},
 			// -invoke evaluates only the action: its configuration may not refer to a resource.
-			completion{"by_key", byKey("tenant-42"), `data = jsonencode("ready")`}))
+			completion{"by_key", byKey(key), `data = jsonencode("ready")`}))
 		out, err := ws.run(append([]string{"apply", "-auto-approve", "-input=false"}, args...)...)
 		if err != nil {
 			t.Fatalf("apply %v: %v\n%s", args, err, out)
@@ -124,7 +125,7 @@ func TestAccCompleteWaitpointTokenAction_byIDAndKey(t *testing.T) {
 	}
 	out := apply("https://a.example")
 	for _, want := range []string{fmt.Sprintf(`completed waitpoint token %q`, first.ID),
-		fmt.Sprintf(`completed waitpoint token %q (idempotency key "tenant-42")`, second.ID)} {
+		fmt.Sprintf(`completed waitpoint token %q (idempotency key %q)`, second.ID, key)} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the apply did not report %q:\n%s", want, out)
 		}
@@ -133,12 +134,12 @@ func TestAccCompleteWaitpointTokenAction_byIDAndKey(t *testing.T) {
 	checkOutput(t, url, second.ID, `"ready"`)
 
 	completed, _ := mock.Token(second.ID)
-	warning := wrappedText(fmt.Sprintf(`Waitpoint token %q (idempotency key "tenant-42") was completed at %s, before this run: it is left as it is`,
-		second.ID, completed.CompletedAt.UTC().Format(client.TimeLayout)))
+	warning := wrappedText(fmt.Sprintf(`Waitpoint token %q (idempotency key %q) was completed at %s, before this run: it is left as it is`,
+		second.ID, key, completed.CompletedAt.UTC().Format(client.TimeLayout)))
 	// Terraform shows the warning after -invoke; after an update, it drops a
 	// triggered action's warnings, and the progress line says it.
-	progress := fmt.Sprintf(`waitpoint token %q (idempotency key "tenant-42") was already completed at %s: left as it is`,
-		second.ID, completed.CompletedAt.UTC().Format(client.TimeLayout))
+	progress := fmt.Sprintf(`waitpoint token %q (idempotency key %q) was already completed at %s: left as it is`,
+		second.ID, key, completed.CompletedAt.UTC().Format(client.TimeLayout))
 	if out := apply("https://b.example"); !strings.Contains(out, progress) {
 		t.Errorf("an update of a completed token: no progress line %q:\n%s", progress, out)
 	}
@@ -156,20 +157,20 @@ func TestAccCompleteWaitpointTokenAction_failures(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name  string
-		token func(mock *mockapi.Server) (ref, id string)
+		token func(mock *target) (ref, id string)
 		want  *regexp.Regexp
 	}{
-		{"timed out", func(mock *mockapi.Server) (string, string) {
-			id := mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute}).ID
+		{"timed out", func(mock *target) (string, string) {
+			id := mock.CreateToken(mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)}).ID
 			return byID(id), id
 		}, regexp.MustCompile(`(?s)Waitpoint token "waitpoint_\w+" timed\s+out\s+at\s+\S+Z:.*` + wrappedText("the task waiting on it has already resumed with a timeout, without the data").String())},
-		{"unknown key", func(*mockapi.Server) (string, string) { return byKey("tenant-7"), "" },
-			wrappedText(`No waitpoint token holds the idempotency key "tenant-7"`)},
+		{"unknown key", func(mock *target) (string, string) { return byKey(mock.name("tenant-7")), "" },
+			wrappedText(`No waitpoint token holds the idempotency key "tenant-7`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			ref, id := tc.token(mock)
 			var before *string
 			if id != "" {
@@ -192,7 +193,7 @@ func TestAccCompleteWaitpointTokenAction_failures(t *testing.T) {
 func TestAccCompleteWaitpointTokenAction_sensitiveData(t *testing.T) {
 	t.Parallel()
 	ws := requireActionsCLI(t)
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	secret := "tenant-password-5f0c7e2a9b41d3"
 	registerSecret(secret, "the completion data of "+t.Name())
@@ -221,7 +222,7 @@ variable "db_password" {
 // ephemeral variable (Terraform 1.10 and later: every CLI with actions).
 func TestAccCompleteWaitpointTokenAction_ephemeralData(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	actionTestCase(t, resource.TestStep{
 		Config: `
@@ -251,7 +252,7 @@ func TestAccCompleteWaitpointTokenAction_settingsFromVariables(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			value := "not json {secret-7f3a}"
 			if tc.data == "" {
 				value = "waitpoint_a/../b"

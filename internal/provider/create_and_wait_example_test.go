@@ -64,7 +64,7 @@ func TestAccExamples_createAndWaitNotStored(t *testing.T) {
 	t.Parallel()
 	ws := newCLIWorkspace(t)
 	skipWithoutEphemeral(t, ws.openTofu, ws.version)
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	received := make(chan string, 10) // the notifier's handler runs on the server's goroutine
 	notify := startNotifier(t, func(n notification) error {
 		received <- n.ApproveURL

@@ -69,6 +69,7 @@ func TestAccProvider_faults(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
+			needsMock(t, "faults")
 			mock, url := startMock(t, 0)
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			for _, f := range tc.faults {

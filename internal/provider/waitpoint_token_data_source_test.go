@@ -24,7 +24,7 @@ import (
 const tokenAddress = "data.triggerdev_waitpoint_token.test"
 
 // tokenChecks asserts every attribute against the mock's record of the token.
-func tokenChecks(address string, mock *mockapi.Server, id, wantOutputJSON string) []statecheck.StateCheck {
+func tokenChecks(address string, mock *target, id, wantOutputJSON string) []statecheck.StateCheck {
 	tok, _ := mock.Token(id)
 	tags := make([]knownvalue.Check, len(tok.Tags))
 	for i, tag := range slices.Sorted(slices.Values(tok.Tags)) { // the mock keeps the order given; the provider sorts
@@ -41,7 +41,7 @@ func tokenChecks(address string, mock *mockapi.Server, id, wantOutputJSON string
 	}
 	return []statecheck.StateCheck{
 		attrCheckAt(address, "id", knownvalue.StringExact(id)),
-		attrCheckAt(address, "url", knownvalue.StringRegexp(regexp.MustCompile(`^http://127\.0\.0\.1:\d+/api/v1/waitpoints/tokens/`+id+`/callback/[0-9a-f]+$`))),
+		attrCheckAt(address, "url", knownvalue.StringRegexp(regexp.MustCompile(`^https?://[^/]+/api/v1/waitpoints/tokens/`+id+`/callback/[0-9a-f]+$`))),
 		attrCheckAt(address, "status", knownvalue.StringExact(tok.Status)),
 		attrCheckAt(address, "idempotency_key", key),
 		attrCheckAt(address, "idempotency_key_expires_at", timeCheck(tok.IdempotencyKeyExpiresAt)),
@@ -58,12 +58,12 @@ func tokenChecks(address string, mock *mockapi.Server, id, wantOutputJSON string
 
 func TestAccWaitpointTokenDataSource_everyAttribute(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
-	waiting := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-42", Tags: []string{"deploy:prod", "approval"}, Timeout: time.Hour})
+	mock, url := startTarget(t)
+	waiting := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: mock.name("release-42"), Tags: []string{"deploy:prod", "approval"}, Timeout: time.Hour})
 	completedObject := mock.CreateToken(mockapi.TokenSpec{})
 	completedText := mock.CreateToken(mockapi.TokenSpec{})
 	completedEmpty := mock.CreateToken(mockapi.TokenSpec{})
-	timedOut := mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute})
+	timedOut := mock.CreateToken(mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)})
 	for id, body := range map[string]string{completedObject.ID: `{"approved":true,"by":"alice"}`, completedText.ID: `"ship it"`, completedEmpty.ID: ``} {
 		if err := mock.Complete(id, []byte(body)); err != nil {
 			t.Fatal(err)
@@ -97,6 +97,7 @@ func TestAccWaitpointTokenDataSource_everyAttribute(t *testing.T) {
 // output was stored as plain JSON text.
 func TestAccWaitpointTokenDataSource_outputTypes(t *testing.T) {
 	t.Parallel()
+	needsMock(t, "seeded tokens of every output type (application/store needs an object store)")
 	mock, url := startMock(t, 30)
 	ids := map[string]string{}
 	var checks []statecheck.StateCheck
@@ -137,7 +138,7 @@ func TestAccWaitpointTokenDataSource_outputTypes(t *testing.T) {
 
 func TestAccWaitpointTokenDataSource_jsondecodeOutput(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	if err := mock.Complete(tok.ID, []byte(`{"approved":true,"by":"alice","reviewers":["bob","carol"]}`)); err != nil {
 		t.Fatal(err)
@@ -163,7 +164,7 @@ output "decision" {
 
 func TestAccWaitpointTokenDataSource_urlIsSensitive(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -181,7 +182,7 @@ output "callback" {
 
 func TestAccWaitpointTokenDataSource_waitCompletes(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{Tags: []string{"approval"}})
 	callback := mock.CallbackURL(url, tok.ID)
 	go whenPolled(t, mock, tok.ID, func() error { // a person approving while the read polls
@@ -207,9 +208,9 @@ func TestAccWaitpointTokenDataSource_waitCompletes(t *testing.T) {
 // status (invalid_config_test.go has invalid wait settings).
 func TestAccWaitpointTokenDataSource_waitErrors(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	waiting := mock.CreateToken(mockapi.TokenSpec{})
-	timedOut := mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute})
+	timedOut := mock.CreateToken(mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)})
 	cases := []struct {
 		name, id, wait string
 		want           *regexp.Regexp
@@ -268,7 +269,7 @@ provider "triggerdev" {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -297,7 +298,10 @@ func TestAccWaitpointTokenDataSource_notFound(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = tc.status })
+			if tc.status != 500 {
+				needsMock(t, "answer of the spec to an unknown id, 404 (the service answers 500)")
+			}
+			mock, url := startTarget(t, func(o *mockapi.Options) { o.UnknownIDStatus = tc.status })
 			config := fmt.Sprintf("provider \"triggerdev\" {\n api_url = %q\n api_key = %q\n max_retries = 0\n}\n", url, testAPIKey) +
 				fmt.Sprintf(tokenBlock, "waitpoint_doesnotexist")
 			resource.Test(t, resource.TestCase{
@@ -325,6 +329,7 @@ func TestAccWaitpointTokenDataSource_storedOutputs(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
+			needsMock(t, "object store (the local service has none)")
 			mock, url := startMock(t, 0)
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			if err := mock.Complete(tok.ID, []byte(tc.body)); err != nil {

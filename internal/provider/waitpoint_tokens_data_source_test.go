@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,6 +90,7 @@ func TestAccWaitpointTokensDataSource_filters(t *testing.T) {
 	}
 	// One configuration reads every case, each in a data source of its own:
 	// one run of the CLI instead of one per case.
+	needsMock(t, "seeded counts")
 	mock, url := startMock(t, seededTokens)
 	config := providerBlock(url)
 	var checks []statecheck.StateCheck
@@ -109,6 +111,7 @@ func TestAccWaitpointTokensDataSource_filters(t *testing.T) {
 
 func TestAccWaitpointTokensDataSource_maxItems(t *testing.T) {
 	t.Parallel()
+	needsMock(t, "seeded counts")
 	const pageSize = 10
 	probe := mockapi.New(mockapi.Options{APIKey: testAPIKey, Tokens: seededTokens, Seed: 1})
 	waiting, _ := expectedIDs(probe, hasStatus("WAITING"), seededTokens)
@@ -149,11 +152,11 @@ func assertPagesPerRead(t *testing.T, requests []mockapi.Request, pages int) {
 
 func TestAccWaitpointTokensDataSource_emptyResult(t *testing.T) {
 	t.Parallel()
-	_, url := startMock(t, seededTokens)
+	mock, url := startTarget(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:            tokensConfig(url, `idempotency_key = "no-such-release"`),
+			Config:            tokensConfig(url, fmt.Sprintf("idempotency_key = %q", mock.name("no-such-release"))),
 			ConfigStateChecks: idsCheck(tokensAddress, nil, false),
 		}},
 	})
@@ -187,6 +190,7 @@ output "with_output" {
 
 func TestAccWaitpointTokensDataSource_includeOutput(t *testing.T) {
 	t.Parallel()
+	needsMock(t, "seeded counts")
 	cases := []struct {
 		name  string
 		limit *mockapi.RateLimit
@@ -225,12 +229,18 @@ func TestAccWaitpointTokensDataSource_includeOutput(t *testing.T) {
 
 func TestAccWaitpointTokensDataSource_outputsNullWithoutIncludeOutput(t *testing.T) {
 	t.Parallel()
-	_, url := startMock(t, seededTokens)
+	mock, url := startTarget(t)
+	tag := mock.name("listed")
+	for _, data := range []string{`{"approved":true}`, `"ship it"`} {
+		if err := mock.Complete(mock.CreateToken(mockapi.TokenSpec{Tags: []string{tag}}).ID, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	first := tfjsonpath.New("tokens").AtSliceIndex(0)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tokensConfig(url, `statuses = ["COMPLETED"]`),
+			Config: tokensConfig(url, fmt.Sprintf("statuses = [\"COMPLETED\"]\ntags = [%q]", tag)),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(tokensAddress, first.AtMapKey("status"), knownvalue.StringExact("COMPLETED")),
 				statecheck.ExpectKnownValue(tokensAddress, first.AtMapKey("output"), knownvalue.Null()),
@@ -273,11 +283,17 @@ func TestTokenFilter_matches(t *testing.T) {
 // instants the service sent, to the millisecond.
 func TestAccWaitpointTokensDataSource_millisecondTimes(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
-	created := time.Date(2026, 11, 23, 16, 0, 12, 266_000_000, time.UTC)
-	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-ms", CreatedAt: created, Timeout: 100 * 365 * 24 * time.Hour})
-	const want = "2026-11-23T16:00:12.266Z"
-	config := tokensConfig(url, `idempotency_key = "release-ms"`) + fmt.Sprintf("data \"triggerdev_waitpoint_token\" \"test\" {\n  id = %q\n}\n", tok.ID)
+	mock, url := startTarget(t)
+	spec := mockapi.TokenSpec{IdempotencyKey: mock.name("release-ms"), Timeout: 100 * 365 * 24 * time.Hour}
+	want := "2026-11-23T16:00:12.266Z" // the service's own instants, created now, have milliseconds too
+	if mock.mock != nil {
+		spec.CreatedAt = time.Date(2026, 11, 23, 16, 0, 12, 266_000_000, time.UTC)
+	}
+	tok := mock.CreateToken(spec)
+	if mock.mock == nil {
+		want = tok.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	config := tokensConfig(url, fmt.Sprintf("idempotency_key = %q", spec.IdempotencyKey)) + fmt.Sprintf("data \"triggerdev_waitpoint_token\" \"test\" {\n  id = %q\n}\n", tok.ID)
 	checks := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(tokensAddress, tfjsonpath.New("tokens").AtSliceIndex(0).AtMapKey("created_at"), knownvalue.StringExact(want)),
 		attrCheck("created_at", knownvalue.StringExact(want)),
@@ -295,6 +311,7 @@ func TestAccWaitpointTokensDataSource_millisecondTimes(t *testing.T) {
 // filters exactly, and reading on only to one more match where it does not.
 func TestAccWaitpointTokensDataSource_hasMoreExact(t *testing.T) {
 	t.Parallel()
+	needsMock(t, "seeded counts")
 	const pageSize = 10
 	waitingOrCompleted := hasStatus("WAITING", "COMPLETED")
 	allTags := both(hasTag("approval"), hasTag("deploy:prod"))
@@ -387,25 +404,37 @@ func FuzzCreatedPeriod(f *testing.F) {
 // included, although the service compares in milliseconds.
 func TestAccWaitpointTokensDataSource_subMillisecondBounds(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
-	at := func(ms int) mockapi.Token {
-		return mock.CreateToken(mockapi.TokenSpec{Tags: []string{"bounds"},
-			CreatedAt: time.Date(2026, 11, 28, 18, 37, 9, ms*1_000_000, time.UTC)})
+	mock, url := startTarget(t)
+	tag := mock.name("bounds")
+	at := func(ms int) mockapi.Token { // the service's creation instants are its own, a few milliseconds apart
+		spec := mockapi.TokenSpec{Tags: []string{tag}}
+		if mock.mock != nil {
+			spec.CreatedAt = time.Date(2026, 11, 28, 18, 37, 9, ms*1_000_000, time.UTC)
+		}
+		return mock.CreateToken(spec)
 	}
 	early, late := at(505), at(506)
+	if !late.CreatedAt.After(early.CreatedAt) {
+		t.Fatalf("the tokens were created at %s and %s: the test needs them a millisecond apart", early.CreatedAt, late.CreatedAt)
+	}
+	instant := func(when time.Time, layout string) string {
+		return when.UTC().Format("2006-01-02T15:04:05." + layout + "Z")
+	}
+	between := instant(early.CreatedAt.Add(100*time.Microsecond), "0000") // such as 09.5051Z
 	cases := []struct {
 		name, bounds string
 		want         []string
 	}{
-		{"from between two milliseconds", `created_from = "2026-11-28T18:37:09.5051Z"`, []string{late.ID}},
-		{"to between two milliseconds", `created_to = "2026-11-28T18:37:09.5051Z"`, []string{early.ID}},
-		{"lowercase t and z", `created_from = "2026-11-28t18:37:09.5051z"`, []string{late.ID}},
-		{"nanoseconds, both bounds", `created_from = "2026-11-28T18:37:09.505000000Z"` + "\n" + `created_to = "2026-11-28T18:37:09.505999999Z"`, []string{early.ID}},
+		{"from between two milliseconds", fmt.Sprintf("created_from = %q", between), []string{late.ID}},
+		{"to between two milliseconds", fmt.Sprintf("created_to = %q", between), []string{early.ID}},
+		{"lowercase t and z", fmt.Sprintf("created_from = %q", strings.ToLower(between)), []string{late.ID}},
+		{"nanoseconds, both bounds", fmt.Sprintf("created_from = %q\ncreated_to = %q",
+			instant(early.CreatedAt, "000000000"), instant(early.CreatedAt.Add(999_999*time.Nanosecond), "000000000")), []string{early.ID}},
 	}
 	var steps []resource.TestStep
 	for _, tc := range cases {
 		steps = append(steps, resource.TestStep{
-			Config:            tokensConfig(url, `tags = ["bounds"]`+"\n"+tc.bounds),
+			Config:            tokensConfig(url, fmt.Sprintf("tags = [%q]\n%s", tag, tc.bounds)),
 			ConfigStateChecks: idsCheck(tokensAddress, tc.want, false),
 		})
 	}
