@@ -25,6 +25,7 @@ const htmlErrorPage = "<html><head><title>502 Bad Gateway</title></head><body><h
 // defaults (1s doubling), so bursts are kept short.
 func TestAccProvider_faults(t *testing.T) {
 	t.Parallel()
+	needsMock(t, "faults")
 	cases := []struct {
 		name     string
 		list     bool            // read through triggerdev_waitpoint_tokens instead of one token
@@ -69,7 +70,6 @@ func TestAccProvider_faults(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			needsMock(t, "faults")
 			mock, url := startMock(t, 0)
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			for _, f := range tc.faults {

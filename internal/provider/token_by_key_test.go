@@ -135,6 +135,7 @@ data "triggerdev_waitpoint_token" "test" {
 // keys) names no token, and once a newer token holds it, that token.
 func TestAccWaitpointTokenDataSource_byKeyExpired(t *testing.T) {
 	t.Parallel()
+	needsMock(t, "fixtures (a token created an hour ago)")
 	cases := []struct {
 		name  string
 		newer bool
@@ -142,7 +143,6 @@ func TestAccWaitpointTokenDataSource_byKeyExpired(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			needsMock(t, "fixtures (a token created an hour ago)")
 			mock, url := startMock(t, 0)
 			older := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7", IdempotencyKeyTTL: time.Minute, CreatedAt: time.Now().Add(-time.Hour)})
 			step := resource.TestStep{Config: providerBlock(url) + `

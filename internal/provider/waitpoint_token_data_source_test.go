@@ -97,7 +97,7 @@ func TestAccWaitpointTokenDataSource_everyAttribute(t *testing.T) {
 // output was stored as plain JSON text.
 func TestAccWaitpointTokenDataSource_outputTypes(t *testing.T) {
 	t.Parallel()
-	needsMock(t, "seeded tokens of every output type (application/store needs an object store)")
+	needsMock(t, "fixtures (an output of every type; application/store needs an object store)")
 	mock, url := startMock(t, 30)
 	ids := map[string]string{}
 	var checks []statecheck.StateCheck
@@ -299,7 +299,7 @@ func TestAccWaitpointTokenDataSource_notFound(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			if tc.status != 500 {
-				needsMock(t, "answer of the spec to an unknown id, 404 (the service answers 500)")
+				needsMock(t, "404 for an unknown id, as the spec says (the service answers 500)")
 			}
 			mock, url := startTarget(t, func(o *mockapi.Options) { o.UnknownIDStatus = tc.status })
 			config := fmt.Sprintf("provider \"triggerdev\" {\n api_url = %q\n api_key = %q\n max_retries = 0\n}\n", url, testAPIKey) +
@@ -321,6 +321,7 @@ func TestAccWaitpointTokenDataSource_notFound(t *testing.T) {
 // output_type keep what the service said.
 func TestAccWaitpointTokenDataSource_storedOutputs(t *testing.T) {
 	t.Parallel()
+	needsMock(t, "object store (the local service has none)")
 	object := fmt.Sprintf(`{"approved":true,"report":%q}`, strings.Repeat("a", 600_000))
 	text := strings.Repeat("t", 600_000)
 	for name, tc := range map[string]struct{ body, outputJSON, object string }{
@@ -329,7 +330,6 @@ func TestAccWaitpointTokenDataSource_storedOutputs(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			needsMock(t, "object store (the local service has none)")
 			mock, url := startMock(t, 0)
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			if err := mock.Complete(tok.ID, []byte(tc.body)); err != nil {

@@ -122,7 +122,7 @@ func TestAccWaitpointTokenWait_failures(t *testing.T) {
 		},
 			`timeout = "1s"`, wrappedTexts("timed out after 1s", "no such token had been created")},
 		{"not found", func(*testing.T, *target) string { return idRef("waitpoint_doesnotexist") }, ``,
-			wrappedText(`No waitpoint token "waitpoint_doesnotexist" exists`)},
+			wrappedTexts(`waitpoint token "waitpoint_doesnotexist"`, "exists")}, // 404 on the mock, 500 on the service
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

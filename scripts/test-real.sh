@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# test-real.sh: the acceptance suite in its real-service mode, and the mock's
+# differential and official-SDK tests, against a real Trigger.dev development
+# environment (`make test-real`; see README.md, "Against the real Trigger.dev").
+#
+# With TRIGGERDEV_REAL_API_URL and TRIGGERDEV_REAL_SECRET_KEY set, it uses that
+# environment and starts nothing. Without them, it builds the open-source
+# server once from ../shared/realtd (setup.sh, about 10 minutes, into the
+# per-user cache $REALTD, default ~/.cache/trigger.dev-real), boots it on
+# 127.0.0.1, and stops it at the end if it was not running before.
+#
+# The acceptance tests that need the mock's own powers skip, naming the power;
+# the run fails when fewer than MIN_SHARE percent of those the CLI can run ran.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+url=${TRIGGERDEV_REAL_API_URL:-}
+key=${TRIGGERDEV_REAL_SECRET_KEY:-}
+realtd=${REALTD_SCRIPTS:-../shared/realtd}
+min_share=${MIN_SHARE:-80}
+log=$(mktemp)
+started=""
+cleanup() {
+  rm -f "$log"
+  if [ -n "$started" ]; then bash "$realtd/stop.sh" >&2; fi
+}
+trap cleanup EXIT
+
+if [ -n "$url" ] || [ -n "$key" ]; then
+  if [ -z "$url" ] || [ -z "$key" ]; then
+    echo "test-real: set both TRIGGERDEV_REAL_API_URL and TRIGGERDEV_REAL_SECRET_KEY, or neither" >&2
+    exit 2
+  fi
+elif [ -f "$realtd/boot.sh" ]; then
+  cache=${REALTD:-$HOME/.cache/trigger.dev-real}
+  if [ ! -f "$cache/trigger.dev/apps/webapp/build/server.js" ]; then
+    echo "test-real: building the Trigger.dev server into $cache (once; about 10 minutes)" >&2
+    bash "$realtd/setup.sh" >&2
+  fi
+  # Stop at the end only what this run started: a server already answering
+  # belongs to someone else.
+  if curl -s -o /dev/null -m 5 http://127.0.0.1:3030/; then
+    echo "test-real: using the Trigger.dev server already running" >&2
+  else
+    started=yes
+  fi
+  ready=$(bash "$realtd/boot.sh" | grep '^ready: ')
+  url=$(echo "$ready" | awk '{print $2}')
+  key=$(echo "$ready" | awk '{print $4}')
+else
+  cat >&2 <<EOF
+test-real: no Trigger.dev to test against. Either set
+  TRIGGERDEV_REAL_API_URL     the API URL of a Trigger.dev development environment
+  TRIGGERDEV_REAL_SECRET_KEY  its secret key (tr_dev_...)
+or put the realtd scripts, which build and run the open-source server on
+127.0.0.1, at $realtd (REALTD_SCRIPTS names another directory).
+EOF
+  exit 2
+fi
+export TRIGGERDEV_REAL_API_URL=$url TRIGGERDEV_REAL_SECRET_KEY=$key
+echo "test-real: against $url" >&2
+
+status=0
+TF_ACC=1 go test ./internal/provider -run '^TestAcc' -count=1 -parallel 6 -timeout 30m -v >"$log" 2>&1 || status=$?
+grep -E '^(--- FAIL|FAIL|ok|panic)' "$log" || true
+[ "$status" = 0 ] || { grep -E -B2 -A30 '^\s*--- FAIL' "$log" | tail -300; }
+
+# The tally: top-level tests that ran, that skipped needing the mock (by the
+# power needsMock named), and that skipped for the CLI (as they do on the mock).
+awk -v min="$min_share" '
+  /^=== (RUN|CONT|NAME|PAUSE)/ { cur = $3 }
+  /needs the mock.s / { r = $0; sub(/.*needs the mock.s /, "", r); reason[cur] = r }
+  /^--- PASS: TestAcc/ { ran++ }
+  /^--- FAIL: TestAcc/ { ran++ }
+  /^ +--- SKIP: TestAcc/ { if ($3 in reason) { partly[$3] = reason[$3] } }
+  /^--- SKIP: TestAcc/ {
+    if ($3 in reason) { mock++; byReason[reason[$3]] = byReason[reason[$3]] " " $3 } else { cli++; cliNames = cliNames " " $3 }
+  }
+  END {
+    share = (ran + mock) ? int(100 * ran / (ran + mock)) : 0
+    printf "real-service mode: %d acceptance tests ran against the service, %d skipped needing the mock (%d%% ran), %d skipped for the CLI\n", ran, mock, share, cli
+    for (r in byReason) printf "  needs the mock'\''s %s:%s\n", r, byReason[r]
+    for (t in partly) printf "  ran in part (a case needs the mock'\''s %s): %s\n", partly[t], t
+    if (cli) printf "  skipped for the CLI:%s\n", cliNames
+    if (share < min) { printf "test-real: under %d%% of the acceptance tests ran against the service\n", min; exit 1 }
+  }' "$log" || status=1
+[ "$status" = 0 ] || exit "$status"
+
+# The mock against the service: the differential test and the official SDK
+# (internal/mockapi; they skip without the variables set above).
+go test ./internal/mockapi -run 'TestDifferential|TestOfficialSDK' -count=1 -v 2>&1 | grep -E '^(\s*--- |ok|FAIL|panic)'
