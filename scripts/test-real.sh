@@ -18,6 +18,7 @@ url=${TRIGGERDEV_REAL_API_URL:-}
 key=${TRIGGERDEV_REAL_SECRET_KEY:-}
 realtd=${REALTD_SCRIPTS:-../shared/realtd}
 min_share=${MIN_SHARE:-80}
+run=${RUN:-^TestAcc}  # the acceptance tests to run, a go test -run pattern
 log=$(mktemp)
 started=""
 cleanup() {
@@ -61,9 +62,15 @@ export TRIGGERDEV_REAL_API_URL=$url TRIGGERDEV_REAL_SECRET_KEY=$key
 echo "test-real: against $url" >&2
 
 status=0
-TF_ACC=1 go test ./internal/provider -run '^TestAcc' -count=1 -parallel 6 -timeout 30m -v >"$log" 2>&1 || status=$?
+TF_ACC=1 go test ./internal/provider -run "$run" -count=1 -parallel 6 -timeout 30m -v >"$log" 2>&1 || status=$?
 grep -E '^(--- FAIL|FAIL|ok|panic)' "$log" || true
-[ "$status" = 0 ] || { grep -E -B2 -A30 '^\s*--- FAIL' "$log" | tail -300; }
+# A failed test's own lines (go test -v interleaves the parallel tests').
+[ "$status" = 0 ] || awk '
+  /^=== (RUN|CONT|NAME|PAUSE)/ { cur = $3; next }
+  /^ *--- (PASS|SKIP)/ { next }
+  /^ *--- FAIL: / { failed[$3] = 1; next }
+  { out[cur] = out[cur] $0 "\n" }
+  END { for (n in failed) if (out[n] != "") printf "=== %s\n%s", n, out[n] }' "$log" | head -400
 
 # The tally: top-level tests that ran, that skipped needing the mock (by the
 # power needsMock named), and that skipped for the CLI (as they do on the mock).

@@ -52,7 +52,7 @@ type gatingExample struct {
 	// approver, when set, is for an example that creates its own token: it
 	// starts what answers with decision once the example asks, and returns
 	// the example's variables. env, spec and waits are then unused.
-	approver func(t *testing.T, decision string) []string
+	approver func(t *testing.T, mock *target, decision string) []string
 }
 
 func tokenIDEnv(_ *target, _ string, tok mockapi.Token) []string {
@@ -117,7 +117,7 @@ func (ex gatingExample) run(t *testing.T, approved bool) {
 	ws.env = append(ws.env, envAPIURL+"="+url, envAPIKey+"="+testAPIKey)
 	var tok mockapi.Token
 	if ex.approver != nil {
-		ws.env = append(ws.env, ex.approver(t, decision)...)
+		ws.env = append(ws.env, ex.approver(t, mock, decision)...)
 	} else {
 		tok = ex.prepare(t, ws, mock, url, decision)
 	}

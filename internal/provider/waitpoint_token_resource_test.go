@@ -72,7 +72,7 @@ func TestAccWaitpointTokenResource_lifecycle(t *testing.T) {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				mockHas(mock, &id, func(tok mockapi.Token) error {
 					switch {
-					case !slices.Equal(tok.Tags, []string{"release:42", "approval"}) || tok.IdempotencyKey != key:
+					case !slices.Equal(slices.Sorted(slices.Values(tok.Tags)), []string{"approval", "release:42"}) || tok.IdempotencyKey != key:
 						return fmt.Errorf("the mock holds tags %q and key %q", tok.Tags, tok.IdempotencyKey)
 					case !after(tok.CreatedAt, tok.TimeoutAt, 24*time.Hour):
 						return fmt.Errorf("the mock's token times out at %v, created at %v", tok.TimeoutAt, tok.CreatedAt)
