@@ -143,6 +143,28 @@ func (tg *target) keyed(a attrs) attrs {
 	return keyed
 }
 
+// listed gives a listing test n tokens of its own on the service, tagged with
+// a tag unique to the test and completed with data unless it is nil, and
+// returns the argument that lists only them; on the mock, whose seeded tokens
+// the test lists, it does nothing.
+func (tg *target) listed(n int, data []byte) string {
+	tg.t.Helper()
+	if tg.mock != nil {
+		return ""
+	}
+	tag := tg.name("listed")
+	for range n {
+		tok := tg.CreateToken(mockapi.TokenSpec{Tags: []string{tag}})
+		if data == nil {
+			continue
+		}
+		if err := tg.Complete(tok.ID, data); err != nil {
+			tg.t.Fatal(err)
+		}
+	}
+	return fmt.Sprintf("tags = [%q]\n", tag)
+}
+
 // proxy forwards to the service, with its key in place of the tests', logs
 // every request and its status, and remembers every callback URL answered so
 // that the trace scan looks for its hash.
