@@ -135,7 +135,6 @@ data "triggerdev_waitpoint_token" "test" {
 // keys) names no token, and once a newer token holds it, that token.
 func TestAccWaitpointTokenDataSource_byKeyExpired(t *testing.T) {
 	t.Parallel()
-	needsMock(t, "fixtures (a token created an hour ago)")
 	cases := []struct {
 		name  string
 		newer bool
@@ -143,20 +142,21 @@ func TestAccWaitpointTokenDataSource_byKeyExpired(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
-			older := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7", IdempotencyKeyTTL: time.Minute, CreatedAt: time.Now().Add(-time.Hour)})
-			step := resource.TestStep{Config: providerBlock(url) + `
+			mock, url := startTarget(t)
+			key := mock.name("release-7")
+			older := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: key, IdempotencyKeyTTL: time.Minute, CreatedAt: time.Now().Add(-time.Hour)})
+			step := resource.TestStep{Config: providerBlock(url) + fmt.Sprintf(`
 data "triggerdev_waitpoint_token" "test" {
-  idempotency_key = "release-7"
+  idempotency_key = %q
 }
-`}
+`, key)}
 			if tc.newer {
-				newer := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7"})
+				newer := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: key})
 				step.ConfigStateChecks = []statecheck.StateCheck{attrCheck("id", knownvalue.StringExact(newer.ID))}
 			} else {
-				step.ExpectError = regexp.MustCompile(`(?s)` + wrappedText(`No waitpoint token holds the idempotency key "release-7"`).String() + `.*` + wrappedText(environmentHint[:40]).String())
+				step.ExpectError = regexp.MustCompile(`(?s)` + wrappedText(fmt.Sprintf(`No waitpoint token holds the idempotency key %q`, key)).String() + `.*` + wrappedText(environmentHint[:40]).String())
 			}
-			if listed := listedIDs(t, url, "release-7"); !slices.Contains(listed, older.ID) {
+			if listed := listedIDs(t, url, key); !slices.Contains(listed, older.ID) {
 				t.Fatalf("the list by key shows %v, not the older token %s: the test proves nothing", listed, older.ID)
 			}
 			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: []resource.TestStep{step}})
