@@ -103,6 +103,7 @@ type target struct {
 	mu        sync.Mutex
 	callbacks map[string]string // callback URL by token id, as the service answered
 	created   []string          // the ids of the tokens the test created, oldest first
+	listedTag string            // the tag of the tokens listed made, which Tokens lists
 }
 
 // startTarget starts a test's target: an empty mock, or a proxy to the real
@@ -152,17 +153,20 @@ func (tg *target) listed(n int, data []byte) string {
 	if tg.mock != nil {
 		return ""
 	}
-	tag := tg.name("listed")
+	// One request a token, not CreateToken's two: the service's rate limiter
+	// is shared by every test.
+	tg.listedTag = tg.name("listed")
 	for range n {
-		tok := tg.CreateToken(mockapi.TokenSpec{Tags: []string{tag}})
+		var created struct{ ID string }
+		tg.call(http.MethodPost, "/api/v1/waitpoints/tokens", map[string]any{"tags": []string{tg.listedTag}}, &created)
 		if data == nil {
 			continue
 		}
-		if err := tg.Complete(tok.ID, data); err != nil {
+		if err := tg.Complete(created.ID, data); err != nil {
 			tg.t.Fatal(err)
 		}
 	}
-	return fmt.Sprintf("tags = [%q]\n", tag)
+	return fmt.Sprintf("tags = [%q]\n", tg.listedTag)
 }
 
 // proxy forwards to the service, with its key in place of the tests', logs
@@ -278,11 +282,21 @@ func (tg *target) CreateToken(spec mockapi.TokenSpec) mockapi.Token {
 	var created struct{ ID, URL string }
 	tg.call(http.MethodPost, "/api/v1/waitpoints/tokens", body, &created)
 	tg.remember(fmt.Appendf(nil, `{"id":%q,"url":%q}`, created.ID, created.URL), true)
-	tok, ok := tg.Token(created.ID)
-	if !ok {
-		tg.t.Fatalf("the service lost token %s", created.ID)
+	timedOut := !spec.TimeoutAt.IsZero() && !spec.TimeoutAt.After(time.Now())
+	deadline := time.Now().Add(hangBound)
+	for {
+		tok, ok := tg.Token(created.ID)
+		switch {
+		case !ok:
+			tg.t.Fatalf("the service lost token %s", created.ID)
+		case !timedOut || tok.Status == "TIMED_OUT":
+			return tok
+		case time.Now().After(deadline):
+			tg.t.Fatalf("token %s, created with a past timeout, is still %s", created.ID, tok.Status)
+		}
+		// The service times such a token out a moment after answering the
+		// create: it is read again until it has.
 	}
-	return tok
 }
 
 // call sends one request to the service with its key, past the request log.
@@ -377,11 +391,22 @@ func mockToken(tok client.Token) mockapi.Token {
 }
 
 // Tokens are the mock's tokens, or those the test created on the service
-// (itself or through the provider), newest first, as the list orders them.
+// (itself or through the provider; those of listed, listed by their tag),
+// newest first, as the list orders them.
 func (tg *target) Tokens() []mockapi.Token {
 	tg.t.Helper()
 	if tg.mock != nil {
 		return tg.mock.Tokens()
+	}
+	if tg.listedTag != "" {
+		var tokens []mockapi.Token
+		for tok, err := range tg.env.api.ListTokens(context.Background(), client.ListParams{Tags: []string{tg.listedTag}}).All() {
+			if err != nil {
+				tg.t.Fatal(err)
+			}
+			tokens = append(tokens, mockToken(tok))
+		}
+		return tokens
 	}
 	tg.mu.Lock()
 	ids := slices.Clone(tg.created)
