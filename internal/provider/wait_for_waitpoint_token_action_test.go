@@ -76,7 +76,7 @@ func rolloutAbsent(s *terraform.State) error {
 
 func TestAccWaitForWaitpointTokenAction_approvedWhileWaiting(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	var approvedAt time.Time
 	actionTestCase(t, resource.TestStep{
@@ -101,32 +101,32 @@ func TestAccWaitForWaitpointTokenAction_failures(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name  string
-		token func(mock *mockapi.Server) string
+		token func(mock *target) string
 		extra string
 		want  *regexp.Regexp
 	}{
-		{"declined", func(mock *mockapi.Server) string { return approvedToken(t, mock, false) },
+		{"declined", func(mock *target) string { return approvedToken(t, mock, false) },
 			`output_contains = jsonencode({ approved = true })`, wrappedText(`its output's member "approved" is false, not true`)},
-		{"member missing", func(mock *mockapi.Server) string { return approvedToken(t, mock, true) },
+		{"member missing", func(mock *target) string { return approvedToken(t, mock, true) },
 			`output_contains = jsonencode({ ticket = { id = 7 } })`, wrappedText(`its output has no member "ticket"`)},
-		{"timed out", func(mock *mockapi.Server) string {
-			return mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute}).ID
+		{"timed out", func(mock *target) string {
+			return mock.CreateToken(mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)}).ID
 		}, `timeout = "1m"`, wrappedText(`is TIMED_OUT and can no longer become COMPLETED`)},
-		{"error output of a COMPLETED token", func(mock *mockapi.Server) string {
+		{"error output of a COMPLETED token", func(mock *target) string {
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			if err := mock.Complete(tok.ID, []byte(`"boom"`)); err != nil {
 				t.Fatal(err)
 			}
 			return tok.ID
 		}, `output_contains = jsonencode({ approved = true })`, wrappedText(`its output is not a JSON object`)},
-		{"nobody answers", func(mock *mockapi.Server) string { return mock.CreateToken(mockapi.TokenSpec{}).ID },
+		{"nobody answers", func(mock *target) string { return mock.CreateToken(mockapi.TokenSpec{}).ID },
 			`timeout = "1s"`, regexp.MustCompile(`(?s)timed out after 1s.*last\s+status\s+was\s+WAITING`)},
-		{"not found", func(*mockapi.Server) string { return "waitpoint_doesnotexist" }, ``, regexp.MustCompile(`waitpoint_doesnotexist`)},
+		{"not found", func(*target) string { return "waitpoint_doesnotexist" }, ``, regexp.MustCompile(`waitpoint_doesnotexist`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = 404 })
+			mock, url := startTarget(t, func(o *mockapi.Options) { o.UnknownIDStatus = 404 })
 			start := time.Now()
 			actionTestCase(t, resource.TestStep{
 				Config:      actionConfig(url, tc.token(mock), "release-1", tc.extra),
@@ -144,7 +144,7 @@ func TestAccWaitForWaitpointTokenAction_failures(t *testing.T) {
 // applies at once without asking the service; a changed one waits again.
 func TestAccWaitForWaitpointTokenAction_onlyWhenChanging(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	approved := approvedToken(t, mock, true)
 	pending := mock.CreateToken(mockapi.TokenSpec{}).ID
 	actionTestCase(t,
@@ -185,7 +185,7 @@ func TestAccWaitForWaitpointTokenAction_invalidConfig(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			actionTestCase(t, resource.TestStep{
 				Config:      actionConfig(url, tc.id, "release-1", tc.extra),
 				ExpectError: wrappedText(tc.want),
@@ -206,7 +206,7 @@ func TestAccWaitForWaitpointTokenAction_invoke(t *testing.T) {
 	if ws.version.LessThan(tfversion.Version1_14_0) {
 		t.Skipf("Terraform %s has no actions", ws.version)
 	}
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	invoke := func(id string) (string, error) {
 		ws.writeConfig(actionConfig(url, id, "release-1", `timeout = "2s"`))
 		return ws.run("apply", "-auto-approve", "-input=false", "-invoke=action.triggerdev_wait_for_waitpoint_token.approval")
@@ -229,8 +229,8 @@ func TestAccWaitForWaitpointTokenAction_invoke(t *testing.T) {
 // is a success, TIMED_OUT included, although its output is an error.
 func TestAccWaitForWaitpointTokenAction_timedOutListed(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
-	tok := mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute})
+	mock, url := startTarget(t)
+	tok := mock.CreateToken(mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)})
 	actionTestCase(t, resource.TestStep{
 		Config:            actionConfig(url, tok.ID, "release-1", `statuses = ["COMPLETED", "TIMED_OUT"]`+"\n"+`output_contains = jsonencode({ approved = true })`),
 		ConfigStateChecks: rolloutCreated("release-1"),
@@ -252,7 +252,7 @@ func TestAccWaitForWaitpointTokenAction_settingsFromVariables(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			settings := map[string]string{"id": fmt.Sprintf("%q", tok.ID), "timeout": `"60s"`}
 			settings[tc.attribute] = "var.setting"

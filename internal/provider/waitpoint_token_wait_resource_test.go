@@ -52,7 +52,7 @@ func idRef(id string) string { return fmt.Sprintf("id = %q", id) }
 
 // requestCount fails a step unless the mock saw requests exactly when want
 // says it must (none, or some), since the last ResetRequests.
-func requestCount(mock *mockapi.Server, want bool) resource.TestCheckFunc {
+func requestCount(mock *target, want bool) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		switch n := len(mock.Requests()); {
 		case want && n == 0:
@@ -72,7 +72,7 @@ func resourceTestCase(t *testing.T, steps ...resource.TestStep) {
 
 func TestAccWaitpointTokenWait_approvedWhileWaiting(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	var approvedAt time.Time
 	resourceTestCase(t, resource.TestStep{
@@ -104,29 +104,31 @@ func TestAccWaitpointTokenWait_failures(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name  string
-		ref   func(t *testing.T, mock *mockapi.Server) string
+		ref   func(t *testing.T, mock *target) string
 		extra string
 		want  *regexp.Regexp
 	}{
-		{"declined", func(t *testing.T, mock *mockapi.Server) string { return idRef(approvedToken(t, mock, false)) },
+		{"declined", func(t *testing.T, mock *target) string { return idRef(approvedToken(t, mock, false)) },
 			`output_contains = jsonencode({ approved = true })`, wrappedText(`its output's member "approved" is false, not true`)},
-		{"timed out", func(_ *testing.T, mock *mockapi.Server) string {
-			return idRef(mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute}).ID)
+		{"timed out", func(_ *testing.T, mock *target) string {
+			return idRef(mock.CreateToken(mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)}).ID)
 		}, ``, wrappedText(`is TIMED_OUT and can no longer become COMPLETED`)},
-		{"nobody answers", func(_ *testing.T, mock *mockapi.Server) string {
+		{"nobody answers", func(_ *testing.T, mock *target) string {
 			return idRef(mock.CreateToken(mockapi.TokenSpec{}).ID)
 		},
 			`timeout = "1s"`, wrappedTexts("timed out after 1s", "its last status was WAITING")},
-		{"no token holds the key", func(*testing.T, *mockapi.Server) string { return `idempotency_key = "release-7"` },
+		{"no token holds the key", func(_ *testing.T, mock *target) string {
+			return fmt.Sprintf("idempotency_key = %q", mock.name("release-7"))
+		},
 			`timeout = "1s"`, wrappedTexts("timed out after 1s", "no such token had been created")},
-		{"not found", func(*testing.T, *mockapi.Server) string { return idRef("waitpoint_doesnotexist") }, ``,
-			wrappedText(`No waitpoint token "waitpoint_doesnotexist" exists`)},
+		{"not found", func(*testing.T, *target) string { return idRef("waitpoint_doesnotexist") }, ``,
+			wrappedTexts(`waitpoint token "waitpoint_doesnotexist"`, "exists")}, // 404 on the mock, 500 on the service
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ws := newCLIWorkspace(t)
-			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = 404 })
+			mock, url := startTarget(t, func(o *mockapi.Options) { o.UnknownIDStatus = 404 })
 			ws.writeConfig(tokenWaitConfig(url, tc.ref(t, mock), "release-1", tc.extra))
 			out, err := ws.run("apply", "-auto-approve", "-input=false")
 			if err == nil || !tc.want.MatchString(out) {
@@ -144,7 +146,7 @@ func TestAccWaitpointTokenWait_failures(t *testing.T) {
 func TestAccWaitpointTokenWait_nextApplyWaitsAgain(t *testing.T) {
 	t.Parallel()
 	ws := newCLIWorkspace(t)
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	ws.writeConfig(tokenWaitConfig(url, idRef(tok.ID), "release-1", `timeout = "1s"`))
 	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err == nil {
@@ -164,7 +166,7 @@ func TestAccWaitpointTokenWait_nextApplyWaitsAgain(t *testing.T) {
 // an apply make no request; a changed trigger or a new token waits again.
 func TestAccWaitpointTokenWait_onlyWhenChanging(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	first, second := approvedToken(t, mock, true), approvedToken(t, mock, true)
 	config := func(id, release string) string {
 		return tokenWaitConfig(url, idRef(id), release, `triggers = { release = "`+release+`" }`)
@@ -204,9 +206,10 @@ func TestAccWaitpointTokenWait_onlyWhenChanging(t *testing.T) {
 // request: only a new key or new triggers wait again.
 func TestAccWaitpointTokenWait_idempotencyKey(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
+	key := mock.name("release-7")
 	var created mockapi.Token
-	config := tokenWaitConfig(url, `idempotency_key = "release-7"`, "release-7", `output_contains = jsonencode({ approved = true })`)
+	config := tokenWaitConfig(url, fmt.Sprintf("idempotency_key = %q", key), key, `output_contains = jsonencode({ approved = true })`)
 	resourceTestCase(t,
 		resource.TestStep{
 			PreConfig: func() {
@@ -215,7 +218,7 @@ func TestAccWaitpointTokenWait_idempotencyKey(t *testing.T) {
 					defer cancel()
 					err := mock.WaitForRequests(ctx, func(rs []mockapi.Request) bool { return len(rs) > 0 })
 					if err == nil {
-						created = mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7"})
+						created = mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: key})
 						err = mock.Complete(created.ID, []byte(`{"approved":true}`))
 					}
 					if err != nil {
@@ -224,7 +227,7 @@ func TestAccWaitpointTokenWait_idempotencyKey(t *testing.T) {
 				}()
 			},
 			Config:            config,
-			ConfigStateChecks: rolloutCreated("release-7"),
+			ConfigStateChecks: rolloutCreated(key),
 			Check: func(s *terraform.State) error {
 				if got := s.RootModule().Resources[tokenWaitAddress].Primary.ID; got != created.ID || got == "" {
 					return fmt.Errorf("the resource's id is %q, want the token's, %q", got, created.ID)
@@ -262,7 +265,7 @@ func TestAccWaitpointTokenWait_settingsCheckedAtCreate(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			settings := map[string]string{"id": fmt.Sprintf("%q", tok.ID), "timeout": `"60s"`}
 			if tc.name == "id beside a key" {
