@@ -2,10 +2,10 @@ package provider
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
-	"fmt"
 	"testing"
 	"time"
 
