@@ -70,7 +70,7 @@ func retrieveWithSDK(t *testing.T, url string, ids ...string) []sdkToken {
 // SDK reads it: an object, a string, a number, null, and no data at all.
 func TestAccCompleteWaitpointTokenAction_sdkReads(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	cases := []struct {
 		name, data string
 		want       sdkResult
@@ -85,10 +85,10 @@ func TestAccCompleteWaitpointTokenAction_sdkReads(t *testing.T) {
 	var completions []completion
 	var ids []string
 	for i, tc := range cases {
-		tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "tenant-" + tc.name})
+		tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: mock.name("tenant-" + tc.name)})
 		ref := byID(tok.ID)
 		if i%2 == 1 {
-			ref = byKey("tenant-" + tc.name)
+			ref = byKey(mock.name("tenant-" + tc.name))
 		}
 		completions = append(completions, completion{tc.name, ref, tc.data})
 		ids = append(ids, tok.ID)
@@ -113,7 +113,7 @@ func TestAccCompleteWaitpointTokenAction_sdkReads(t *testing.T) {
 func TestAccExamples_tenant(t *testing.T) {
 	t.Parallel()
 	ws := requireActionsCLI(t)
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	ws.copyExample("complete/tenant")
 	ws.env = append(ws.env, envAPIURL+"="+url, envAPIKey+"="+testAPIKey, "TF_VAR_task_token_id="+tok.ID)

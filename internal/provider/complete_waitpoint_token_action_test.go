@@ -110,14 +110,15 @@ func requireActionsCLI(t *testing.T) *cliWorkspace {
 func TestAccCompleteWaitpointTokenAction_byIDAndKey(t *testing.T) {
 	t.Parallel()
 	ws := requireActionsCLI(t)
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
+	key := mock.name("tenant-42")
 	first := mock.CreateToken(mockapi.TokenSpec{})
-	second := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "tenant-42"})
+	second := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: key})
 	apply := func(endpoint string, args ...string) string {
 		ws.writeConfig(completeConfig(url, endpoint,
 			completion{"by_id", byID(first.ID), `data = jsonencode({ endpoint = terraform_data.tenant.output })`},
 			// -invoke evaluates only the action: its configuration may not refer to a resource.
-			completion{"by_key", byKey("tenant-42"), `data = jsonencode("ready")`}))
+			completion{"by_key", byKey(key), `data = jsonencode("ready")`}))
 		out, err := ws.run(append([]string{"apply", "-auto-approve", "-input=false"}, args...)...)
 		if err != nil {
 			t.Fatalf("apply %v: %v\n%s", args, err, out)
@@ -126,7 +127,7 @@ func TestAccCompleteWaitpointTokenAction_byIDAndKey(t *testing.T) {
 	}
 	out := apply("https://a.example")
 	for _, want := range []string{fmt.Sprintf(`completed waitpoint token %q`, first.ID),
-		fmt.Sprintf(`completed waitpoint token %q (idempotency key "tenant-42")`, second.ID)} {
+		fmt.Sprintf(`completed waitpoint token %q (idempotency key %q)`, second.ID, key)} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the apply did not report %q:\n%s", want, out)
 		}
@@ -135,12 +136,12 @@ func TestAccCompleteWaitpointTokenAction_byIDAndKey(t *testing.T) {
 	checkOutput(t, url, second.ID, `"ready"`)
 
 	completed, _ := mock.Token(second.ID)
-	warning := wrappedText(fmt.Sprintf(`Waitpoint token %q (idempotency key "tenant-42") was completed at %s, before this run: it is left as it is`,
-		second.ID, completed.CompletedAt.UTC().Format(client.TimeLayout)))
+	warning := wrappedText(fmt.Sprintf(`Waitpoint token %q (idempotency key %q) was completed at %s, before this run: it is left as it is`,
+		second.ID, key, completed.CompletedAt.UTC().Format(client.TimeLayout)))
 	// Terraform shows the warning after -invoke; after an update, it drops a
 	// triggered action's warnings, and the progress line says it.
-	progress := fmt.Sprintf(`waitpoint token %q (idempotency key "tenant-42") was already completed at %s: left as it is`,
-		second.ID, completed.CompletedAt.UTC().Format(client.TimeLayout))
+	progress := fmt.Sprintf(`waitpoint token %q (idempotency key %q) was already completed at %s: left as it is`,
+		second.ID, key, completed.CompletedAt.UTC().Format(client.TimeLayout))
 	if out := apply("https://b.example"); !strings.Contains(out, progress) {
 		t.Errorf("an update of a completed token: no progress line %q:\n%s", progress, out)
 	}
@@ -158,21 +159,21 @@ func TestAccCompleteWaitpointTokenAction_failures(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name  string
-		token func(mock *mockapi.Server) (ref, id string)
+		token func(mock *target) (ref, id string)
 		want  *regexp.Regexp
 	}{
-		{"timed out", func(mock *mockapi.Server) (string, string) {
-			id := mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute}).ID
+		{"timed out", func(mock *target) (string, string) {
+			id := mock.CreateToken(mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)}).ID
 			return byID(id), id
 		}, regexp.MustCompile(`(?s)Waitpoint token "waitpoint_\w+" timed\s+out\s+at\s+\S+Z:.*` + wrappedText("the task waiting on it has already resumed with a timeout, without the data").String())},
-		{"unknown key", func(*mockapi.Server) (string, string) { return byKey("tenant-7"), "" },
+		{"unknown key", func(mock *target) (string, string) { return byKey(mock.name("tenant-7")), "" },
 			// The action has no `wait` setting to advise.
-			wrappedText(`No waitpoint token holds the idempotency key "tenant-7" in the environment of the API key (a key that expired, or that a newer token took over, does not count). Check the key, or let this run only once the token is created.`)},
+			regexp.MustCompile(wrappedText(`No waitpoint token holds the idempotency key "tenant-7`).String() + `\S*" ` + wrappedText(`in the environment of the API key (a key that expired, or that a newer token took over, does not count). Check the key, or let this run only once the token is created.`).String())},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			ref, id := tc.token(mock)
 			var before *string
 			if id != "" {
@@ -202,24 +203,24 @@ func TestAccCompleteWaitpointTokenAction_savedPlan(t *testing.T) {
 	cases := []struct {
 		name string
 		// config declares what data uses; secret is the value to look for.
-		config func(mock *mockapi.Server, url string) (config, data, secret string)
+		config func(mock *target, url string) (config, data, secret string)
 		inPlan bool
 	}{
-		{"sensitive variable", func(*mockapi.Server, string) (string, string, string) {
+		{"sensitive variable", func(*target, string) (string, string, string) {
 			return `variable "db_password" {
   type      = string
   sensitive = true
 }
 `, `data = jsonencode({ password = var.db_password })`, "tenant-password-5f0c7e2a9b41d3"
 		}, true},
-		{"ephemeral variable", func(*mockapi.Server, string) (string, string, string) {
+		{"ephemeral variable", func(*target, string) (string, string, string) {
 			return `variable "db_password" {
   type      = string
   ephemeral = true
 }
 `, `data = jsonencode({ password = var.db_password })`, "tenant-password-8d2b6e1f0a73c5"
 		}, false},
-		{"ephemeral resource", func(mock *mockapi.Server, url string) (string, string, string) {
+		{"ephemeral resource", func(mock *target, url string) (string, string, string) {
 			// Another token's callback URL, whose hash is a secret.
 			other := mock.CreateToken(mockapi.TokenSpec{})
 			callback := mock.CallbackURL(url, other.ID)
@@ -233,7 +234,7 @@ func TestAccCompleteWaitpointTokenAction_savedPlan(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ws := requireActionsCLI(t)
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			variables, data, secret := tc.config(mock, url)
 			registerSecret(secret, "the completion data of "+t.Name())
@@ -299,7 +300,7 @@ func savedActionData(t *testing.T, showJSON string) *string {
 // ephemeral variable (Terraform 1.10 and later: every CLI with actions).
 func TestAccCompleteWaitpointTokenAction_ephemeralData(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	actionTestCase(t, resource.TestStep{
 		Config: `
@@ -329,7 +330,7 @@ func TestAccCompleteWaitpointTokenAction_settingsFromVariables(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			value := "not json {secret-7f3a}"
 			if tc.data == "" {
 				value = "waitpoint_a/../b"

@@ -40,9 +40,9 @@ func startNotifier(t *testing.T, answer func(notification) error) string {
 
 // approveThroughNotifier is the person the create-and-wait example asks: it
 // answers with decision through the callback URL the notifier received.
-func approveThroughNotifier(t *testing.T, decision string) []string {
+func approveThroughNotifier(t *testing.T, mock *target, decision string) []string {
 	notify := startNotifier(t, func(n notification) error { return postDecision(n.ApproveURL, decision) })
-	return []string{"TF_VAR_release=42", "TF_VAR_notify_url=" + notify}
+	return []string{"TF_VAR_release=" + mock.name("42"), "TF_VAR_notify_url=" + notify}
 }
 
 func postDecision(url, decision string) error {
@@ -64,7 +64,7 @@ func TestAccExamples_createAndWaitNotStored(t *testing.T) {
 	t.Parallel()
 	ws := newCLIWorkspace(t)
 	skipWithoutEphemeral(t, ws.openTofu, ws.version)
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	received := make(chan string, 10) // the notifier's handler runs on the server's goroutine
 	notify := startNotifier(t, func(n notification) error {
 		received <- n.ApproveURL
@@ -76,7 +76,7 @@ func TestAccExamples_createAndWaitNotStored(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ws.env = append(ws.env, envAPIURL+"="+url, envAPIKey+"="+testAPIKey, "TF_VAR_release=42", "TF_VAR_notify_url="+notify)
+	ws.env = append(ws.env, envAPIURL+"="+url, envAPIKey+"="+testAPIKey, "TF_VAR_release="+mock.name("42"), "TF_VAR_notify_url="+notify)
 	if out, err := ws.run("plan", "-input=false", "-out=saved.tfplan"); err != nil {
 		t.Fatalf("plan: %v\n%s", err, out)
 	}

@@ -25,6 +25,7 @@ const htmlErrorPage = "<html><head><title>502 Bad Gateway</title></head><body><h
 // defaults (1s doubling), so bursts are kept short.
 func TestAccProvider_faults(t *testing.T) {
 	t.Parallel()
+	needsMock(t, "faults")
 	cases := []struct {
 		name     string
 		list     bool            // read through triggerdev_waitpoint_tokens instead of one token

@@ -21,7 +21,7 @@ import (
 
 func TestAccExamples_provider(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	runExample(t, "provider", url, nil, resource.TestStep{})
 	// The key is only needed when a data source reads: the block alone sends nothing.
 	if n := len(mock.Requests()); n != 0 {
@@ -31,7 +31,7 @@ func TestAccExamples_provider(t *testing.T) {
 
 func TestAccExamples_waitpointTokenDataSource(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	id := approvedToken(t, mock, true)
 	runExample(t, "data-sources/triggerdev_waitpoint_token", url, idVariable(id), resource.TestStep{
 		ConfigStateChecks: []statecheck.StateCheck{
@@ -45,6 +45,7 @@ func TestAccExamples_waitpointTokenDataSource(t *testing.T) {
 
 func TestAccExamples_waitpointTokensDataSource(t *testing.T) {
 	t.Parallel()
+	needsMock(t, "seeded counts")
 	mock, url := startMock(t, seededTokens)
 	var want []knownvalue.Check
 	for _, tok := range mock.Tokens() {
@@ -77,6 +78,7 @@ func TestAccExamples_gatingPreconditionFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	needsMock(t, "fixtures")
 	_, url := startMock(t, 0, func(o *mockapi.Options) { o.Fixtures = fixtures })
 	for id, step := range map[string]resource.TestStep{
 		"waitpoint_approved": {ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("approved_by", knownvalue.StringExact("alice"))}},

@@ -139,7 +139,7 @@ func testGate(t *testing.T, kind gatedKind) {
 // testGateApprovedWhileWaiting: the rollout is created once the token is
 // approved, while the gate waits.
 func testGateApprovedWhileWaiting(t *testing.T, kind gatedKind) {
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	var approvedAt time.Time
 	kind.testCase(t, resource.TestStep{
@@ -163,8 +163,8 @@ func testGateApprovedWhileWaiting(t *testing.T, kind gatedKind) {
 // testGateTimedOutListed: a status the user lists is a success, TIMED_OUT
 // included, although its output is an error.
 func testGateTimedOutListed(t *testing.T, kind gatedKind) {
-	mock, url := startMock(t, 0)
-	tok := mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute})
+	mock, url := startTarget(t)
+	tok := mock.CreateToken(mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)})
 	kind.testCase(t, resource.TestStep{
 		Config:            kind.config(url, idRef(tok.ID), "release-1", `statuses = ["COMPLETED", "TIMED_OUT"]`+"\n"+`output_contains = jsonencode({ approved = true })`),
 		ConfigStateChecks: rolloutCreated("release-1"),
@@ -173,44 +173,48 @@ func testGateTimedOutListed(t *testing.T, kind gatedKind) {
 
 // testGateFailures: a gate that fails fails the apply, and stores nothing,
 // neither the rollout nor a wait. Through the CLI itself: the harness runs
-// no check after a step that expects an error. A failure the token's status
-// decides comes at once, after one poll; the others at the timeout.
+// no check after a step that expects an error. On the mock, a failure the
+// token's status decides comes at once, after one poll; the others at the
+// timeout. (The service may answer 429, or 500 for an unknown id, which are
+// retried.)
 func testGateFailures(t *testing.T, kind gatedKind) {
 	cases := []struct {
 		name   string
-		ref    func(t *testing.T, mock *mockapi.Server) string
+		ref    func(t *testing.T, mock *target) string
 		extra  string
 		want   *regexp.Regexp
 		atOnce bool
 	}{
-		{"declined", func(t *testing.T, mock *mockapi.Server) string { return idRef(approvedToken(t, mock, false)) },
+		{"declined", func(t *testing.T, mock *target) string { return idRef(approvedToken(t, mock, false)) },
 			`output_contains = jsonencode({ approved = true })`, wrappedText(`its output's member "approved" is false, not true`), true},
-		{"member missing", func(t *testing.T, mock *mockapi.Server) string { return idRef(approvedToken(t, mock, true)) },
+		{"member missing", func(t *testing.T, mock *target) string { return idRef(approvedToken(t, mock, true)) },
 			`output_contains = jsonencode({ ticket = { id = 7 } })`, wrappedText(`its output has no member "ticket"`), true},
-		{"timed out", func(_ *testing.T, mock *mockapi.Server) string {
-			return idRef(mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute}).ID)
+		{"timed out", func(_ *testing.T, mock *target) string {
+			return idRef(mock.CreateToken(mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)}).ID)
 		}, `timeout = "1m"`, wrappedText(`is TIMED_OUT and can no longer become COMPLETED`), true},
-		{"error output of a COMPLETED token", func(t *testing.T, mock *mockapi.Server) string {
+		{"error output of a COMPLETED token", func(t *testing.T, mock *target) string {
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			if err := mock.Complete(tok.ID, []byte(`"boom"`)); err != nil {
 				t.Fatal(err)
 			}
 			return idRef(tok.ID)
 		}, `output_contains = jsonencode({ approved = true })`, wrappedText(`its output is not a JSON object`), true},
-		{"nobody answers", func(_ *testing.T, mock *mockapi.Server) string {
+		{"nobody answers", func(_ *testing.T, mock *target) string {
 			return idRef(mock.CreateToken(mockapi.TokenSpec{}).ID)
 		},
 			`timeout = "1s"`, wrappedTexts("timed out after 1s", "its last status was WAITING"), false},
-		{"no token holds the key", func(*testing.T, *mockapi.Server) string { return `idempotency_key = "release-7"` },
+		{"no token holds the key", func(_ *testing.T, mock *target) string {
+			return fmt.Sprintf("idempotency_key = %q", mock.name("release-7"))
+		},
 			`timeout = "1s"`, wrappedTexts("timed out after 1s", "no such token had been created"), false},
-		{"not found", func(*testing.T, *mockapi.Server) string { return idRef("waitpoint_doesnotexist") }, ``,
-			wrappedText(`No waitpoint token "waitpoint_doesnotexist" exists`), true},
+		{"not found", func(*testing.T, *target) string { return idRef("waitpoint_doesnotexist") }, ``,
+			wrappedTexts(`waitpoint token "waitpoint_doesnotexist"`, "exists"), true}, // 404 on the mock, 500 on the service
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ws := kind.workspace(t)
-			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = 404 })
+			mock, url := startTarget(t, func(o *mockapi.Options) { o.UnknownIDStatus = 404 })
 			ws.writeConfig(kind.config(url, tc.ref(t, mock), "release-1", tc.extra))
 			out, err := ws.run("apply", "-auto-approve", "-input=false")
 			if err == nil || !tc.want.MatchString(out) {
@@ -219,7 +223,7 @@ func testGateFailures(t *testing.T, kind gatedKind) {
 			if stored := ws.stateInstances(); len(stored) != 0 {
 				t.Fatalf("a failed gate stored %v:\n%s", stored, out)
 			}
-			if polls := len(mock.Requests()); tc.atOnce && polls != 1 {
+			if polls := len(mock.Requests()); tc.atOnce && mock.mock != nil && polls != 1 {
 				t.Fatalf("the gate polled %d times; the token's status decides at the first poll", polls)
 			}
 		})
@@ -246,7 +250,7 @@ func testGateSettingsCheckedAtRunTime(t *testing.T, kind gatedKind) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			settings := map[string]string{"id": fmt.Sprintf("%q", tok.ID), "timeout": `"60s"`}
 			if tc.name == "id beside a key" {

@@ -47,16 +47,16 @@ type gatingExample struct {
 	// (for_each) and the apply succeeds.
 	declined *regexp.Regexp
 	// env gives the example its token: the variables it reads (TF_VAR_…).
-	env func(mock *mockapi.Server, url string, tok mockapi.Token) []string
+	env func(mock *target, url string, tok mockapi.Token) []string
 	// spec is the token the test creates; zero for a plain approval token.
 	spec mockapi.TokenSpec
 	// approver, when set, is for an example that creates its own token: it
 	// starts what answers with decision once the example asks, and returns
 	// the example's variables. env, spec and waits are then unused.
-	approver func(t *testing.T, decision string) []string
+	approver func(t *testing.T, mock *target, decision string) []string
 }
 
-func tokenIDEnv(_ *mockapi.Server, _ string, tok mockapi.Token) []string {
+func tokenIDEnv(_ *target, _ string, tok mockapi.Token) []string {
 	return []string{"TF_VAR_approval_token_id=" + tok.ID}
 }
 
@@ -81,8 +81,8 @@ var gatingExamples = []gatingExample{
 		advisory: true, declined: regexp.MustCompile(`(?s)Warning: Waitpoint token did not approve the change.*` + wrappedText(`its output's member "approved" is false, not true`).String())},
 	{dir: "demo", gated: "terraform_data.rollout", waits: true, declined: wrappedText("The release was not approved."),
 		spec: mockapi.TokenSpec{IdempotencyKey: "release-7", Tags: []string{"approval"}},
-		env: func(_ *mockapi.Server, url string, _ mockapi.Token) []string {
-			return []string{"TF_VAR_api_url=" + url, "TF_VAR_api_key=" + testAPIKey, "TF_VAR_release=release-7"}
+		env: func(_ *target, url string, tok mockapi.Token) []string {
+			return []string{"TF_VAR_api_url=" + url, "TF_VAR_api_key=" + testAPIKey, "TF_VAR_release=" + tok.IdempotencyKey}
 		}},
 	{dir: "testing", gated: "terraform_data.rollout", env: tokenIDEnv,
 		declined: wrappedText("The release is not approved (approval token status: COMPLETED).")},
@@ -112,13 +112,13 @@ var version1_16 = version.Must(version.NewVersion("1.16.0"))
 func (ex gatingExample) run(t *testing.T, approved bool) {
 	ws := newCLIWorkspace(t)
 	ex.skipUnsupported(t, ws)
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	decision := fmt.Sprintf(`{"approved":%t,"by":"alice"}`, approved)
 	ws.copyExample(ex.dir)
 	ws.env = append(ws.env, envAPIURL+"="+url, envAPIKey+"="+testAPIKey)
 	var tok mockapi.Token
 	if ex.approver != nil {
-		ws.env = append(ws.env, ex.approver(t, decision)...)
+		ws.env = append(ws.env, ex.approver(t, mock, decision)...)
 	} else {
 		tok = ex.prepare(t, ws, mock, url, decision)
 	}
@@ -150,8 +150,12 @@ func (ex gatingExample) run(t *testing.T, approved bool) {
 // prepare creates the example's token and gives the example its variables,
 // applies first what the example replaces, and completes the token with
 // decision now or, for an example that waits, once the example reads it.
-func (ex gatingExample) prepare(t *testing.T, ws *cliWorkspace, mock *mockapi.Server, url, decision string) mockapi.Token {
-	tok := mock.CreateToken(ex.spec)
+func (ex gatingExample) prepare(t *testing.T, ws *cliWorkspace, mock *target, url, decision string) mockapi.Token {
+	spec := ex.spec
+	if spec.IdempotencyKey != "" {
+		spec.IdempotencyKey = mock.name(spec.IdempotencyKey)
+	}
+	tok := mock.CreateToken(spec)
 	ws.env = append(ws.env, ex.env(mock, url, tok)...)
 	if ex.replaces != "" {
 		ws.env = append(ws.env, "TF_VAR_"+ex.replaces+"=old")
@@ -344,7 +348,7 @@ func TestAccExamples_destroyNotHeld(t *testing.T) {
 			ws := newCLIWorkspace(t)
 			ex := gatingExample{dir: "gating/replace-approval", actions: true, since: version1_16}
 			ex.skipUnsupported(t, ws)
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			declined := approvedToken(t, mock, false)
 			ws.copyExample(ex.dir)
 			if onFailure != "" {

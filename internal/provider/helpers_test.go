@@ -40,7 +40,7 @@ const hangBound = 5 * time.Minute
 // whenPolled runs act once the mock has answered a read of token id: an
 // approver acting while the provider waits, ordered by what the mock saw,
 // whatever the machine's speed.
-func whenPolled(t *testing.T, mock *mockapi.Server, id string, act func() error) {
+func whenPolled(t *testing.T, mock requestWatcher, id string, act func() error) {
 	ctx, cancel := context.WithTimeout(context.Background(), hangBound)
 	defer cancel()
 	err := mock.WaitForRequests(ctx, func(rs []mockapi.Request) bool {
@@ -52,6 +52,17 @@ func whenPolled(t *testing.T, mock *mockapi.Server, id string, act func() error)
 	if err != nil {
 		t.Errorf("acting on %s once polled: %v", id, err)
 	}
+}
+
+// requestWatcher is a mock, or a target (target_test.go): what saw the requests.
+type requestWatcher interface {
+	WaitForRequests(ctx context.Context, done func([]mockapi.Request) bool) error
+}
+
+// tokenMaker is a mock, or a target: what makes and completes tokens.
+type tokenMaker interface {
+	CreateToken(spec mockapi.TokenSpec) mockapi.Token
+	Complete(id string, data []byte) error
 }
 
 // unlimited lifts the mock's rate limit, which a benchmark's loop would reach.
@@ -75,9 +86,14 @@ func envOf(vars map[string]string) func(string) string {
 }
 
 // startMock starts a mock API on loopback for one test, seeded with tokens
-// tokens, and returns it with its base URL. opts may tune it further.
+// tokens, and returns it with its base URL. opts may tune it further. In the
+// real-service mode an acceptance test skips here: it needs the mock
+// (needsMock, called first, says for what); startTarget serves both modes.
 func startMock(t testing.TB, tokens int, opts ...func(*mockapi.Options)) (*mockapi.Server, string) {
 	t.Helper()
+	if strings.HasPrefix(t.Name(), "TestAcc") {
+		needsMock(t, "own server (startMock)")
+	}
 	o := mockapi.Options{APIKey: testAPIKey, Tokens: tokens, Seed: 1}
 	for _, f := range opts {
 		f(&o)
@@ -151,7 +167,7 @@ func firstToken(t testing.TB, mock *mockapi.Server, keep func(mockapi.Token) boo
 
 // checkTokenReads asserts that the mock saw requests after the first `before`,
 // and that every one of them read a token.
-func checkTokenReads(t *testing.T, mock *mockapi.Server, before int) {
+func checkTokenReads(t *testing.T, mock interface{ Requests() []mockapi.Request }, before int) {
 	t.Helper()
 	requests := mock.Requests()[before:]
 	if len(requests) == 0 {
@@ -477,7 +493,7 @@ func exampleDir(t *testing.T, dir string) string {
 }
 
 // approvedToken is a token completed with an approval, as a person would.
-func approvedToken(t *testing.T, mock *mockapi.Server, approved bool) string {
+func approvedToken(t *testing.T, mock tokenMaker, approved bool) string {
 	t.Helper()
 	tok := mock.CreateToken(mockapi.TokenSpec{Tags: []string{"approval"}})
 	body := `{"approved":false,"by":"bob"}`

@@ -227,7 +227,7 @@ func runInterruptCase(t *testing.T, tc interruptCase, group bool) {
 	if tc.skip != nil {
 		tc.skip(t, ws)
 	}
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	ws.writeConfig(tc.config(url, tok.ID))
 	ctx, cancel := context.WithTimeout(t.Context(), hangBound) // only to catch a hang
@@ -371,7 +371,7 @@ func (c *runningCLI) interrupt(t *testing.T, group bool) {
 
 // awaitReads waits until the mock has answered n reads of token id; it fails
 // when the CLI exits first, or when ctx ends.
-func (c *runningCLI) awaitReads(ctx context.Context, mock *mockapi.Server, id string, n int) error {
+func (c *runningCLI) awaitReads(ctx context.Context, mock *target, id string, n int) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {

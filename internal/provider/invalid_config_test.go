@@ -314,7 +314,7 @@ func TestAccProvider_invalidConfigs(t *testing.T) {
 	for _, tc := range invalidConfigs {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			config, address := hclConfig(url, tc.block, blockAttrs(tc.block, tc.attrs))
 			step := resource.TestStep{Config: config, ExpectError: cliError(address, tc.path, tc.want)}
 			if strings.HasPrefix(tc.block, "action.") {

@@ -63,9 +63,10 @@ func (f terraformTestFile) run(t *testing.T, broken bool) {
 	}
 	var fixtures []mockapi.Fixture
 	if f.mock {
+		needsMock(t, "fixtures")
 		fixtures = exampleFixtures(t)
 	}
-	mock, url := startMock(t, 0, func(o *mockapi.Options) { o.Fixtures = fixtures })
+	mock, url := startTarget(t, func(o *mockapi.Options) { o.Fixtures = fixtures })
 	ws.env = append(ws.env, envAPIURL+"="+url, envAPIKey+"="+testAPIKey)
 
 	out, err := ws.run("test", "-filter=tests/"+f.name+".tftest.hcl")
@@ -85,7 +86,7 @@ func (f terraformTestFile) run(t *testing.T, broken bool) {
 
 // checkRequests asserts that the integration test read every fixture from the
 // mock, and that the unit test sent it nothing.
-func (f terraformTestFile) checkRequests(t *testing.T, mock *mockapi.Server, fixtures []mockapi.Fixture) {
+func (f terraformTestFile) checkRequests(t *testing.T, mock *target, fixtures []mockapi.Fixture) {
 	t.Helper()
 	requests := mock.Requests()
 	if !f.mock && len(requests) > 0 {

@@ -28,7 +28,7 @@ func listedByKey(key string) func([]mockapi.Request) bool {
 // already looks for it (the mock answered a list by key), through the mock's
 // create endpoint as the SDK's wait.createToken does, and completes it. The
 // token's id goes to created.
-func createdByTask(t *testing.T, mock *mockapi.Server, url, key string, created chan<- string) {
+func createdByTask(t *testing.T, mock *target, url, key string, created chan<- string) {
 	ctx, cancel := context.WithTimeout(context.Background(), hangBound)
 	defer cancel()
 	defer close(created)
@@ -56,21 +56,22 @@ func createdByTask(t *testing.T, mock *mockapi.Server, url, key string, created 
 // a token that no task has created yet, then for its approval.
 func TestAccWaitForWaitpointTokenAction_byKeyNotCreatedYet(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
+	key := mock.name("release-42")
 	created := make(chan string, 1)
 	actionTestCase(t, resource.TestStep{
-		PreConfig: func() { go createdByTask(t, mock, url, "release-42", created) },
-		Config: providerBlock(url) + `
+		PreConfig: func() { go createdByTask(t, mock, url, key, created) },
+		Config: providerBlock(url) + fmt.Sprintf(`
 action "triggerdev_wait_for_waitpoint_token" "approval" {
   config {
-    idempotency_key = "release-42"
+    idempotency_key = %[1]q
     output_contains = jsonencode({ approved = true })
     interval        = "1s"
   }
 }
 
 resource "terraform_data" "rollout" {
-  input = "release-42"
+  input = %[1]q
   lifecycle {
     action_trigger {
       events  = [before_create]
@@ -78,8 +79,8 @@ resource "terraform_data" "rollout" {
     }
   }
 }
-`,
-		ConfigStateChecks: rolloutCreated("release-42"),
+`, key),
+		ConfigStateChecks: rolloutCreated(key),
 		Check:             func(*terraform.State) error { return checkCreatedFirst(<-created) },
 	})
 }
@@ -97,24 +98,25 @@ func checkCreatedFirst(id string) error {
 // does the same, and reads the token it found by key.
 func TestAccWaitpointTokenDataSource_byKeyNotCreatedYet(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
+	key := mock.name("release-42")
 	created := make(chan string, 1)
 	var id string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			PreConfig: func() { go createdByTask(t, mock, url, "release-42", created) },
-			Config: providerBlock(url) + `
+			PreConfig: func() { go createdByTask(t, mock, url, key, created) },
+			Config: providerBlock(url) + fmt.Sprintf(`
 data "triggerdev_waitpoint_token" "test" {
-  idempotency_key = "release-42"
+  idempotency_key = %q
   wait = {
     interval = "1s"
   }
 }
-`,
+`, key),
 			ConfigStateChecks: []statecheck.StateCheck{
 				attrCheck("status", knownvalue.StringExact("COMPLETED")),
-				attrCheck("idempotency_key", knownvalue.StringExact("release-42")),
+				attrCheck("idempotency_key", knownvalue.StringExact(key)),
 				attrCheck("output_json", knownvalue.StringExact(`{"approved":true}`)),
 			},
 			Check: func(s *terraform.State) error {
@@ -140,21 +142,22 @@ func TestAccWaitpointTokenDataSource_byKeyExpired(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
-			older := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7", IdempotencyKeyTTL: time.Minute, CreatedAt: time.Now().Add(-time.Hour)})
-			step := resource.TestStep{Config: providerBlock(url) + `
+			mock, url := startTarget(t)
+			key := mock.name("release-7")
+			older := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: key, IdempotencyKeyTTL: time.Minute, CreatedAt: time.Now().Add(-time.Hour)})
+			step := resource.TestStep{Config: providerBlock(url) + fmt.Sprintf(`
 data "triggerdev_waitpoint_token" "test" {
-  idempotency_key = "release-7"
+  idempotency_key = %q
 }
-`}
+`, key)}
 			if tc.newer {
-				newer := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7"})
+				newer := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: key})
 				step.ConfigStateChecks = []statecheck.StateCheck{attrCheck("id", knownvalue.StringExact(newer.ID))}
 			} else {
-				step.ExpectError = regexp.MustCompile(`(?s)` + wrappedText(`No waitpoint token holds the idempotency key "release-7"`).String() + `.*` +
+				step.ExpectError = regexp.MustCompile(`(?s)` + wrappedText(fmt.Sprintf(`No waitpoint token holds the idempotency key %q`, key)).String() + `.*` +
 					wrappedText("Wait for the token to be created with the `wait` setting").String() + `.*` + wrappedText(environmentHint[:40]).String())
 			}
-			if listed := listedIDs(t, url, "release-7"); !slices.Contains(listed, older.ID) {
+			if listed := listedIDs(t, url, key); !slices.Contains(listed, older.ID) {
 				t.Fatalf("the list by key shows %v, not the older token %s: the test proves nothing", listed, older.ID)
 			}
 			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: []resource.TestStep{step}})

@@ -48,7 +48,7 @@ func rolloutCreated(release string) []statecheck.StateCheck {
 // applies at once without asking the service; a changed one waits again.
 func TestAccWaitForWaitpointTokenAction_onlyWhenChanging(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	approved := approvedToken(t, mock, true)
 	pending := mock.CreateToken(mockapi.TokenSpec{}).ID
 	actionTestCase(t,
@@ -89,7 +89,7 @@ func TestAccWaitForWaitpointTokenAction_invalidConfig(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			actionTestCase(t, resource.TestStep{
 				Config:      actionConfig(url, tc.id, "release-1", tc.extra),
 				ExpectError: wrappedText(tc.want),
@@ -110,7 +110,7 @@ func TestAccWaitForWaitpointTokenAction_invoke(t *testing.T) {
 	if ws.version.LessThan(tfversion.Version1_14_0) {
 		t.Skipf("Terraform %s has no actions", ws.version)
 	}
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	invoke := func(id string) (string, error) {
 		ws.writeConfig(actionConfig(url, id, "release-1", `timeout = "2s"`))
 		return ws.run("apply", "-auto-approve", "-input=false", "-invoke=action.triggerdev_wait_for_waitpoint_token.approval")

@@ -18,13 +18,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
 
 const tokenAddress = "data.triggerdev_waitpoint_token.test"
 
 // tokenChecks asserts every attribute against the mock's record of the token.
-func tokenChecks(address string, mock *mockapi.Server, id, wantOutputJSON string) []statecheck.StateCheck {
+func tokenChecks(address string, mock *target, id, wantOutputJSON string) []statecheck.StateCheck {
 	tok, _ := mock.Token(id)
 	tags := make([]knownvalue.Check, len(tok.Tags))
 	for i, tag := range slices.Sorted(slices.Values(tok.Tags)) { // the mock keeps the order given; the provider sorts
@@ -41,7 +42,7 @@ func tokenChecks(address string, mock *mockapi.Server, id, wantOutputJSON string
 	}
 	return []statecheck.StateCheck{
 		attrCheckAt(address, "id", knownvalue.StringExact(id)),
-		attrCheckAt(address, "url", knownvalue.StringRegexp(regexp.MustCompile(`^http://127\.0\.0\.1:\d+/api/v1/waitpoints/tokens/`+id+`/callback/[0-9a-f]+$`))),
+		attrCheckAt(address, "url", knownvalue.StringRegexp(regexp.MustCompile(`^https?://[^/]+/api/v1/waitpoints/tokens/`+id+`/callback/[0-9a-f]+$`))),
 		attrCheckAt(address, "status", knownvalue.StringExact(tok.Status)),
 		attrCheckAt(address, "idempotency_key", key),
 		attrCheckAt(address, "idempotency_key_expires_at", timeCheck(tok.IdempotencyKeyExpiresAt)),
@@ -58,12 +59,12 @@ func tokenChecks(address string, mock *mockapi.Server, id, wantOutputJSON string
 
 func TestAccWaitpointTokenDataSource_everyAttribute(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
-	waiting := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-42", Tags: []string{"deploy:prod", "approval"}, Timeout: time.Hour})
+	mock, url := startTarget(t)
+	waiting := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: mock.name("release-42"), Tags: []string{"deploy:prod", "approval"}, Timeout: time.Hour})
 	completedObject := mock.CreateToken(mockapi.TokenSpec{})
 	completedText := mock.CreateToken(mockapi.TokenSpec{})
 	completedEmpty := mock.CreateToken(mockapi.TokenSpec{})
-	timedOut := mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute})
+	timedOut := mock.CreateToken(mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)})
 	for id, body := range map[string]string{completedObject.ID: `{"approved":true,"by":"alice"}`, completedText.ID: `"ship it"`, completedEmpty.ID: ``} {
 		if err := mock.Complete(id, []byte(body)); err != nil {
 			t.Fatal(err)
@@ -97,6 +98,7 @@ func TestAccWaitpointTokenDataSource_everyAttribute(t *testing.T) {
 // output was stored as plain JSON text.
 func TestAccWaitpointTokenDataSource_outputTypes(t *testing.T) {
 	t.Parallel()
+	needsMock(t, "fixtures (an output of every type; application/store needs an object store)")
 	mock, url := startMock(t, 30)
 	ids := map[string]string{}
 	var checks []statecheck.StateCheck
@@ -137,7 +139,7 @@ func TestAccWaitpointTokenDataSource_outputTypes(t *testing.T) {
 
 func TestAccWaitpointTokenDataSource_jsondecodeOutput(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	if err := mock.Complete(tok.ID, []byte(`{"approved":true,"by":"alice","reviewers":["bob","carol"]}`)); err != nil {
 		t.Fatal(err)
@@ -163,7 +165,7 @@ output "decision" {
 
 func TestAccWaitpointTokenDataSource_urlIsSensitive(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -181,7 +183,7 @@ output "callback" {
 
 func TestAccWaitpointTokenDataSource_waitCompletes(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{Tags: []string{"approval"}})
 	callback := mock.CallbackURL(url, tok.ID)
 	go whenPolled(t, mock, tok.ID, func() error { // a person approving while the read polls
@@ -207,9 +209,9 @@ func TestAccWaitpointTokenDataSource_waitCompletes(t *testing.T) {
 // status (invalid_config_test.go has invalid wait settings).
 func TestAccWaitpointTokenDataSource_waitErrors(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	waiting := mock.CreateToken(mockapi.TokenSpec{})
-	timedOut := mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute})
+	timedOut := mock.CreateToken(mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)})
 	cases := []struct {
 		name, id, wait string
 		want           *regexp.Regexp
@@ -268,7 +270,7 @@ provider "triggerdev" {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -297,15 +299,23 @@ func TestAccWaitpointTokenDataSource_notFound(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = tc.status })
-			config := fmt.Sprintf("provider \"triggerdev\" {\n api_url = %q\n api_key = %q\n max_retries = 0\n}\n", url, testAPIKey) +
+			if tc.status != 500 {
+				needsMock(t, "404 for an unknown id, as the spec says (the service answers 500)")
+			}
+			mock, url := startTarget(t, func(o *mockapi.Options) { o.UnknownIDStatus = tc.status })
+			retries, want := 0, 1
+			if againstService(t) { // its rate limiter is live: a 429 must be retried, and so is the 500
+				retries, want = client.DefaultMaxRetries, 1+client.DefaultMaxRetries
+			}
+			config := fmt.Sprintf("provider \"triggerdev\" {\n api_url = %q\n api_key = %q\n max_retries = %d\n}\n", url, testAPIKey, retries) +
 				fmt.Sprintf(tokenBlock, "waitpoint_doesnotexist")
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps:                    []resource.TestStep{{Config: config, ExpectError: tc.want}},
 			})
-			if n := len(mock.Requests()); n != 1 {
-				t.Fatalf("the mock saw %d requests, want 1", n)
+			answered := slices.DeleteFunc(mock.Requests(), func(r mockapi.Request) bool { return r.Status == http.StatusTooManyRequests })
+			if n := len(answered); n < 1 || n > want || (n != want && !againstService(t)) { // 429s may spend retries
+				t.Fatalf("the server answered %d requests, want %d", n, want)
 			}
 		})
 	}
@@ -317,6 +327,7 @@ func TestAccWaitpointTokenDataSource_notFound(t *testing.T) {
 // output_type keep what the service said.
 func TestAccWaitpointTokenDataSource_storedOutputs(t *testing.T) {
 	t.Parallel()
+	needsMock(t, "object store (the local service has none)")
 	object := fmt.Sprintf(`{"approved":true,"report":%q}`, strings.Repeat("a", 600_000))
 	text := strings.Repeat("t", 600_000)
 	for name, tc := range map[string]struct{ body, outputJSON, object string }{

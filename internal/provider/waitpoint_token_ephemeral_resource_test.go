@@ -45,7 +45,7 @@ func TestAccWaitpointTokenEphemeralResource_notStored(t *testing.T) {
 	t.Parallel()
 	ws := newCLIWorkspace(t)
 	skipWithoutEphemeral(t, ws.openTofu, ws.version)
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	id := approvedToken(t, mock, true)
 	received := filepath.Join(ws.dir, "received")
 	ws.writeConfig(ephemeralConfig(url, id, "", received))
@@ -80,25 +80,25 @@ func TestAccWaitpointTokenEphemeralResource_wait(t *testing.T) {
 	requireEphemeral(t)
 	cases := []struct {
 		name  string
-		token func(mock *mockapi.Server) string
+		token func(mock *target) string
 		wait  string
 		want  *regexp.Regexp // nil: the read succeeds with status COMPLETED
 	}{
-		{"completed through the callback while waiting", func(mock *mockapi.Server) string {
+		{"completed through the callback while waiting", func(mock *target) string {
 			tok := mock.CreateToken(mockapi.TokenSpec{})
 			go whenPolled(t, mock, tok.ID, func() error { return mock.Complete(tok.ID, []byte(`{"approved":true}`)) })
 			return tok.ID
 		}, `wait = { interval = "1s", timeout = "5m" }`, nil},
-		{"nobody answers", func(mock *mockapi.Server) string { return mock.CreateToken(mockapi.TokenSpec{}).ID },
+		{"nobody answers", func(mock *target) string { return mock.CreateToken(mockapi.TokenSpec{}).ID },
 			`wait = { interval = "1s", timeout = "1s" }`, regexp.MustCompile(`(?s)timed out after 1s.*last\s+status\s+was\s+WAITING`)},
-		{"timed out", func(mock *mockapi.Server) string {
-			return mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute}).ID
+		{"timed out", func(mock *target) string {
+			return mock.CreateToken(mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)}).ID
 		}, `wait = { statuses = ["COMPLETED"], timeout = "10m" }`, wrappedText(`is TIMED_OUT and can no longer become COMPLETED`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			received := filepath.Join(t.TempDir(), "received")
 			step := resource.TestStep{Config: ephemeralConfig(url, tc.token(mock), tc.wait, received), ExpectError: tc.want}
 			if tc.want == nil {

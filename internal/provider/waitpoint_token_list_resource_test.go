@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -24,20 +25,21 @@ import (
 func TestAccWaitpointTokenListResource_query(t *testing.T) {
 	t.Parallel()
 	skipOnOpenTofu(t, "OpenTofu has no list resources")
-	mock, url := startMock(t, 0)
-	approval := mock.CreateToken(mockapi.TokenSpec{Tags: []string{"approval"}})
-	other := mock.CreateToken(mockapi.TokenSpec{Tags: []string{"approval", "release:7"}, IdempotencyKey: "release-7"})
-	mock.CreateToken(mockapi.TokenSpec{Tags: []string{"deploy"}})
-	completed := mock.CreateToken(mockapi.TokenSpec{Tags: []string{"approval"}})
+	mock, url := startTarget(t)
+	tag := mock.name("approval")
+	approval := mock.CreateToken(mockapi.TokenSpec{Tags: []string{tag}})
+	other := mock.CreateToken(mockapi.TokenSpec{Tags: []string{tag, "release:7"}, IdempotencyKey: mock.name("release-7")})
+	mock.CreateToken(mockapi.TokenSpec{Tags: []string{mock.name("deploy")}})
+	completed := mock.CreateToken(mockapi.TokenSpec{Tags: []string{tag}})
 	if err := mock.Complete(completed.ID, []byte(`{"approved":true}`)); err != nil {
 		t.Fatal(err)
 	}
 	// The query uses the provider block of the step before.
-	query := `
+	query := fmt.Sprintf(`
 list "triggerdev_waitpoint_token" "waiting" {
   provider = triggerdev
   config {
-    tags     = ["approval"]
+    tags     = [%[1]q]
     statuses = ["WAITING"]
   }
 }
@@ -46,10 +48,11 @@ list "triggerdev_waitpoint_token" "completed" {
   provider         = triggerdev
   include_resource = true
   config {
+    tags     = [%[1]q]
     statuses = ["COMPLETED"]
   }
 }
-`
+`, tag)
 	identity := func(id string) map[string]knownvalue.Check {
 		return map[string]knownvalue.Check{"id": knownvalue.StringExact(id)}
 	}
@@ -71,7 +74,7 @@ list "triggerdev_waitpoint_token" "completed" {
 					[]querycheck.KnownValueCheck{
 						{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("COMPLETED")},
 						{Path: tfjsonpath.New("output_json"), KnownValue: knownvalue.StringExact(`{"approved":true}`)},
-						{Path: tfjsonpath.New("tags"), KnownValue: knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("approval")})},
+						{Path: tfjsonpath.New("tags"), KnownValue: knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(tag)})},
 					}),
 			},
 		}},

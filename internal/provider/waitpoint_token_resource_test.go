@@ -47,7 +47,9 @@ func stateID(id *string) resource.TestCheckFunc {
 }
 
 // mockHas checks the token the state names against the mock's record.
-func mockHas(mock *mockapi.Server, id *string, check func(mockapi.Token) error) resource.TestCheckFunc {
+func mockHas(mock interface {
+	Token(id string) (mockapi.Token, bool)
+}, id *string, check func(mockapi.Token) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		if err := stateID(id)(s); err != nil {
 			return err
@@ -65,9 +67,10 @@ func mockHas(mock *mockapi.Server, id *string, check func(mockapi.Token) error) 
 // refresh shows it with no change planned.
 func TestAccWaitpointTokenResource_lifecycle(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
+	key := mock.name("release-42")
 	var id string
-	config := tokenResourceConfig(url, everyArgument)
+	config := tokenResourceConfig(url, mock.keyed(everyArgument))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -75,7 +78,7 @@ func TestAccWaitpointTokenResource_lifecycle(t *testing.T) {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				mockHas(mock, &id, func(tok mockapi.Token) error {
 					switch {
-					case !slices.Equal(tok.Tags, []string{"release:42", "approval"}) || tok.IdempotencyKey != "release-42":
+					case !slices.Equal(slices.Sorted(slices.Values(tok.Tags)), []string{"approval", "release:42"}) || tok.IdempotencyKey != key:
 						return fmt.Errorf("the mock holds tags %q and key %q", tok.Tags, tok.IdempotencyKey)
 					case !after(tok.CreatedAt, tok.TimeoutAt, 24*time.Hour):
 						return fmt.Errorf("the mock's token times out at %v, created at %v", tok.TimeoutAt, tok.CreatedAt)
@@ -86,7 +89,7 @@ func TestAccWaitpointTokenResource_lifecycle(t *testing.T) {
 					}
 					return nil
 				}),
-				func(*terraform.State) error { return sdkSeesEveryArgument(retrieveWithSDK(t, url, id)) },
+				func(*terraform.State) error { return sdkSeesEveryArgument(retrieveWithSDK(t, url, id), key) },
 			),
 			ConfigStateChecks: []statecheck.StateCheck{
 				attrCheckAt(tokenResourceAddress, "status", knownvalue.StringExact("WAITING")),
@@ -94,7 +97,7 @@ func TestAccWaitpointTokenResource_lifecycle(t *testing.T) {
 				attrCheckAt(tokenResourceAddress, "completed_at", knownvalue.Null()),
 				attrCheckAt(tokenResourceAddress, "timeout_at", knownvalue.NotNull()),
 				attrCheckAt(tokenResourceAddress, "idempotency_key_expires_at", knownvalue.NotNull()),
-				attrCheckAt(tokenResourceAddress, "idempotency_key", knownvalue.StringExact("release-42")),
+				attrCheckAt(tokenResourceAddress, "idempotency_key", knownvalue.StringExact(key)),
 			},
 		}, {
 			PreConfig: func() { completeThroughCallback(t, mock, url, id, `{"approved":true}`) },
@@ -120,13 +123,13 @@ func after(created time.Time, instant *time.Time, d time.Duration) bool {
 
 // sdkSeesEveryArgument checks what the official SDK's wait.retrieveToken reads
 // of the token everyArgument made: what a task sees of it.
-func sdkSeesEveryArgument(seen []sdkToken) error {
+func sdkSeesEveryArgument(seen []sdkToken, key string) error {
 	if len(seen) != 1 {
 		return fmt.Errorf("the SDK read %d tokens", len(seen))
 	}
 	tok := seen[0]
 	switch {
-	case tok.Status != "WAITING" || tok.IdempotencyKey == nil || *tok.IdempotencyKey != "release-42":
+	case tok.Status != "WAITING" || tok.IdempotencyKey == nil || *tok.IdempotencyKey != key:
 		return fmt.Errorf("the SDK reads status %s and key %v", tok.Status, tok.IdempotencyKey)
 	case !slices.Equal(tok.Tags, []string{"release:42", "approval"}):
 		return fmt.Errorf("the SDK reads tags %q", tok.Tags)
@@ -139,7 +142,7 @@ func sdkSeesEveryArgument(seen []sdkToken) error {
 }
 
 // completeThroughCallback POSTs data to the token's callback URL, as a webhook would.
-func completeThroughCallback(t *testing.T, mock *mockapi.Server, url, id, data string) {
+func completeThroughCallback(t *testing.T, mock *target, url, id, data string) {
 	t.Helper()
 	resp, err := http.Post(mock.CallbackURL(url, id), "application/json", strings.NewReader(data))
 	if err != nil {
@@ -155,7 +158,7 @@ func completeThroughCallback(t *testing.T, mock *mockapi.Server, url, id, data s
 // token, under a new generated key.
 func TestAccWaitpointTokenResource_replace(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	var first, second string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -187,13 +190,13 @@ func TestAccWaitpointTokenResource_replace(t *testing.T) {
 // the configuration's values is adopted, no second token made.
 func TestAccWaitpointTokenResource_adoptsMatchingKey(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
-	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-42", IdempotencyKeyTTL: 30 * 24 * time.Hour,
+	mock, url := startTarget(t)
+	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: mock.name("release-42"), IdempotencyKeyTTL: 30 * 24 * time.Hour,
 		Timeout: 24 * time.Hour, Tags: []string{"approval", "release:42"}})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tokenResourceConfig(url, everyArgument), // the tags in another order
+			Config: tokenResourceConfig(url, mock.keyed(everyArgument)), // the tags in another order
 			ConfigStateChecks: []statecheck.StateCheck{
 				attrCheckAt(tokenResourceAddress, "id", knownvalue.StringExact(tok.ID)),
 				attrCheckAt(tokenResourceAddress, "created_at", timeCheck(&tok.CreatedAt)),
@@ -211,17 +214,18 @@ func TestAccWaitpointTokenResource_adoptsMatchingKey(t *testing.T) {
 // difference; nothing is stored.
 func TestAccWaitpointTokenResource_keyMismatch(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
-	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-43", Tags: []string{"approval"}})
+	mock, url := startTarget(t)
+	key := mock.name("release-43")
+	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: key, Tags: []string{"approval"}})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tokenResourceConfig(url, attrs{"idempotency_key": "release-43", "tags": []string{"approval", "release:43"}, "timeout": "1h", "idempotency_key_ttl": "1d"}),
-			ExpectError: wrappedText(fmt.Sprintf(`The idempotency key "release-43" is live and names waitpoint token %q, which Trigger.dev returned unchanged instead of creating one from this configuration: `+
+			Config: tokenResourceConfig(url, attrs{"idempotency_key": key, "tags": []string{"approval", "release:43"}, "timeout": "1h", "idempotency_key_ttl": "1d"}),
+			ExpectError: wrappedText(fmt.Sprintf(`The idempotency key %q is live and names waitpoint token %q, which Trigger.dev returned unchanged instead of creating one from this configuration: `+
 				`its tags are ["approval"], not ["approval", "release:43"]; it has no timeout, not "1h"; its key expires never: it has no TTL, not 1d after its creation. `+
-				`Use another idempotency_key, wait until the key expires (never: it has no TTL), or make the configuration match that token.`, tok.ID)),
+				`Use another idempotency_key, wait until the key expires (never: it has no TTL), or make the configuration match that token.`, key, tok.ID)),
 		}, {
-			Config:             tokenResourceConfig(url, attrs{"idempotency_key": "release-43", "tags": []string{"approval"}}),
+			Config:             tokenResourceConfig(url, attrs{"idempotency_key": key, "tags": []string{"approval"}}),
 			PlanOnly:           true,
 			ExpectNonEmptyPlan: true, // nothing was stored: the token is still to be created
 		}},
@@ -233,6 +237,7 @@ func TestAccWaitpointTokenResource_keyMismatch(t *testing.T) {
 // returns that token: one token, and the state holds it.
 func TestAccWaitpointTokenResource_lostCreateAnswer(t *testing.T) {
 	t.Parallel()
+	needsMock(t, "faults")
 	mock, url := startMock(t, 0)
 	mock.InjectFault(mockapi.Fault{Status: http.StatusBadGateway, AfterWork: true})
 	var id string
@@ -259,7 +264,7 @@ func TestAccWaitpointTokenResource_lostCreateAnswer(t *testing.T) {
 // CHANGELOG says), so that a plan after an instant passed stays valid.
 func TestAccWaitpointTokenResource_pastTimeout(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	config := tokenResourceConfig(url, attrs{"timeout": "2020-01-01T00:00:00Z"})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -282,9 +287,9 @@ func TestAccWaitpointTokenResource_pastTimeout(t *testing.T) {
 // and it sets no timeout or TTL, as the token has none.
 func TestAccWaitpointTokenResource_import(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
-	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7", Tags: []string{"release:7", "approval"}})
-	config := tokenResourceConfig(url, attrs{"idempotency_key": "release-7", "tags": []string{"approval", "release:7"}})
+	mock, url := startTarget(t)
+	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: mock.name("release-7"), Tags: []string{"release:7", "approval"}})
+	config := tokenResourceConfig(url, attrs{"idempotency_key": mock.name("release-7"), "tags": []string{"approval", "release:7"}})
 	importStep := func(kind resource.ImportStateKind) resource.TestStep {
 		return resource.TestStep{Config: config, ResourceName: tokenResourceAddress, ImportState: true, ImportStateKind: kind,
 			ImportStateId: tok.ID, ImportStateVerify: kind == resource.ImportCommandWithID,
@@ -323,6 +328,7 @@ func cliHasIdentity(t *testing.T) bool {
 func TestAccWaitpointTokenResource_requestsAndWarnings(t *testing.T) {
 	t.Parallel()
 	ws := newCLIWorkspace(t)
+	needsMock(t, "control API")
 	mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = http.StatusNotFound; o.Control = true })
 	ws.writeConfig(tokenResourceConfig(url, attrs{"tags": []string{"approval"}}))
 	run := func(args ...string) string {
@@ -407,6 +413,7 @@ func TestAccWaitpointTokenResource_destroyWarning(t *testing.T) {
 func TestAccWaitpointTokenResource_unknownOn500(t *testing.T) {
 	t.Parallel()
 	ws := newCLIWorkspace(t)
+	needsMock(t, "control API")
 	_, url := startMock(t, 0, func(o *mockapi.Options) { o.Control = true })
 	ws.writeConfig(tokenResourceConfig(url, attrs{}))
 	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {

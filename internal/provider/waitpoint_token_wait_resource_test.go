@@ -49,7 +49,7 @@ func idRef(id string) string { return fmt.Sprintf("id = %q", id) }
 
 // requestCount fails a step unless the mock saw requests exactly when want
 // says it must (none, or some), since the last ResetRequests.
-func requestCount(mock *mockapi.Server, want bool) resource.TestCheckFunc {
+func requestCount(mock *target, want bool) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		switch n := len(mock.Requests()); {
 		case want && n == 0:
@@ -72,7 +72,7 @@ func resourceTestCase(t *testing.T, steps ...resource.TestStep) {
 func TestAccWaitpointTokenWait_nextApplyWaitsAgain(t *testing.T) {
 	t.Parallel()
 	ws := newCLIWorkspace(t)
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	tok := mock.CreateToken(mockapi.TokenSpec{})
 	ws.writeConfig(tokenWaitConfig(url, idRef(tok.ID), "release-1", `timeout = "1s"`))
 	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err == nil {
@@ -92,7 +92,7 @@ func TestAccWaitpointTokenWait_nextApplyWaitsAgain(t *testing.T) {
 // an apply make no request; a changed trigger or a new token waits again.
 func TestAccWaitpointTokenWait_onlyWhenChanging(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
 	first, second := approvedToken(t, mock, true), approvedToken(t, mock, true)
 	config := func(id, release string) string {
 		return tokenWaitConfig(url, idRef(id), release, `triggers = { release = "`+release+`" }`)
@@ -132,9 +132,10 @@ func TestAccWaitpointTokenWait_onlyWhenChanging(t *testing.T) {
 // request: only a new key or new triggers wait again.
 func TestAccWaitpointTokenWait_idempotencyKey(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
+	key := mock.name("release-7")
 	var created mockapi.Token
-	config := tokenWaitConfig(url, `idempotency_key = "release-7"`, "release-7", `output_contains = jsonencode({ approved = true })`)
+	config := tokenWaitConfig(url, fmt.Sprintf("idempotency_key = %q", key), key, `output_contains = jsonencode({ approved = true })`)
 	resourceTestCase(t,
 		resource.TestStep{
 			PreConfig: func() {
@@ -143,7 +144,7 @@ func TestAccWaitpointTokenWait_idempotencyKey(t *testing.T) {
 					defer cancel()
 					err := mock.WaitForRequests(ctx, func(rs []mockapi.Request) bool { return len(rs) > 0 })
 					if err == nil {
-						created = mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7"})
+						created = mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: key})
 						err = mock.Complete(created.ID, []byte(`{"approved":true}`))
 					}
 					if err != nil {
@@ -152,7 +153,7 @@ func TestAccWaitpointTokenWait_idempotencyKey(t *testing.T) {
 				}()
 			},
 			Config:            config,
-			ConfigStateChecks: rolloutCreated("release-7"),
+			ConfigStateChecks: rolloutCreated(key),
 			Check: func(s *terraform.State) error {
 				if got := s.RootModule().Resources[tokenWaitAddress].Primary.ID; got != created.ID || got == "" {
 					return fmt.Errorf("the resource's id is %q, want the token's, %q", got, created.ID)

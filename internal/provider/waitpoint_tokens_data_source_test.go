@@ -32,7 +32,7 @@ func tokensConfig(apiURL, args string) string {
 
 // expectedIDs are the ids of the mock's tokens that keep accepts, newest first,
 // at most maxItems of them, and whether more matched.
-func expectedIDs(mock *mockapi.Server, keep func(mockapi.Token) bool, maxItems int) ([]string, bool) {
+func expectedIDs(mock interface{ Tokens() []mockapi.Token }, keep func(mockapi.Token) bool, maxItems int) ([]string, bool) {
 	var ids []string
 	for _, tok := range mock.Tokens() {
 		if keep(tok) {
@@ -92,6 +92,7 @@ func TestAccWaitpointTokensDataSource_filters(t *testing.T) {
 	}
 	// One configuration reads every case, each in a data source of its own:
 	// one run of the CLI instead of one per case.
+	needsMock(t, "seeded counts")
 	mock, url := startMock(t, seededTokens)
 	config := providerBlock(url)
 	var checks []statecheck.StateCheck
@@ -116,15 +117,19 @@ func TestAccWaitpointTokensDataSource_maxItems(t *testing.T) {
 	probe := mockapi.New(mockapi.Options{APIKey: testAPIKey, Tokens: seededTokens, Seed: 1})
 	waiting, _ := expectedIDs(probe, hasStatus("WAITING"), seededTokens)
 	matching := len(waiting)
+	if againstService(t) {
+		matching = 27 // tokens of each case's own
+	}
 	for _, maxItems := range []int{25, pageSize * 3, matching, matching + 40} {
 		t.Run(fmt.Sprintf("max_items %d of %d", maxItems, matching), func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, seededTokens)
+			mock, url := startTarget(t, func(o *mockapi.Options) { o.Tokens = seededTokens })
+			own := mock.listed(matching, nil)
 			ids, more := expectedIDs(mock, hasStatus("WAITING"), maxItems)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:            tokensConfig(url, fmt.Sprintf("statuses = [\"WAITING\"]\npage_size = %d\nmax_items = %d", pageSize, maxItems)),
+					Config:            tokensConfig(url, own+fmt.Sprintf("statuses = [\"WAITING\"]\npage_size = %d\nmax_items = %d", pageSize, maxItems)),
 					ConfigStateChecks: idsCheck(tokensAddress, ids, more),
 				}},
 			})
@@ -139,6 +144,8 @@ func TestAccWaitpointTokensDataSource_maxItems(t *testing.T) {
 // empty-plan check); each read starts with the one request without a cursor.
 func assertPagesPerRead(t *testing.T, requests []mockapi.Request, pages int) {
 	t.Helper()
+	// A rate-limited attempt is retried: the real service's limiter is live.
+	requests = slices.DeleteFunc(slices.Clone(requests), func(r mockapi.Request) bool { return r.Status == http.StatusTooManyRequests })
 	reads := 0
 	for _, r := range requests {
 		if r.Query.Get("page[after]") == "" {
@@ -152,11 +159,11 @@ func assertPagesPerRead(t *testing.T, requests []mockapi.Request, pages int) {
 
 func TestAccWaitpointTokensDataSource_emptyResult(t *testing.T) {
 	t.Parallel()
-	_, url := startMock(t, seededTokens)
+	mock, url := startTarget(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:            tokensConfig(url, `idempotency_key = "no-such-release"`),
+			Config:            tokensConfig(url, fmt.Sprintf("idempotency_key = %q", mock.name("no-such-release"))),
 			ConfigStateChecks: idsCheck(tokensAddress, nil, false),
 		}},
 	})
@@ -201,7 +208,11 @@ func TestAccWaitpointTokensDataSource_includeOutput(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, seededTokens, func(o *mockapi.Options) { o.RateLimit = tc.limit })
+			if tc.limit != nil {
+				needsMock(t, "rate limit (a bucket of its own)")
+			}
+			mock, url := startTarget(t, func(o *mockapi.Options) { o.Tokens, o.RateLimit = seededTokens, tc.limit })
+			own := mock.listed(45, []byte(`{"approved":true}`))
 			ids, _ := expectedIDs(mock, hasStatus("COMPLETED", "TIMED_OUT"), 40)
 			withOutput := 0
 			for _, id := range ids {
@@ -212,14 +223,14 @@ func TestAccWaitpointTokensDataSource_includeOutput(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config: tokensConfig(url, includeOutputArgs),
+					Config: tokensConfig(url, own+includeOutputArgs),
 					ConfigStateChecks: append(idsCheck(tokensAddress, ids, true),
 						statecheck.ExpectKnownOutputValue("same_outputs", knownvalue.Bool(true)),
 						statecheck.ExpectKnownOutputValue("with_output", knownvalue.Int64Exact(int64(withOutput)))),
 				}},
 			})
 			limited := slices.ContainsFunc(mock.Requests(), func(r mockapi.Request) bool { return r.Status == http.StatusTooManyRequests })
-			if limited != (tc.limit != nil) {
+			if limited != (tc.limit != nil) && mock.mock != nil { // the service's limiter is shared
 				t.Fatalf("429 answered: %v; the case expects %v", limited, tc.limit != nil)
 			}
 		})
@@ -228,12 +239,18 @@ func TestAccWaitpointTokensDataSource_includeOutput(t *testing.T) {
 
 func TestAccWaitpointTokensDataSource_outputsNullWithoutIncludeOutput(t *testing.T) {
 	t.Parallel()
-	_, url := startMock(t, seededTokens)
+	mock, url := startTarget(t)
+	tag := mock.name("listed")
+	for _, data := range []string{`{"approved":true}`, `"ship it"`} {
+		if err := mock.Complete(mock.CreateToken(mockapi.TokenSpec{Tags: []string{tag}}).ID, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	first := tfjsonpath.New("tokens").AtSliceIndex(0)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: tokensConfig(url, `statuses = ["COMPLETED"]`),
+			Config: tokensConfig(url, fmt.Sprintf("statuses = [\"COMPLETED\"]\ntags = [%q]", tag)),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(tokensAddress, first.AtMapKey("status"), knownvalue.StringExact("COMPLETED")),
 				statecheck.ExpectKnownValue(tokensAddress, first.AtMapKey("output"), knownvalue.Null()),
@@ -276,11 +293,17 @@ func TestTokenFilter_matches(t *testing.T) {
 // instants the service sent, to the millisecond.
 func TestAccWaitpointTokensDataSource_millisecondTimes(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
-	created := time.Date(2026, 11, 23, 16, 0, 12, 266_000_000, time.UTC)
-	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-ms", CreatedAt: created, Timeout: 100 * 365 * 24 * time.Hour})
-	const want = "2026-11-23T16:00:12.266Z"
-	config := tokensConfig(url, `idempotency_key = "release-ms"`) + fmt.Sprintf("data \"triggerdev_waitpoint_token\" \"test\" {\n  id = %q\n}\n", tok.ID)
+	mock, url := startTarget(t)
+	spec := mockapi.TokenSpec{IdempotencyKey: mock.name("release-ms"), Timeout: 100 * 365 * 24 * time.Hour}
+	want := "2026-11-23T16:00:12.266Z" // the service's own instants, created now, have milliseconds too
+	if mock.mock != nil {
+		spec.CreatedAt = time.Date(2026, 11, 23, 16, 0, 12, 266_000_000, time.UTC)
+	}
+	tok := mock.CreateToken(spec)
+	if mock.mock == nil {
+		want = tok.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	config := tokensConfig(url, fmt.Sprintf("idempotency_key = %q", spec.IdempotencyKey)) + fmt.Sprintf("data \"triggerdev_waitpoint_token\" \"test\" {\n  id = %q\n}\n", tok.ID)
 	checks := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(tokensAddress, tfjsonpath.New("tokens").AtSliceIndex(0).AtMapKey("created_at"), knownvalue.StringExact(want)),
 		attrCheck("created_at", knownvalue.StringExact(want)),
@@ -298,6 +321,7 @@ func TestAccWaitpointTokensDataSource_millisecondTimes(t *testing.T) {
 // filters exactly, and reading on only to one more match where it does not.
 func TestAccWaitpointTokensDataSource_hasMoreExact(t *testing.T) {
 	t.Parallel()
+	needsMock(t, "seeded counts")
 	const pageSize = 10
 	waitingOrCompleted := hasStatus("WAITING", "COMPLETED")
 	allTags := both(hasTag("approval"), hasTag("deploy:prod"))
@@ -407,25 +431,37 @@ func periodDuration(period string) (time.Duration, bool) {
 // included, although the service compares in milliseconds.
 func TestAccWaitpointTokensDataSource_subMillisecondBounds(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
-	at := func(ms int) mockapi.Token {
-		return mock.CreateToken(mockapi.TokenSpec{Tags: []string{"bounds"},
-			CreatedAt: time.Date(2026, 11, 28, 18, 37, 9, ms*1_000_000, time.UTC)})
+	mock, url := startTarget(t)
+	tag := mock.name("bounds")
+	at := func(ms int) mockapi.Token { // the service's creation instants are its own, a few milliseconds apart
+		spec := mockapi.TokenSpec{Tags: []string{tag}}
+		if mock.mock != nil {
+			spec.CreatedAt = time.Date(2026, 11, 28, 18, 37, 9, ms*1_000_000, time.UTC)
+		}
+		return mock.CreateToken(spec)
 	}
 	early, late := at(505), at(506)
+	if !late.CreatedAt.After(early.CreatedAt) {
+		t.Fatalf("the tokens were created at %s and %s: the test needs them a millisecond apart", early.CreatedAt, late.CreatedAt)
+	}
+	instant := func(when time.Time, layout string) string {
+		return when.UTC().Format("2006-01-02T15:04:05." + layout + "Z")
+	}
+	between := instant(early.CreatedAt.Add(100*time.Microsecond), "0000") // such as 09.5051Z
 	cases := []struct {
 		name, bounds string
 		want         []string
 	}{
-		{"from between two milliseconds", `created_from = "2026-11-28T18:37:09.5051Z"`, []string{late.ID}},
-		{"to between two milliseconds", `created_to = "2026-11-28T18:37:09.5051Z"`, []string{early.ID}},
-		{"lowercase t and z", `created_from = "2026-11-28t18:37:09.5051z"`, []string{late.ID}},
-		{"nanoseconds, both bounds", `created_from = "2026-11-28T18:37:09.505000000Z"` + "\n" + `created_to = "2026-11-28T18:37:09.505999999Z"`, []string{early.ID}},
+		{"from between two milliseconds", fmt.Sprintf("created_from = %q", between), []string{late.ID}},
+		{"to between two milliseconds", fmt.Sprintf("created_to = %q", between), []string{early.ID}},
+		{"lowercase t and z", fmt.Sprintf("created_from = %q", strings.ToLower(between)), []string{late.ID}},
+		{"nanoseconds, both bounds", fmt.Sprintf("created_from = %q\ncreated_to = %q",
+			instant(early.CreatedAt, "000000000"), instant(early.CreatedAt.Add(999_999*time.Nanosecond), "000000000")), []string{early.ID}},
 	}
 	var steps []resource.TestStep
 	for _, tc := range cases {
 		steps = append(steps, resource.TestStep{
-			Config:            tokensConfig(url, `tags = ["bounds"]`+"\n"+tc.bounds),
+			Config:            tokensConfig(url, fmt.Sprintf("tags = [%q]\n%s", tag, tc.bounds)),
 			ConfigStateChecks: idsCheck(tokensAddress, tc.want, false),
 		})
 	}
