@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,11 +97,9 @@ func startMock(t testing.TB, tokens int, opts ...func(*mockapi.Options)) (*mocka
 	for _, f := range opts {
 		f(&o)
 	}
-	mock := mockapi.New(o)
+	mock, url := mockapi.Start(t, o)
 	registerMock(mock)
-	srv := httptest.NewServer(mock)
-	t.Cleanup(srv.Close)
-	return mock, srv.URL
+	return mock, url
 }
 
 // providerBlock configures the provider against a mock.
