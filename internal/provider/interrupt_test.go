@@ -112,14 +112,6 @@ func stopsPlanOfApply(ws *cliWorkspace) bool {
 	return !ws.openTofu && ws.version.Core().GreaterThanOrEqual(version.Must(version.NewVersion("1.16.0")))
 }
 
-// skipWithoutActions skips on OpenTofu and on Terraform before 1.14.
-func skipWithoutActions(t *testing.T, ws *cliWorkspace) {
-	t.Helper()
-	if ws.openTofu || ws.version.LessThan(version.Must(version.NewVersion("1.14.0"))) {
-		t.Skipf("%s %s has no actions", ws.cli, ws.version)
-	}
-}
-
 // actionGate polls every 10s, so that an interrupt sent once the first poll is
 // shown lands well before the next.
 func actionGate(url, id string) string {
