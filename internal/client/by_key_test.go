@@ -60,7 +60,7 @@ func TestTokenByIdempotencyKey(t *testing.T) {
 				}
 				opts.Fixtures = fixtures
 			}
-			mock := mockapi.New(opts)
+			mock, url := mockapi.Start(t, opts)
 			ids := []string{}
 			for _, add := range tc.tokens {
 				ids = append(ids, add(mock))
@@ -68,9 +68,7 @@ func TestTokenByIdempotencyKey(t *testing.T) {
 			if tc.fixtures != "" {
 				ids = []string{"waitpoint_holder", "waitpoint_former"}
 			}
-			srv := httptest.NewServer(mock)
-			defer srv.Close()
-			tok, err := newClient(t, srv.URL, client.Config{}).TokenByIdempotencyKey(context.Background(), releaseKey)
+			tok, err := newClient(t, url, client.Config{}).TokenByIdempotencyKey(context.Background(), releaseKey)
 			if tc.want < 0 {
 				notFound, ok := errors.AsType[*client.UnknownKeyError](err)
 				if !ok || notFound.Key != releaseKey || !strings.Contains(err.Error(), `"release-42"`) {

@@ -18,13 +18,15 @@ import (
 
 const testKey = "tr_dev_client_test_key_42"
 
+// hangBound is the one time bound of a test, as in the provider's tests:
+// long enough for a slow, busy machine, there only to stop a hang.
+const hangBound = 5 * time.Minute
+
 // newMock starts a mock API on loopback and a client for it.
 func newMock(t testing.TB, tokens int, cfg client.Config) (*mockapi.Server, *client.Client, string) {
 	t.Helper()
-	mock := mockapi.New(mockapi.Options{APIKey: testKey, Tokens: tokens, Seed: 7})
-	srv := httptest.NewServer(mock)
-	t.Cleanup(srv.Close)
-	return mock, newClient(t, srv.URL, cfg), srv.URL
+	mock, url := mockapi.Start(t, mockapi.Options{APIKey: testKey, Tokens: tokens, Seed: 7})
+	return mock, newClient(t, url, cfg), url
 }
 
 func newClient(t testing.TB, baseURL string, cfg client.Config) *client.Client {
@@ -108,10 +110,8 @@ func TestNew_boundsMaxRetries(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			mock := mockapi.New(mockapi.Options{APIKey: testKey, Tokens: 1})
-			srv := httptest.NewServer(mock)
-			defer srv.Close()
-			cfg := client.Config{BaseURL: srv.URL, APIKey: testKey, MaxRetries: tc.maxRetries, MinRetryWait: time.Millisecond, MaxRetryWait: time.Millisecond}
+			mock, url := mockapi.Start(t, mockapi.Options{APIKey: testKey, Tokens: 1})
+			cfg := client.Config{BaseURL: url, APIKey: testKey, MaxRetries: tc.maxRetries, MinRetryWait: time.Millisecond, MaxRetryWait: time.Millisecond}
 			c, err := client.New(cfg)
 			if tc.requests == 0 {
 				want := fmt.Sprintf("max_retries must be 0 to %d, got %d", client.MaxRetriesLimit, *tc.maxRetries)

@@ -162,9 +162,6 @@ func setCreated(q url.Values, operation, period string, from, to *time.Time) err
 	return nil
 }
 
-// TimeLayout is the service's own: RFC 3339 with milliseconds, in UTC.
-const TimeLayout = "2006-01-02T15:04:05.000Z"
-
 func setList(q url.Values, key string, items []string) {
 	if len(items) > 0 {
 		q.Set(key, strings.Join(items, ","))

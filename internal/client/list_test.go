@@ -198,9 +198,8 @@ func TestListTokens_truncatedBodyIsAnError(t *testing.T) {
 // the mock's rendering included.
 func BenchmarkListTokens10000(b *testing.B) {
 	const n = 10000
-	srv := httptest.NewServer(mockapi.New(mockapi.Options{APIKey: testKey, Tokens: n, RateLimit: mockapi.NoRateLimit}))
-	b.Cleanup(srv.Close)
-	c := newClient(b, srv.URL, client.Config{})
+	_, url := mockapi.Start(b, mockapi.Options{APIKey: testKey, Tokens: n, RateLimit: mockapi.NoRateLimit})
+	c := newClient(b, url, client.Config{})
 	b.ReportAllocs()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)

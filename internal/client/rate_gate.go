@@ -21,15 +21,8 @@ type rateGate struct {
 // leaves it open: that request fails at once (WaitTooLongError), and so do the
 // others on their own 429, rather than queueing for nothing.
 func (g *rateGate) close(resp *http.Response) {
-	if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
-		return
-	}
-	ms, err := strconv.ParseInt(resp.Header.Get("x-ratelimit-reset"), 10, 64)
-	if err != nil {
-		return
-	}
-	until := time.UnixMilli(ms)
-	if until.After(time.Now().Add(g.maxWait)) {
+	until, ok := rateLimitReset(resp)
+	if !ok || until.After(time.Now().Add(g.maxWait)) {
 		return
 	}
 	g.mu.Lock()
@@ -49,4 +42,17 @@ func (g *rateGate) wait(ctx context.Context) error {
 		return nil
 	}
 	return sleep(ctx, d, errRateLimited)
+}
+
+// rateLimitReset is when the rate limit resets, as a 429 announces it in
+// x-ratelimit-reset (unix milliseconds): the one reading of that header.
+func rateLimitReset(resp *http.Response) (time.Time, bool) {
+	if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+		return time.Time{}, false
+	}
+	ms, err := strconv.ParseInt(resp.Header.Get("x-ratelimit-reset"), 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(ms), true
 }

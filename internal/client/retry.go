@@ -171,10 +171,8 @@ func headerWait(resp *http.Response) (time.Duration, bool) {
 	if resp == nil {
 		return 0, false
 	}
-	if reset := resp.Header.Get("x-ratelimit-reset"); reset != "" && resp.StatusCode == http.StatusTooManyRequests {
-		if ms, err := strconv.ParseInt(reset, 10, 64); err == nil {
-			return time.Until(time.UnixMilli(ms)) + rand.N(rateLimitJitter), true
-		}
+	if reset, ok := rateLimitReset(resp); ok {
+		return time.Until(reset) + rand.N(rateLimitJitter), true
 	}
 	if after := resp.Header.Get("Retry-After"); after != "" {
 		if s, err := strconv.ParseInt(after, 10, 64); err == nil {
@@ -207,18 +205,6 @@ func sentence(s string) string {
 		return s
 	}
 	return s + "."
-}
-
-// FormatDuration prints 10m and 24h rather than Go's 10m0s and 24h0m0s.
-func FormatDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 // maxWaitSeconds keeps a huge Retry-After from overflowing a Duration before

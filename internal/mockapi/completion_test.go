@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -296,11 +295,9 @@ func ptr(s string) *string { return &s }
 // TestRateLimit_routes: the callback URL, the packets route and object storage
 // are not rate-limited and send no rate-limit headers; the API routes are.
 func TestRateLimit_routes(t *testing.T) {
-	mock := mockapi.New(mockapi.Options{APIKey: "tr_dev_k", RateLimit: &mockapi.RateLimit{Burst: 1, Refill: 1, Period: time.Hour}})
-	srv := httptest.NewServer(mock)
-	defer srv.Close()
+	_, url := mockapi.Start(t, mockapi.Options{APIKey: "tr_dev_k", RateLimit: &mockapi.RateLimit{Burst: 1, Refill: 1, Period: time.Hour}})
 	get := func(path string) (int, http.Header) {
-		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req, _ := http.NewRequest(http.MethodGet, url+path, nil)
 		req.Header.Set("Authorization", "Bearer tr_dev_k")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -41,10 +40,7 @@ func newFixture(t *testing.T, tokens int, opts ...func(*mockapi.Options)) *fixtu
 	for _, opt := range opts {
 		opt(&o)
 	}
-	f.mock = mockapi.New(o)
-	srv := httptest.NewServer(f.mock)
-	t.Cleanup(srv.Close)
-	f.url = srv.URL
+	f.mock, f.url = mockapi.Start(t, o)
 	return f
 }
 

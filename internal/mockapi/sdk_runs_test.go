@@ -2,7 +2,6 @@ package mockapi_test
 
 import (
 	"encoding/json"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -23,14 +22,12 @@ func TestOfficialSDK_runs(t *testing.T) {
 }
 
 func checkOfficialSDKRuns(t *testing.T, key string) {
-	mock := mockapi.New(mockapi.Options{APIKey: key, Seed: 2, Tasks: map[string]mockapi.TaskFixture{
+	mock, url := mockapi.Start(t, mockapi.Options{APIKey: key, Seed: 2, Tasks: map[string]mockapi.TaskFixture{
 		"smoke-test": {Output: json.RawMessage(`{"passed":true,"checks":40}`), Polls: 1},
 		"report":     {Output: json.RawMessage(`{"report":"` + strings.Repeat("x", 600<<10) + `"}`)},
 		"migrate":    {Outcome: "FAILED", Error: &mockapi.RunError{Message: "relation exists", Name: "Error", StackTrace: "Error: relation exists\n    at migrate"}},
 	}})
-	srv := httptest.NewServer(mock)
-	defer srv.Close()
-	out := runSDKScript(t, "runs.mjs", srv.URL, key)
+	out := runSDKScript(t, "runs.mjs", url, key)
 
 	type runError struct{ Message, Name, StackTrace string }
 	var seen struct {

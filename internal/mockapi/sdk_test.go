@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,10 +33,8 @@ func TestOfficialSDK(t *testing.T) {
 }
 
 func checkOfficialSDK(t *testing.T, key string) {
-	mock := mockapi.New(mockapi.Options{APIKey: key, Tokens: 5, Seed: 2})
-	srv := httptest.NewServer(mock)
-	defer srv.Close()
-	out := runSDKScript(t, "check.mjs", srv.URL, key)
+	mock, url := mockapi.Start(t, mockapi.Options{APIKey: key, Tokens: 5, Seed: 2})
+	out := runSDKScript(t, "check.mjs", url, key)
 	var seen struct {
 		Created struct {
 			ID, URL  string
@@ -73,7 +70,7 @@ func checkOfficialSDK(t *testing.T, key string) {
 
 	tok, ok := mock.Token(seen.Created.ID)
 	switch {
-	case !ok || seen.Created.IsCached || seen.Created.URL != mock.CallbackURL(srv.URL, tok.ID):
+	case !ok || seen.Created.IsCached || seen.Created.URL != mock.CallbackURL(url, tok.ID):
 		t.Errorf("createToken: %+v", seen.Created)
 	case seen.Again.ID != tok.ID || !seen.Again.IsCached:
 		t.Errorf("createToken with a live key: %+v, want the first token, cached", seen.Again)

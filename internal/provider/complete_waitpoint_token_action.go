@@ -49,12 +49,12 @@ func (a *completeWaitpointTokenAction) Schema(_ context.Context, _ action.Schema
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: actionIDDescription,
+				MarkdownDescription: tokenRefIDDescription,
 				Validators:          []validator.String{tokenIDValidator()},
 			},
 			"idempotency_key": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: actionKeyDescription + " A token not created yet is an error naming the key.",
+				MarkdownDescription: tokenRefKeyDescription + " A token not created yet is an error naming the key.",
 				Validators:          []validator.String{idempotencyKeyValidator()},
 			},
 			// Write-only, because an action's attribute cannot be sensitive:

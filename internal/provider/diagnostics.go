@@ -40,7 +40,7 @@ func addClientError(diags *diag.Diagnostics, action string, err error) {
 	}
 	switch {
 	case errors.As(err, &waitErr):
-		diags.AddError("Waitpoint token did not reach the wanted status", fmt.Sprintf("Could not %s: %s.", action, err))
+		diags.AddError(capitalized(waitErr.noun)+" did not reach the wanted status", fmt.Sprintf("Could not %s: %s.", action, err))
 	case isAPIError && (apiErr.StatusCode == 401 || apiErr.StatusCode == 403):
 		diags.AddError("Trigger.dev refused the API key",
 			fmt.Sprintf("Could not %s: %s. Check the provider's api_key (or %s) and api_url.", action, reason, envAPIKey))

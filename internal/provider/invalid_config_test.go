@@ -44,7 +44,7 @@ type invalidConfig struct {
 // refuses before any request: one row per mistake, for every attribute a user
 // sets, and each of the data source's rows once more for the ephemeral
 // resource, which shares its schema. A new resource's rows go here, one line each.
-var invalidConfigs = withEphemeralRows([]invalidConfig{
+var invalidConfigs = append(withEphemeralRows([]invalidConfig{
 	{"api_key with a newline", providerBlockType, attrs{"api_key": "tr_dev_read_from_a_file\n"}, "api_key", "Attribute api_key must be a Trigger.dev secret key, without whitespace: a key read from a file may end in a newline (use trimspace())"},
 	{"api_url with a query", providerBlockType, attrs{"api_url": "https://api.trigger.dev/?env=prod"}, "api_url", `without query or fragment, got "https://api.trigger.dev/?env=prod"`},
 	{"relative api_url", providerBlockType, attrs{"api_url": "api.trigger.dev"}, "api_url", `must be an absolute http:// or https:// URL without query or fragment, got "api.trigger.dev"`},
@@ -116,11 +116,6 @@ var invalidConfigs = withEphemeralRows([]invalidConfig{
 	{"wait resource: with id and idempotency_key", tokenWaitResource, attrs{"idempotency_key": "release-7"}, "id", `Exactly one of these attributes must be configured: [id,idempotency_key]`},
 	{"wait resource: id with a slash", tokenWaitResource, attrs{"id": "waitpoint_a/b"}, "id", `Attribute id must be a waitpoint token id`},
 	{"wait resource: empty idempotency_key", tokenWaitResource, attrs{"id": nil, "idempotency_key": ""}, "idempotency_key", `Attribute idempotency_key string length must be at least 1, got: 0`},
-	{"wait resource: statuses unknown status", tokenWaitResource, attrs{"statuses": []string{"DONE"}}, "statuses[0]", `value must be one of: ["WAITING" "COMPLETED" "TIMED_OUT"], got: "DONE"`},
-	{"wait resource: statuses empty", tokenWaitResource, attrs{"statuses": []string{}}, "statuses", `Attribute statuses list must contain at least 1 elements, got: 0`},
-	{"wait resource: output_contains an array", tokenWaitResource, attrs{"output_contains": "[true]"}, "output_contains", `Attribute output_contains must be JSON text of an object`},
-	{"wait resource: timeout in fractional weeks", tokenWaitResource, attrs{"timeout": "0.5w"}, "timeout", `Attribute timeout must be a positive duration with a unit, such as "30m", "1h30m", "2d" or "1w"`},
-	{"wait resource: interval under a second", tokenWaitResource, attrs{"interval": "500ms"}, "interval", `Attribute interval must be at least 1s, got "500ms"`},
 
 	{"resource: empty idempotency_key", tokenResource, attrs{"idempotency_key": ""}, "idempotency_key", `Attribute idempotency_key must not be empty: leave it out and the provider generates one.`},
 	{"resource: idempotency_key too long", tokenResource, attrs{"idempotency_key": strings.Repeat("k", 2049)}, "idempotency_key", `Attribute idempotency_key must be at most 2048 characters (UTF-16 code units), got 2049.`},
@@ -139,7 +134,26 @@ var invalidConfigs = withEphemeralRows([]invalidConfig{
 	{"resource: empty tag", tokenResource, attrs{"tags": []string{"a", ""}}, "tags[1]", `Attribute tags[1] must not be empty.`},
 	{"resource: tag with a comma", tokenResource, attrs{"tags": []string{"a,b"}}, "tags[0]", `Attribute tags[0] must not contain a comma: a tags filter is a comma-separated list and could never find it, got "a,b".`},
 	{"resource: tag too long", tokenResource, attrs{"tags": []string{strings.Repeat("t", 129)}}, "tags[0]", `Attribute tags[0] must be at most 128 characters (UTF-16 code units), got 129.`},
-})
+}), gateRows([]invalidConfig{
+	{"statuses unknown status", "", attrs{"statuses": []string{"DONE"}}, "statuses[0]", `value must be one of: ["WAITING" "COMPLETED" "TIMED_OUT"], got: "DONE"`},
+	{"statuses empty", "", attrs{"statuses": []string{}}, "statuses", `Attribute statuses list must contain at least 1 elements, got: 0`},
+	{"output_contains an array", "", attrs{"output_contains": "[true]"}, "output_contains", `Attribute output_contains must be JSON text of an object`},
+	{"timeout in fractional weeks", "", attrs{"timeout": "0.5w"}, "timeout", `Attribute timeout must be a positive duration with a unit, such as "30m", "1h30m", "2d" or "1w"`},
+	{"interval under a second", "", attrs{"interval": "500ms"}, "interval", `Attribute interval must be at least 1s, got "500ms"`},
+})...)
+
+// gateRows are the rows of the gate's arguments, once for each kind that
+// gates on a token: the wait action and the wait resource.
+func gateRows(rows []invalidConfig) []invalidConfig {
+	var out []invalidConfig
+	for _, block := range []struct{ name, block string }{{"wait action", waitActionBlock}, {"wait resource", tokenWaitResource}} {
+		for _, row := range rows {
+			row.name, row.block = block.name+": "+row.name, block.block
+			out = append(out, row)
+		}
+	}
+	return out
+}
 
 // withEphemeralRows adds a copy of each of the data source's rows for the
 // ephemeral resource.

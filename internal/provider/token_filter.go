@@ -5,8 +5,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
-
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
 
@@ -40,28 +38,6 @@ func newTokenFilter(m waitpointTokensModel) tokenFilter {
 	f.from, f.to = timePointer(m.CreatedFrom), timePointer(m.CreatedTo)
 	f.params.CreatedFrom, f.params.CreatedTo = f.from, f.to
 	return f
-}
-
-// wholeNumberOr is a checked whole-number attribute's value, or fallback when it is not set.
-func wholeNumberOr(v types.Number, fallback int) int {
-	if !isKnown(v) {
-		return fallback
-	}
-	n, _ := v.ValueBigFloat().Int64() // wholeNumberValidator refused what is not whole
-	return int(n)
-}
-
-// timePointer is an RFC 3339 attribute's time, nil when it is not set (or
-// does not parse: its validator refuses that).
-func timePointer(v types.String) *time.Time {
-	if !isKnown(v) {
-		return nil
-	}
-	t, err := parseRFC3339(v.ValueString())
-	if err != nil {
-		return nil
-	}
-	return &t
 }
 
 // matches re-checks what the service cannot filter exactly: it returns TIMED_OUT

@@ -18,6 +18,13 @@ import (
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
 
+// tokenTypeName is the type name of every kind that is one token: the data
+// source, the ephemeral resource, the resource and the list resource.
+const tokenTypeName = providerTypeName + "_waitpoint_token"
+
+// tokenStatuses are every status of a token, as the service writes them.
+var tokenStatuses = client.StatusStrings(client.Statuses)
+
 // tokenAttribute is one computed attribute shared by every token-shaped schema:
 // its type, its description, and how to read it off a client.Token.
 type tokenAttribute struct {

@@ -56,6 +56,14 @@ func notCreatedYet(err error) bool {
 	return ok
 }
 
+// The descriptions of the two ways a configuration names a token, which
+// each kind completes with what it does with a key no token holds yet.
+const (
+	tokenIDDescription     = "The token's id, such as `waitpoint_abc123`."
+	tokenRefIDDescription  = tokenIDDescription + " Exactly one of `id` and `idempotency_key` must be set."
+	tokenRefKeyDescription = "Instead of `id`: the idempotency key of the token, such as `release-42`, meaning the newest token whose current, live key it is."
+)
+
 // tokenRefPaths are the two ways a configuration names a token, exactly one of
 // which is set: the config validators of every kind that reads a token.
 var tokenRefPaths = []path.Expression{path.MatchRoot("id"), path.MatchRoot("idempotency_key")}

@@ -45,18 +45,21 @@ func tokenIDValidator() validator.String {
 	}}
 }
 
-// statusListValidators refuses an unknown or repeated status.
-func statusListValidators() []validator.List {
+// statusListValidators refuses a status that is not one of statuses, and a
+// repeated one.
+func statusListValidators(statuses ...string) []validator.List {
 	return []validator.List{
 		listvalidator.SizeAtLeast(1),
 		listvalidator.UniqueValues(),
-		listvalidator.ValueStringsAre(stringvalidator.OneOf(client.StatusStrings(client.Statuses)...)),
+		listvalidator.ValueStringsAre(stringvalidator.OneOf(statuses...)),
 	}
 }
 
-// stringValidator is the shape every string validator of the provider shares:
+// stringValidator is the shape of every string validator the provider writes:
 // a description, and a check of a known value that returns what is wrong, or
-// "" when nothing is. The error is on the attribute and names it.
+// "" when nothing is. The error is on the attribute and names it. Where the
+// framework's validators say it as well, they are used as they are; either
+// way, every validator of every kind is a function of this file.
 type stringValidator struct {
 	description string
 	problem     func(value string) string
@@ -93,36 +96,6 @@ func durationValidator(least time.Duration) validator.String {
 		}
 		return ""
 	}}
-}
-
-// parseDuration reads a positive Go duration; its error says what is accepted.
-func parseDuration(s string) (time.Duration, error) {
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("must be a positive duration with a unit, such as \"30s\", \"5m\" or \"1h30m\" (units ns, us, ms, s, m, h), got %q", s)
-	}
-	return d, nil
-}
-
-// parseWaitTimeout reads a wait's timeout: a Go duration, or a duration in
-// the units a token's timeout takes (2d, 1w), so that a wait can be as long
-// as the token it waits for is written.
-func parseWaitTimeout(s string) (time.Duration, error) {
-	d, err := time.ParseDuration(s)
-	if err == nil && d > 0 {
-		return d, nil
-	}
-	if err == nil {
-		err = errNotServiceDuration // zero or negative
-	} else {
-		d, err = parseServiceDuration(s)
-	}
-	if errors.Is(err, errNotServiceDuration) || errors.Is(err, errZeroTimeout) {
-		return 0, fmt.Errorf("must be a positive duration with a unit, such as \"30m\", \"1h30m\", \"2d\" or \"1w\" (units ms, s, m, h, d, w), got %q", s)
-	} else if err != nil {
-		return 0, fmt.Errorf("%w, got %q", err, s)
-	}
-	return d, nil
 }
 
 // waitTimeoutValidator refuses a wait's timeout that parseWaitTimeout does not read.
@@ -187,12 +160,6 @@ func rfc3339Validator() validator.String {
 	}
 }
 
-// parseRFC3339 reads an RFC 3339 time at full precision. Go's layout wants an
-// upper-case T and Z, which are the only letters RFC 3339 has.
-func parseRFC3339(s string) (time.Time, error) {
-	return time.Parse(time.RFC3339Nano, strings.ToUpper(s))
-}
-
 // wholeNumberValidator refuses a number that is not a whole number from least
 // to most: a number attribute, so that 2.5 is refused in plain words, not
 // with the framework's conversion error.
@@ -247,6 +214,21 @@ func checkList(ctx context.Context, p path.Path, v types.List, validators ...val
 
 // idempotencyKeyValidator refuses an empty key, which names no token.
 func idempotencyKeyValidator() validator.String { return stringvalidator.LengthAtLeast(1) }
+
+// tagFilterValidators refuse a tag with a comma in a filter: the service
+// reads the filter as a comma-separated list, so no token could match it.
+func tagFilterValidators() []validator.List {
+	return []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(
+		stringvalidator.RegexMatches(regexp.MustCompile(`^[^,]+$`), "must be a non-empty tag without commas"))}
+}
+
+// tagsMatchValidator refuses a way of matching tags the filter does not have.
+func tagsMatchValidator() validator.String { return stringvalidator.OneOf("any", "all") }
+
+// createdPeriodValidator refuses a period the list endpoint does not read.
+func createdPeriodValidator() validator.String {
+	return stringvalidator.RegexMatches(createdPeriodPattern, "must be a period such as `30m`, `24h`, `7d`, `2w` or `1h30m` (units ms, s, m, h, d, w, y)")
+}
 
 // jsonValueValidator refuses text that is not JSON, of any value. Unlike the
 // other validators it never quotes the value: completion data may be a secret.

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
 // FuzzDuration: a duration attribute is refused exactly when it is not a
@@ -40,6 +41,26 @@ func FuzzDuration(f *testing.F) {
 	})
 }
 
+// TestImportState_checksTheID: an import id is refused by the `id`
+// attribute's own validator, naming what an id is, before any request.
+func TestImportState_checksTheID(t *testing.T) {
+	mock, url := startMock(t, 0)
+	server := configuredServer(t, url)
+	for _, id := range []string{"waitpoint_a/../b", "..", "waitpoint_a b", "waitpoint_a?b=c"} {
+		resp, err := server.ImportResourceState(context.Background(), &tfprotov6.ImportResourceStateRequest{TypeName: tokenTypeName, ID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail, "must be a waitpoint token id: not empty, not only dots, without whitespace or any of / ? # %") ||
+			len(resp.ImportedResources) != 0 {
+			t.Errorf("importing %q: got %s and %d resources, want the id's error alone", id, describe(resp.Diagnostics), len(resp.ImportedResources))
+		}
+	}
+	if n := len(mock.Requests()); n != 0 {
+		t.Fatalf("the mock saw %d requests, want none", n)
+	}
+}
+
 // TestParseWaitTimeout: a wait's timeout takes a Go duration and the units
 // of a token's timeout (d, w), and refuses the rest quoting the value.
 func TestParseWaitTimeout(t *testing.T) {
@@ -62,11 +83,12 @@ func TestParseWaitTimeout(t *testing.T) {
 	}
 }
 
-// TestNewWaitSettings_timeoutInTokenUnits: a wait's timeout in days or weeks
+// TestWaitSettings_timeoutInTokenUnits: a wait's timeout in days or weeks
 // is checked and applied as written, not only validated.
-func TestNewWaitSettings_timeoutInTokenUnits(t *testing.T) {
+func TestWaitSettings_timeoutInTokenUnits(t *testing.T) {
 	for timeout, want := range map[string]time.Duration{"2d": 48 * time.Hour, "1w": 7 * 24 * time.Hour, "90m": 90 * time.Minute} {
-		s, diags := newWaitSettings(context.Background(), path.Root("wait"), types.ListNull(types.StringType), types.StringValue(timeout), types.StringNull(), nil)
+		wait := waitConfig{Statuses: types.ListNull(types.StringType), Timeout: types.StringValue(timeout), Interval: types.StringNull()}
+		s, diags := wait.settings(context.Background(), path.Root("wait"), tokenGate.waitKind, nil)
 		if diags.HasError() || s.timeout != want {
 			t.Errorf("timeout %q: %s, %v; want %s", timeout, s.timeout, diags, want)
 		}

@@ -34,16 +34,17 @@ var (
 	waitIntervalValidators = []validator.String{durationValidator(minWaitInterval)}
 )
 
-// waitConfig is the `wait` attribute.
+// waitConfig is a wait's arguments: the data source's `wait`, and a gate's
+// (gateModel embeds it).
 type waitConfig struct {
 	Statuses types.List   `tfsdk:"statuses"`
 	Timeout  types.String `tfsdk:"timeout"`
 	Interval types.String `tfsdk:"interval"`
 }
 
-// waitSettings is a checked waitConfig with its defaults applied.
+// waitSettings is a wait's checked settings with their defaults applied.
 type waitSettings struct {
-	statuses []client.Status
+	statuses []string
 	timeout  time.Duration
 	interval time.Duration
 	// progress, when set, hears of every poll: the action reports it to the CLI.
@@ -52,48 +53,29 @@ type waitSettings struct {
 
 // waitProgress is one poll of a wait.
 type waitProgress struct {
-	token          string        // the token as tokenRef names it
-	status         client.Status // "" while no token holds the key the wait names
+	noun           string // the kind of thing waited for
+	name           string // the thing as the configuration names it
+	status         string // "" while it does not exist yet
 	elapsed, limit time.Duration
 }
 
-// newWaitSettings checks a wait's settings, found at p (the data source's
-// `wait`, the action's root), and applies the defaults. Every caller runs it
-// before its first request: a value unknown at validation is known here.
-func newWaitSettings(ctx context.Context, p path.Path, statuses types.List, timeout, interval types.String, defaults []client.Status) (waitSettings, diag.Diagnostics) {
-	diags := checkList(ctx, p.AtName("statuses"), statuses, statusListValidators()...)
-	diags.Append(checkString(ctx, p.AtName("timeout"), timeout, waitTimeoutValidators...)...)
-	diags.Append(checkString(ctx, p.AtName("interval"), interval, waitIntervalValidators...)...)
+// settings checks a wait's arguments, found at p (the data source's `wait`,
+// a gate's root), for a kind, and applies the defaults: statuses when none
+// are set. Every caller runs it before its first request: a value unknown at
+// validation is known here.
+func (w waitConfig) settings(ctx context.Context, p path.Path, k waitKind, statuses []string) (waitSettings, diag.Diagnostics) {
+	diags := checkList(ctx, p.AtName("statuses"), w.Statuses, statusListValidators(k.statuses...)...)
+	diags.Append(checkString(ctx, p.AtName("timeout"), w.Timeout, waitTimeoutValidators...)...)
+	diags.Append(checkString(ctx, p.AtName("interval"), w.Interval, waitIntervalValidators...)...)
 	s := waitSettings{
-		statuses: defaults,
-		timeout:  durationOr(timeout, defaultWaitTimeout, parseWaitTimeout),
-		interval: durationOr(interval, defaultWaitInterval, parseDuration),
+		statuses: statuses,
+		timeout:  durationOr(w.Timeout, defaultWaitTimeout, parseWaitTimeout),
+		interval: durationOr(w.Interval, defaultWaitInterval, parseDuration),
 	}
-	if isKnown(statuses) {
-		s.statuses = listStrings[client.Status](statuses)
+	if isKnown(w.Statuses) {
+		s.statuses = listStrings[string](w.Statuses)
 	}
 	return s, diags
-}
-
-// durationOr is a checked duration attribute's value read by parse, or
-// fallback when it is not set.
-func durationOr(v types.String, fallback time.Duration, parse func(string) (time.Duration, error)) time.Duration {
-	if !isKnown(v) {
-		return fallback
-	}
-	d, _ := parse(v.ValueString()) // the caller's checks refuse what does not parse
-	return d
-}
-
-// listStrings is a known list of strings as Go strings of type T.
-func listStrings[T ~string](l types.List) []T {
-	out := make([]T, 0, len(l.Elements()))
-	for _, v := range l.Elements() {
-		if s, ok := v.(types.String); ok {
-			out = append(out, T(s.ValueString()))
-		}
-	}
-	return out
 }
 
 func waitSchemaAttribute() schema.Attribute {
@@ -106,7 +88,7 @@ func waitSchemaAttribute() schema.Attribute {
 			"statuses": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
-				Validators:          statusListValidators(),
+				Validators:          statusListValidators(tokenStatuses...),
 				MarkdownDescription: "The statuses to wait for: `WAITING`, `COMPLETED` or `TIMED_OUT`. Defaults to any status but `WAITING` (`COMPLETED` and `TIMED_OUT`).",
 			},
 			"timeout": schema.StringAttribute{
@@ -128,49 +110,50 @@ const interruptNote = "Ctrl-C ends the wait at once during `plan`, and during `a
 	"In the plan that `apply` runs first, only Terraform 1.16 or later passes a first Ctrl-C on to the provider: on Terraform 1.15 and earlier, and on OpenTofu 1.12, " +
 	"the wait runs on until the token is answered or `timeout` passes, and the apply then stops with `execution halted` without changing anything; a second Ctrl-C ends the CLI at once."
 
-// waitError is a wait that ended without the token reaching a wanted status.
-type waitError struct{ message string }
+// waitError is a wait that ended without the thing reaching a wanted status.
+type waitError struct{ noun, message string }
 
 func (e *waitError) Error() string { return e.message }
 
-// waitForToken polls the token until it reaches one of s.statuses. A token
-// named by an idempotency key that no token holds yet is waited for too, one
-// request a poll. It fails at once when the token is in a final status that is
-// not wanted, when ctx ends, and at the timeout, which also ends a request in
-// flight or a retry's wait: a wait never outlasts its timeout.
-func waitForToken(ctx context.Context, c *client.Client, ref tokenRef, s waitSettings) (client.Token, error) {
+// poller reads the thing a wait waits for, once: the zero T, with no error,
+// while it does not exist yet (a token named by a key no token holds).
+type poller[T any] func(ctx context.Context) (T, error)
+
+// wait is the one wait loop: it polls until the thing reaches one of
+// s.statuses, a thing not created yet included, one request a poll. It fails
+// at once when the thing is in a final status that is not wanted, when ctx
+// ends, and at the timeout, which also ends a request in flight or a retry's
+// wait: a wait never outlasts its timeout.
+func (k gateKind[T]) wait(ctx context.Context, name string, poll poller[T], s waitSettings) (T, error) {
 	start := time.Now()
 	waitCtx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	want := joinStatuses(s.statuses)
-	name := ref.String()
-	var token client.Token
+	var last T
 	for {
-		polled, next, err := ref.fetch(waitCtx, c)
-		switch {
-		case err == nil:
-			token, ref = polled, next
-		case !notCreatedYet(err):
-			return token, s.ended(ctx, waitCtx, name, token, err)
+		polled, err := poll(waitCtx)
+		if err != nil {
+			return last, s.ended(ctx, waitCtx, k.waitKind, name, k.status(last), err)
 		}
-		elapsed := time.Since(start)
-		tflog.Info(ctx, "waiting for waitpoint token", map[string]any{
-			"token": name, "status": string(token.Status), "want": want, "elapsed": elapsed.Round(time.Second).String(),
+		last = polled
+		status, elapsed := k.status(last), time.Since(start)
+		tflog.Info(ctx, "waiting for "+k.noun, map[string]any{
+			k.short: name, "status": status, "want": want, "elapsed": elapsed.Round(time.Second).String(),
 		})
 		if s.progress != nil {
-			s.progress(waitProgress{token: name, status: token.Status, elapsed: elapsed, limit: s.timeout})
+			s.progress(waitProgress{noun: k.noun, name: name, status: status, elapsed: elapsed, limit: s.timeout})
 		}
 		switch {
-		case slices.Contains(s.statuses, token.Status):
-			return token, nil
-		case token.Status != "" && token.Status != client.StatusWaiting: // COMPLETED and TIMED_OUT never change again
-			return token, &waitError{fmt.Sprintf("waitpoint token %s is %s and can no longer become %s", name, token.Status, want)}
+		case slices.Contains(s.statuses, status):
+			return last, nil
+		case status != "" && k.final(status):
+			return last, &waitError{k.noun, fmt.Sprintf("%s %s is %s and can no longer become %s", k.noun, name, status, want)}
 		}
 		timer := time.NewTimer(s.interval)
 		select {
 		case <-waitCtx.Done():
 			timer.Stop()
-			return token, s.ended(ctx, waitCtx, name, token, waitCtx.Err())
+			return last, s.ended(ctx, waitCtx, k.waitKind, name, status, waitCtx.Err())
 		case <-timer.C:
 		}
 	}
@@ -178,27 +161,56 @@ func waitForToken(ctx context.Context, c *client.Client, ref tokenRef, s waitSet
 
 // ended says why a wait ended early: ctx ended (an interrupt), the timeout
 // came (or a retry's wait would have ended after it), or err, a request's
-// failure.
-func (s waitSettings) ended(ctx, waitCtx context.Context, name string, last client.Token, err error) error {
+// failure. lastStatus is the thing's status when it was last seen.
+func (s waitSettings) ended(ctx, waitCtx context.Context, k waitKind, name, lastStatus string, err error) error {
 	_, pastTimeout := errors.AsType[*client.WaitPastDeadlineError](err)
 	switch {
 	case ctx.Err() != nil:
-		return fmt.Errorf("waitpoint token %s: %w", name, ctx.Err())
+		return fmt.Errorf("%s %s: %w", k.noun, name, ctx.Err())
 	case waitCtx.Err() == nil && !pastTimeout:
 		return err
 	}
-	return &waitError{fmt.Sprintf("timed out after %s waiting for waitpoint token %s to become %s; %s",
-		client.FormatDuration(s.timeout), name, joinStatuses(s.statuses), lastSeen(last))}
+	return &waitError{k.noun, fmt.Sprintf("timed out after %s waiting for %s %s to become %s; %s",
+		client.FormatDuration(s.timeout), k.noun, name, joinStatuses(s.statuses), k.lastSeen(lastStatus))}
 }
 
-func joinStatuses(statuses []client.Status) string {
-	return strings.Join(client.StatusStrings(statuses), " or ")
+func joinStatuses(statuses []string) string {
+	return strings.Join(statuses, " or ")
 }
 
-// lastSeen says what a wait saw of the token last.
-func lastSeen(last client.Token) string {
-	if last.Status == "" {
-		return "no such token had been created, or Trigger.dev had not answered yet"
+// lastSeen says what a wait saw of the thing last.
+func (k waitKind) lastSeen(status string) string {
+	if status == "" {
+		return fmt.Sprintf("no such %s had been created, or Trigger.dev had not answered yet", k.short)
 	}
-	return "its last status was " + string(last.Status)
+	return "its last status was " + status
+}
+
+// progressEvery is how often the action reports a wait whose status does not change.
+const progressEvery = 30 * time.Second
+
+// progressReporter picks the polls worth a line on the console: the first,
+// each change of status, and otherwise one every progressEvery at most. A
+// line at every poll would be 360 lines for a 30-minute wait.
+type progressReporter struct {
+	reported   bool
+	lastStatus string
+	lastAt     time.Duration
+}
+
+func (r *progressReporter) due(p waitProgress) bool {
+	if r.reported && p.status == r.lastStatus && p.elapsed-r.lastAt < progressEvery {
+		return false
+	}
+	r.reported, r.lastStatus, r.lastAt = true, p.status, p.elapsed
+	return true
+}
+
+func (p waitProgress) String() string {
+	status := p.status
+	if status == "" {
+		status = "not created yet"
+	}
+	return fmt.Sprintf("%s %s is %s after %s (timeout %s)",
+		p.noun, p.name, status, p.elapsed.Round(time.Second), client.FormatDuration(p.limit))
 }

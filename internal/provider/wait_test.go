@@ -22,7 +22,7 @@ func TestWaitForToken_cancelReturnsAtOnce(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go whenPolled(t, mock, tok.ID, func() error { cancel(); return nil })
-	_, err = waitForToken(ctx, c, tokenRef{id: tok.ID}, waitSettings{statuses: []client.Status{client.StatusCompleted}, timeout: time.Hour, interval: time.Hour})
+	_, err = waitForToken(ctx, c, tokenRef{id: tok.ID}, waitSettings{statuses: []string{string(client.StatusCompleted)}, timeout: time.Hour, interval: time.Hour})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
@@ -54,7 +54,7 @@ func TestWaitForToken_endsAtItsTimeout(t *testing.T) {
 				t.Fatal(err)
 			}
 			start := time.Now()
-			_, err = waitForToken(t.Context(), c, tokenRef{id: tok.ID}, waitSettings{statuses: []client.Status{client.StatusCompleted}, timeout: 2 * time.Second, interval: time.Second})
+			_, err = waitForToken(t.Context(), c, tokenRef{id: tok.ID}, waitSettings{statuses: []string{string(client.StatusCompleted)}, timeout: 2 * time.Second, interval: time.Second})
 			var waitErr *waitError
 			if !errors.As(err, &waitErr) || !strings.Contains(err.Error(), "timed out after 2s") || !strings.Contains(err.Error(), tc.lastSeen) {
 				t.Fatalf("got %v, want a timeout after 2s: %s", err, tc.lastSeen)
@@ -87,7 +87,7 @@ func TestWaitForToken_byKeyBeforeItExists(t *testing.T) {
 		}
 		created <- tok.ID
 	}()
-	settings := waitSettings{statuses: []client.Status{client.StatusCompleted}, timeout: hangBound, interval: time.Second}
+	settings := waitSettings{statuses: []string{string(client.StatusCompleted)}, timeout: hangBound, interval: time.Second}
 	token, err := waitForToken(t.Context(), c, tokenRef{key: "release-42"}, settings)
 	if err != nil {
 		t.Fatal(err)
@@ -102,3 +102,41 @@ func TestWaitForToken_byKeyBeforeItExists(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressReporter: the first poll, each change of status, and otherwise
+// one line every 30 s at most.
+func TestProgressReporter(t *testing.T) {
+	var r progressReporter
+	polls := []struct {
+		status  client.Status
+		elapsed float64 // seconds
+		due     bool
+	}{
+		{client.StatusWaiting, 0, true},
+		{client.StatusWaiting, 5, false},
+		{client.StatusWaiting, 29.9, false},
+		{client.StatusWaiting, 30, true},
+		{client.StatusWaiting, 35, false},
+		{client.StatusCompleted, 36, true},
+		{client.StatusCompleted, 37, false},
+	}
+	for _, p := range polls {
+		if got := r.due(waitProgress{status: string(p.status), elapsed: seconds(p.elapsed)}); got != p.due {
+			t.Errorf("%s after %gs: due %t, want %t", p.status, p.elapsed, got, p.due)
+		}
+	}
+	// A 30-minute wait at the default interval: 360 polls, 60 lines (one
+	// every 30 s and the first), not 360.
+	r = progressReporter{}
+	lines := 0
+	for i := range 360 {
+		if r.due(waitProgress{status: string(client.StatusWaiting), elapsed: seconds(float64(i * 5))}) {
+			lines++
+		}
+	}
+	if lines != 60 {
+		t.Fatalf("%d lines for 360 polls 5 s apart, want 60", lines)
+	}
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

@@ -28,8 +28,8 @@ type waitpointTokenDataSource struct {
 // NewWaitpointTokenDataSource is the `triggerdev_waitpoint_token` data source.
 func NewWaitpointTokenDataSource() datasource.DataSource { return &waitpointTokenDataSource{} }
 
-func (d *waitpointTokenDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_waitpoint_token"
+func (d *waitpointTokenDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = tokenTypeName
 }
 
 func (d *waitpointTokenDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -44,14 +44,13 @@ func waitpointTokenSchema() schema.Schema {
 	attrs["id"] = schema.StringAttribute{
 		Optional:            true,
 		Computed:            true,
-		MarkdownDescription: "The token's id, such as `waitpoint_abc123`. Exactly one of `id` and `idempotency_key` must be set; the other is read from the token.",
+		MarkdownDescription: tokenIDDescription + " Exactly one of `id` and `idempotency_key` must be set; the other is read from the token.",
 		Validators:          []validator.String{tokenIDValidator()},
 	}
 	attrs["idempotency_key"] = schema.StringAttribute{
 		Optional: true,
 		Computed: true,
-		MarkdownDescription: "Instead of `id`: the idempotency key of the token, such as `release-42`, meaning the newest token whose current, live key it is. " +
-			"With `wait`, a token not created yet is waited for, one request a poll; without, it is an error naming the key. " +
+		MarkdownDescription: tokenRefKeyDescription + " With `wait`, a token not created yet is waited for, one request a poll; without, it is an error naming the key. " +
 			"When `id` is set, the key the token was created with; null when the service reports none.",
 		Validators: []validator.String{idempotencyKeyValidator()},
 	}
@@ -131,8 +130,8 @@ func readToken(ctx context.Context, c *client.Client, ref tokenRef, wait *waitCo
 		}
 		return token, diags
 	}
-	settings, diags := newWaitSettings(ctx, path.Root("wait"), wait.Statuses, wait.Timeout, wait.Interval,
-		[]client.Status{client.StatusCompleted, client.StatusTimedOut})
+	settings, diags := wait.settings(ctx, path.Root("wait"), tokenGate.waitKind,
+		[]string{string(client.StatusCompleted), string(client.StatusTimedOut)})
 	if diags.HasError() {
 		return client.Token{}, diags
 	}

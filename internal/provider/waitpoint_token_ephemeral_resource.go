@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/ephemeralvalidator"
-	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 )
@@ -26,8 +24,8 @@ func NewWaitpointTokenEphemeralResource() ephemeral.EphemeralResource {
 	return &waitpointTokenEphemeralResource{}
 }
 
-func (r *waitpointTokenEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_waitpoint_token"
+func (r *waitpointTokenEphemeralResource) Metadata(_ context.Context, _ ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = tokenTypeName
 }
 
 func (r *waitpointTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
@@ -57,32 +55,4 @@ func (r *waitpointTokenEphemeralResource) Open(ctx context.Context, req ephemera
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.Result.Set(ctx, &model)...)
 	}
-}
-
-// ephemeralAttributes converts the data source's attributes, every field of
-// each, so that both kinds have one definition (TestEphemeralAttributes_same).
-// It panics, when the provider starts and in every test, on a kind of
-// attribute it does not convert.
-func ephemeralAttributes(attrs map[string]dsschema.Attribute) map[string]schema.Attribute {
-	out := make(map[string]schema.Attribute, len(attrs))
-	for name, a := range attrs {
-		switch a := a.(type) {
-		case dsschema.StringAttribute:
-			out[name] = schema.StringAttribute(a)
-		case dsschema.BoolAttribute:
-			out[name] = schema.BoolAttribute(a)
-		case dsschema.ListAttribute:
-			out[name] = schema.ListAttribute(a)
-		case dsschema.SingleNestedAttribute:
-			out[name] = schema.SingleNestedAttribute{
-				Attributes: ephemeralAttributes(a.Attributes), CustomType: a.CustomType,
-				Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
-				Description: a.Description, MarkdownDescription: a.MarkdownDescription,
-				DeprecationMessage: a.DeprecationMessage, Validators: a.Validators,
-			}
-		default:
-			panic(fmt.Sprintf("ephemeralAttributes: attribute %q is a %T, which it does not convert", name, a))
-		}
-	}
-	return out
 }

@@ -6,7 +6,6 @@ import (
 	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -62,20 +61,6 @@ func (r *waitpointTokenListResource) ListResourceConfigSchema(ctx context.Contex
 			"`triggerdev_waitpoint_tokens` data source (`limit` is its `max_items`), as identities that `import` blocks take.",
 		Attributes: attrs,
 	}
-}
-
-// listAttribute converts one of the list data source's filters. It panics,
-// when the provider starts and in every test, on a kind it does not convert.
-func listAttribute(name string, a dsschema.Attribute) schema.Attribute {
-	switch a := a.(type) {
-	case dsschema.StringAttribute:
-		return schema.StringAttribute{Optional: true, Validators: a.Validators, MarkdownDescription: a.MarkdownDescription}
-	case dsschema.ListAttribute:
-		return schema.ListAttribute{Optional: true, ElementType: a.ElementType, Validators: a.Validators, MarkdownDescription: a.MarkdownDescription}
-	case dsschema.NumberAttribute:
-		return schema.NumberAttribute{Optional: true, Validators: a.Validators, MarkdownDescription: a.MarkdownDescription}
-	}
-	panic(fmt.Sprintf("listAttribute: filter %q is a %T, which it does not convert", name, a))
 }
 
 func (r *waitpointTokenListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

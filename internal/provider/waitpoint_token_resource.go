@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -24,10 +23,6 @@ var (
 	_ resource.ResourceWithImportState = (*waitpointTokenResource)(nil)
 	_ resource.ResourceWithIdentity    = (*waitpointTokenResource)(nil)
 )
-
-// tokenTypeName is the type name the resource shares with the data source,
-// the ephemeral resource and the list resource.
-const tokenTypeName = providerTypeName + "_waitpoint_token"
 
 // waitpointTokenResource creates a token. The service changes nothing of a
 // token once made and cannot delete one: every argument replaces it, and
@@ -59,14 +54,14 @@ func (r *waitpointTokenResource) Metadata(_ context.Context, _ resource.Metadata
 
 func (r *waitpointTokenResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
-		"id": identityschema.StringAttribute{RequiredForImport: true, Description: "The token's id, such as `waitpoint_abc123`."},
+		"id": identityschema.StringAttribute{RequiredForImport: true, Description: tokenIDDescription},
 	}}
 }
 
 func (r *waitpointTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	attrs := resourceComputedAttributes(tokenSchemaAttributes())
-	attrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "The token's id, such as `waitpoint_abc123`."}
+	attrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: tokenIDDescription}
 	attrs["idempotency_key"] = schema.StringAttribute{
 		Optional: true, Computed: true, PlanModifiers: replace,
 		Validators: []validator.String{createdKeyValidator()},
@@ -207,32 +202,14 @@ func (r *waitpointTokenResource) Delete(ctx context.Context, req resource.Delete
 }
 
 // ImportState takes an id, from `terraform import`, an import block's `id`
-// or its `identity`; the read that follows fills in the rest.
+// or its `identity` (no id then); the read that follows fills in the rest.
+// An id is checked as the `id` attribute is.
 func (r *waitpointTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != "" && !tokenIDPattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("The import id must be a waitpoint token id such as waitpoint_abc123: not empty, not only dots, without whitespace or any of / ? # %%, got %q.", req.ID))
-		return
-	}
-	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
-}
-
-// resourceComputedAttributes converts the data source's computed attributes
-// of a token, so that both kinds have one definition. It panics, when the
-// provider starts and in every test, on a kind it does not convert.
-func resourceComputedAttributes(attrs map[string]dsschema.Attribute) map[string]schema.Attribute {
-	out := make(map[string]schema.Attribute, len(attrs))
-	for name, a := range attrs {
-		switch a := a.(type) {
-		case dsschema.StringAttribute:
-			out[name] = schema.StringAttribute{Computed: true, CustomType: a.CustomType, Sensitive: a.Sensitive, MarkdownDescription: a.MarkdownDescription}
-		case dsschema.BoolAttribute:
-			out[name] = schema.BoolAttribute{Computed: true, Sensitive: a.Sensitive, MarkdownDescription: a.MarkdownDescription}
-		case dsschema.ListAttribute:
-			out[name] = schema.ListAttribute{Computed: true, ElementType: a.ElementType, Sensitive: a.Sensitive, MarkdownDescription: a.MarkdownDescription}
-		default:
-			panic(fmt.Sprintf("resourceComputedAttributes: attribute %q is a %T, which it does not convert", name, a))
+	if req.ID != "" {
+		resp.Diagnostics.Append(checkString(ctx, path.Root("id"), types.StringValue(req.ID), tokenIDValidator())...)
+		if resp.Diagnostics.HasError() {
+			return
 		}
 	}
-	return out
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 }

@@ -5,19 +5,14 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework/action"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
 
 var (
@@ -35,16 +30,11 @@ type waitpointTokenWaitResource struct {
 }
 
 type waitpointTokenWaitModel struct {
-	ID             types.String      `tfsdk:"id"`
-	IdempotencyKey types.String      `tfsdk:"idempotency_key"`
-	Statuses       types.List        `tfsdk:"statuses"`
-	OutputContains types.String      `tfsdk:"output_contains"`
-	Timeout        types.String      `tfsdk:"timeout"`
-	Interval       types.String      `tfsdk:"interval"`
-	Triggers       types.Map         `tfsdk:"triggers"`
-	Status         types.String      `tfsdk:"status"`
-	CompletedAt    timetypes.RFC3339 `tfsdk:"completed_at"`
-	OutputJSON     types.String      `tfsdk:"output_json"`
+	tokenGateModel
+	Triggers    types.Map         `tfsdk:"triggers"`
+	Status      types.String      `tfsdk:"status"`
+	CompletedAt timetypes.RFC3339 `tfsdk:"completed_at"`
+	OutputJSON  types.String      `tfsdk:"output_json"`
 }
 
 // NewWaitpointTokenWaitResource is the `triggerdev_waitpoint_token_wait` resource.
@@ -55,85 +45,51 @@ func (r *waitpointTokenWaitResource) Metadata(_ context.Context, req resource.Me
 }
 
 func (r *waitpointTokenWaitResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replaceString := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	attrs := replacingAttributes(tokenGate.gateAttributes())
+	attrs["id"] = schema.StringAttribute{
+		Optional: true,
+		Computed: true,
+		MarkdownDescription: tokenRefIDDescription + " With `idempotency_key`, the id of the token found, which forces no new wait: " +
+			"a new wait comes with a new key or new `triggers`.",
+		Validators: []validator.String{tokenIDValidator()},
+		// UseStateForUnknown first: a token found by key keeps its id in
+		// every later plan, so only a configured id can force a new wait.
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+	}
+	attrs["idempotency_key"] = schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: tokenRefKeyDescription + " A token not created yet is waited for, within the same `timeout`.",
+		Validators:          []validator.String{idempotencyKeyValidator()},
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+	}
+	attrs["triggers"] = schema.MapAttribute{
+		Optional:    true,
+		ElementType: types.StringType,
+		MarkdownDescription: "Arbitrary strings, such as the release being rolled out: a change of any value forces a new resource, " +
+			"that is a new wait, even on a token that already approved a previous one. Defaults to none.",
+		PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+	}
+	attrs["status"] = schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: "The token's status when the wait ended: `COMPLETED`, or another of `statuses`.",
+	}
+	attrs["completed_at"] = schema.StringAttribute{
+		Computed:            true,
+		CustomType:          timetypes.RFC3339Type{},
+		MarkdownDescription: "When the token was completed or timed out (RFC 3339), as seen when the wait ended; null when it was still waiting.",
+	}
+	attrs[outputJSONName] = schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: outputJSONDescription + " As it was when the wait ended.",
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Waits, when it is created, until a Trigger.dev waitpoint token is completed, and fails the apply otherwise: " +
 			"whatever has it in `depends_on` is applied only once the token approved it. Every argument forces a new resource, that is a new wait; " +
 			"plans, refreshes and destroys make no request. Apply-time gating on every CLI, OpenTofu and Terraform before 1.14 included. " +
 			"A failed wait stores nothing, so the next apply waits again. It cannot be imported: a gate must be passed. " +
 			"Each poll is logged at `TF_LOG=info`. A first Ctrl-C stops the wait at once on every CLI: the create runs in the apply half of `apply`, where CLIs pass the interrupt on.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				MarkdownDescription: actionIDDescription + " With `idempotency_key`, the id of the token found, which forces no new wait: " +
-					"a new wait comes with a new key or new `triggers`.",
-				Validators: []validator.String{tokenIDValidator()},
-				// UseStateForUnknown first: a token found by key keeps its id in
-				// every later plan, so only a configured id can force a new wait.
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
-			},
-			"idempotency_key": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: actionKeyDescription + " A token not created yet is waited for, within the same `timeout`.",
-				Validators:          []validator.String{idempotencyKeyValidator()},
-				PlanModifiers:       replaceString,
-			},
-			"statuses": schema.ListAttribute{
-				Optional:            true,
-				ElementType:         types.StringType,
-				Validators:          statusListValidators(),
-				MarkdownDescription: waitActionDescription("statuses"),
-				PlanModifiers:       []planmodifier.List{listplanmodifier.RequiresReplace()},
-			},
-			"output_contains": schema.StringAttribute{
-				Optional:            true,
-				Validators:          []validator.String{jsonObjectValidator()},
-				MarkdownDescription: waitActionDescription("output_contains"),
-				PlanModifiers:       replaceString,
-			},
-			"timeout": schema.StringAttribute{
-				Optional:            true,
-				Validators:          waitTimeoutValidators,
-				MarkdownDescription: waitTimeoutDescription,
-				PlanModifiers:       replaceString,
-			},
-			"interval": schema.StringAttribute{
-				Optional:            true,
-				Validators:          waitIntervalValidators,
-				MarkdownDescription: waitIntervalDescription,
-				PlanModifiers:       replaceString,
-			},
-			"triggers": schema.MapAttribute{
-				Optional:    true,
-				ElementType: types.StringType,
-				MarkdownDescription: "Arbitrary strings, such as the release being rolled out: a change of any value forces a new resource, " +
-					"that is a new wait, even on a token that already approved a previous one. Defaults to none.",
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
-			},
-			"status": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The token's status when the wait ended: `COMPLETED`, or another of `statuses`.",
-			},
-			"completed_at": schema.StringAttribute{
-				Computed:            true,
-				CustomType:          timetypes.RFC3339Type{},
-				MarkdownDescription: "When the token was completed or timed out (RFC 3339), as seen when the wait ended; null when it was still waiting.",
-			},
-			outputJSONName: schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: outputJSONDescription + " As it was when the wait ended.",
-			},
-		},
+		Attributes: attrs,
 	}
-}
-
-// waitActionDescription is the wait action's description of an argument that
-// means the same here.
-func waitActionDescription(name string) string {
-	var resp action.SchemaResponse
-	(&waitForWaitpointTokenAction{}).Schema(context.Background(), action.SchemaRequest{}, &resp)
-	return resp.Schema.Attributes[name].GetMarkdownDescription()
 }
 
 func (r *waitpointTokenWaitResource) ConfigValidators(context.Context) []resource.ConfigValidator {
@@ -158,14 +114,14 @@ func (r *waitpointTokenWaitResource) Create(ctx context.Context, req resource.Cr
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &configID)...)
 	ref, diags := configuredRef(ctx, configID, model.IdempotencyKey)
 	resp.Diagnostics.Append(diags...)
-	settings, diags := model.settings(ctx)
+	settings, diags := model.settings(ctx, tokenGate.waitKind)
 	resp.Diagnostics.Append(diags...)
 	c, diags := r.data.Client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	token, diags := passGate(ctx, c, ref, settings, model.OutputContains.ValueString())
+	token, diags := tokenGate.pass(ctx, ref.String(), ref.poll(c), settings)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -180,15 +136,6 @@ func (r *waitpointTokenWaitResource) Create(ctx context.Context, req resource.Cr
 		model.ID = types.StringValue(token.ID) // a configured id stays as written: the service also accepts it without its prefix
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
-}
-
-// settings checks the wait's settings again, before any request: a value
-// unknown at validation (from another resource) is known now.
-func (m waitpointTokenWaitModel) settings(ctx context.Context) (waitSettings, diag.Diagnostics) {
-	diags := checkString(ctx, path.Root("output_contains"), m.OutputContains, jsonObjectValidator())
-	settings, more := newWaitSettings(ctx, path.Empty(), m.Statuses, m.Timeout, m.Interval, []client.Status{client.StatusCompleted})
-	diags.Append(more...)
-	return settings, diags
 }
 
 // Read makes no request and changes nothing: the state records a gate that

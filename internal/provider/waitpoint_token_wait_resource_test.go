@@ -4,12 +4,9 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -68,75 +65,6 @@ func requestCount(mock *mockapi.Server, want bool) resource.TestCheckFunc {
 func resourceTestCase(t *testing.T, steps ...resource.TestStep) {
 	t.Helper()
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
-}
-
-func TestAccWaitpointTokenWait_approvedWhileWaiting(t *testing.T) {
-	t.Parallel()
-	mock, url := startMock(t, 0)
-	tok := mock.CreateToken(mockapi.TokenSpec{})
-	var approvedAt time.Time
-	resourceTestCase(t, resource.TestStep{
-		PreConfig: func() {
-			go whenPolled(t, mock, tok.ID, func() error { // the approver, while the resource waits
-				approvedAt = time.Now()
-				return mock.Complete(tok.ID, []byte(`{"approved":true,"by":"alice"}`))
-			})
-		},
-		Config: tokenWaitConfig(url, idRef(tok.ID), "release-1", `output_contains = jsonencode({ approved = true })`),
-		ConfigStateChecks: append(rolloutCreated("release-1"),
-			attrCheckAt(tokenWaitAddress, "id", knownvalue.StringExact(tok.ID)),
-			attrCheckAt(tokenWaitAddress, "status", knownvalue.StringExact("COMPLETED")),
-			attrCheckAt(tokenWaitAddress, "completed_at", knownvalue.NotNull()),
-			attrCheckAt(tokenWaitAddress, "output_json", knownvalue.StringExact(`{"approved":true,"by":"alice"}`))),
-		Check: func(*terraform.State) error {
-			if approvedAt.IsZero() {
-				return fmt.Errorf("the rollout was created before the token was approved")
-			}
-			return nil
-		},
-	})
-}
-
-// TestAccWaitpointTokenWait_failures: a wait that fails fails the apply, and
-// neither the wait nor the rollout is stored. Through the CLI itself: the
-// harness runs no check after a step that expects an error.
-func TestAccWaitpointTokenWait_failures(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		name  string
-		ref   func(t *testing.T, mock *mockapi.Server) string
-		extra string
-		want  *regexp.Regexp
-	}{
-		{"declined", func(t *testing.T, mock *mockapi.Server) string { return idRef(approvedToken(t, mock, false)) },
-			`output_contains = jsonencode({ approved = true })`, wrappedText(`its output's member "approved" is false, not true`)},
-		{"timed out", func(_ *testing.T, mock *mockapi.Server) string {
-			return idRef(mock.CreateToken(mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute}).ID)
-		}, ``, wrappedText(`is TIMED_OUT and can no longer become COMPLETED`)},
-		{"nobody answers", func(_ *testing.T, mock *mockapi.Server) string {
-			return idRef(mock.CreateToken(mockapi.TokenSpec{}).ID)
-		},
-			`timeout = "1s"`, wrappedTexts("timed out after 1s", "its last status was WAITING")},
-		{"no token holds the key", func(*testing.T, *mockapi.Server) string { return `idempotency_key = "release-7"` },
-			`timeout = "1s"`, wrappedTexts("timed out after 1s", "no such token had been created")},
-		{"not found", func(*testing.T, *mockapi.Server) string { return idRef("waitpoint_doesnotexist") }, ``,
-			wrappedText(`No waitpoint token "waitpoint_doesnotexist" exists`)},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			ws := newCLIWorkspace(t)
-			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = 404 })
-			ws.writeConfig(tokenWaitConfig(url, tc.ref(t, mock), "release-1", tc.extra))
-			out, err := ws.run("apply", "-auto-approve", "-input=false")
-			if err == nil || !tc.want.MatchString(out) {
-				t.Fatalf("the apply must fail with %s: %v\n%s", tc.want, err, out)
-			}
-			if stored := ws.stateInstances(); len(stored) != 0 {
-				t.Fatalf("a failed wait stored %v:\n%s", stored, out)
-			}
-		})
-	}
 }
 
 // TestAccWaitpointTokenWait_nextApplyWaitsAgain: after a wait that timed out,
@@ -239,66 +167,4 @@ func TestAccWaitpointTokenWait_idempotencyKey(t *testing.T) {
 			Check:            requestCount(mock, false),
 		},
 	)
-}
-
-// TestAccWaitpointTokenWait_settingsCheckedAtCreate: a setting unknown at
-// validation and plan (a variable passed through another resource) is
-// checked when the resource is created, before any request.
-func TestAccWaitpointTokenWait_settingsCheckedAtCreate(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		name, attribute string
-		value           config.Variable
-		want            string
-	}{
-		{"id", "id", config.StringVariable("waitpoint_a/../b"), "Attribute id must be a waitpoint token id"},
-		{"id beside a key", "id", config.StringVariable("waitpoint_a"), "Exactly one of these attributes must be configured"},
-		{"idempotency_key", "idempotency_key", config.StringVariable(""), "Attribute idempotency_key string length must be at least 1"},
-		{"statuses", "statuses", config.ListVariable(config.StringVariable("DONE")), `Attribute statuses[0] value must be one of`},
-		{"output_contains", "output_contains", config.StringVariable("approved"), "Attribute output_contains must be JSON text of an object"},
-		{"timeout", "timeout", config.StringVariable("30"), "Attribute timeout must be a positive duration"},
-		{"interval", "interval", config.StringVariable("1ms"), `Attribute interval must be at least 1s, got "1ms"`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			mock, url := startMock(t, 0)
-			tok := mock.CreateToken(mockapi.TokenSpec{})
-			settings := map[string]string{"id": fmt.Sprintf("%q", tok.ID), "timeout": `"60s"`}
-			if tc.name == "id beside a key" {
-				settings["idempotency_key"] = `"release-7"`
-			}
-			if tc.attribute == "idempotency_key" {
-				delete(settings, "id")
-			}
-			settings[tc.attribute] = "terraform_data.setting.output" // unknown until applied
-			var lines []string
-			for name, value := range settings {
-				lines = append(lines, name+" = "+value)
-			}
-			slices.Sort(lines)
-			start := time.Now()
-			resourceTestCase(t, resource.TestStep{
-				Config: providerBlock(url) + fmt.Sprintf(`
-variable "setting" {}
-
-resource "terraform_data" "setting" {
-  input = var.setting
-}
-
-resource "triggerdev_waitpoint_token_wait" "approval" {
-  %s
-}
-`, strings.Join(lines, "\n  ")),
-				ConfigVariables: config.Variables{"setting": tc.value},
-				ExpectError:     wrappedText(tc.want),
-			})
-			if n := len(mock.Requests()); n != 0 {
-				t.Fatalf("the mock saw %d requests: a bad setting must be refused before any", n)
-			}
-			if elapsed := time.Since(start); elapsed > hangBound {
-				t.Fatalf("refused after %s: the resource waited out its 60 s timeout", elapsed)
-			}
-		})
-	}
 }

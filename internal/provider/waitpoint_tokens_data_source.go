@@ -3,9 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -27,9 +25,6 @@ const (
 	defaultMaxItems = 1000
 	defaultPageSize = 100
 )
-
-// periodPattern is the service's duration syntax: 30m, 24h, 7d, 2w, 1h30m.
-var periodPattern = regexp.MustCompile(`^(\d+(\.\d+)?(ms|s|m|h|d|w|y))+$`)
 
 type waitpointTokensDataSource struct {
 	data *providerData
@@ -71,30 +66,29 @@ func (d *waitpointTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 			"statuses": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
-				Validators:          statusListValidators(),
+				Validators:          statusListValidators(tokenStatuses...),
 				MarkdownDescription: "Only tokens with one of these statuses: `WAITING`, `COMPLETED`, `TIMED_OUT`. Defaults to every status.",
 			},
 			"tags": schema.ListAttribute{
-				Optional:    true,
-				ElementType: types.StringType,
-				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(
-					stringvalidator.RegexMatches(regexp.MustCompile(`^[^,]+$`), "must be a non-empty tag without commas"))},
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators:          tagFilterValidators(),
 				MarkdownDescription: "Only tokens with these tags: any of them, or all of them when `tags_match` is `all`. A tag with a comma is refused: the service reads the filter as a comma-separated list, so no token could match it. Defaults to no tag filter.",
 			},
 			"tags_match": schema.StringAttribute{
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf("any", "all")},
+				Validators:          []validator.String{tagsMatchValidator()},
 				MarkdownDescription: "How `tags` match: `any` (a token has at least one) or `all` (a token has every one). Defaults to `any`.",
 			},
 			"idempotency_key": schema.StringAttribute{
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{idempotencyKeyValidator()},
 				MarkdownDescription: "Only tokens created with this idempotency key (current or expired).",
 			},
 			"created_period": schema.StringAttribute{
 				Optional: true,
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(periodPattern, "must be a period such as `30m`, `24h`, `7d`, `2w` or `1h30m` (units ms, s, m, h, d, w, y)"),
+					createdPeriodValidator(),
 					stringvalidator.ConflictsWith(createdBounds...),
 				},
 				MarkdownDescription: "Only tokens created within this period before now, such as `24h`, `7d` or `1h30m` (units `ms`, `s`, `m`, `h`, `d`, `w`, `y`). Conflicts with `created_from` and `created_to`.",
@@ -170,8 +164,6 @@ func (d *waitpointTokensDataSource) ValidateConfig(ctx context.Context, req data
 			fmt.Sprintf("created_to %s must not be before created_from %s.", to.ValueString(), from.ValueString()))
 	}
 }
-
-func isKnown(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
 
 // Read is the fallback path: the protocol server answers this data source's
 // reads itself (readTokensFast, server.go), and hands the framework only what

@@ -376,7 +376,7 @@ func FuzzCreatedPeriod(f *testing.F) {
 		if !accepted && answer.Code != http.StatusBadRequest {
 			t.Fatalf("the mock answered %d to period %q", answer.Code, period)
 		}
-		if valid := periodPattern.MatchString(period); valid != accepted {
+		if valid := createdPeriodPattern.MatchString(period); valid != accepted {
 			t.Fatalf("period %q: the provider says valid=%v, the mock answers %d", period, valid, answer.Code)
 		}
 	})

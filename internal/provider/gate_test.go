@@ -3,7 +3,6 @@ package provider
 import (
 	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
@@ -39,7 +38,7 @@ func TestOutputProblem(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := outputProblem(tc.token, tc.contains); got != tc.want {
+			if got := tokenGate.outputProblem(tc.token, tc.contains); got != tc.want {
 				t.Fatalf("got %q, want %q", got, tc.want)
 			}
 		})
@@ -71,41 +70,3 @@ func TestExactNumber(t *testing.T) {
 		}
 	}
 }
-
-// TestProgressReporter: the first poll, each change of status, and otherwise
-// one line every 30 s at most.
-func TestProgressReporter(t *testing.T) {
-	var r progressReporter
-	polls := []struct {
-		status  client.Status
-		elapsed float64 // seconds
-		due     bool
-	}{
-		{client.StatusWaiting, 0, true},
-		{client.StatusWaiting, 5, false},
-		{client.StatusWaiting, 29.9, false},
-		{client.StatusWaiting, 30, true},
-		{client.StatusWaiting, 35, false},
-		{client.StatusCompleted, 36, true},
-		{client.StatusCompleted, 37, false},
-	}
-	for _, p := range polls {
-		if got := r.due(waitProgress{status: p.status, elapsed: seconds(p.elapsed)}); got != p.due {
-			t.Errorf("%s after %gs: due %t, want %t", p.status, p.elapsed, got, p.due)
-		}
-	}
-	// A 30-minute wait at the default interval: 360 polls, 60 lines (one
-	// every 30 s and the first), not 360.
-	r = progressReporter{}
-	lines := 0
-	for i := range 360 {
-		if r.due(waitProgress{status: client.StatusWaiting, elapsed: seconds(float64(i * 5))}) {
-			lines++
-		}
-	}
-	if lines != 60 {
-		t.Fatalf("%d lines for 360 polls 5 s apart, want 60", lines)
-	}
-}
-
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

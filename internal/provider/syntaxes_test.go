@@ -13,14 +13,14 @@ import (
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
 
-// TestParseServiceDuration: what each duration means, as the service sums it.
-func TestParseServiceDuration(t *testing.T) {
+// TestParseTimeoutDuration: what each duration means, as the service sums it.
+func TestParseTimeoutDuration(t *testing.T) {
 	for s, want := range map[string]time.Duration{
 		"30m": 30 * time.Minute, "24h": 24 * time.Hour, "2w": 14 * 24 * time.Hour, "1h30m": 90 * time.Minute,
 		"30m1h": 90 * time.Minute, "1hr": time.Hour, "90s": 90 * time.Second, "1d": 24 * time.Hour, "007s": 7 * time.Second,
 	} {
-		if got, err := parseServiceDuration(s); err != nil || got != want {
-			t.Errorf("parseServiceDuration(%q) = %v, %v; want %v", s, got, err, want)
+		if got, err := parseTimeoutDuration(s); err != nil || got != want {
+			t.Errorf("parseTimeoutDuration(%q) = %v, %v; want %v", s, got, err, want)
 		}
 	}
 }
@@ -55,7 +55,7 @@ func FuzzTokenTimeout(f *testing.F) {
 				t.Fatalf("timeout %q has passed, yet the mock times out at %v", s, got)
 			}
 		default:
-			_, durationErr := parseServiceDuration(s)
+			_, durationErr := parseTimeoutDuration(s)
 			if got := mockTimeout(t, mock, s); got != nil && errors.Is(durationErr, errNotServiceDuration) && !looksLikeDate(s) {
 				t.Fatalf("timeout %q: the mock takes it as a duration (times out at %v), the provider refuses it: %v", s, got, err)
 			}

@@ -5,19 +5,35 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf16"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 )
 
-// The service's duration syntax for a token's timeout (parse-duration as the
-// service calls it): the whole string made of <digits><unit>, units w, d, h or
-// hr, m and s, at most 100 characters. FuzzTokenTimeout holds it to the mock's.
+// The syntaxes of durations and instants, one name each. Four are the
+// service's, which differ from one endpoint to another; the provider's own
+// durations are Go's:
+//   - parseDuration: a wait's interval and the provider's request_timeout, Go durations (`1h30m`).
+//   - parseWaitTimeout: a wait's timeout, a Go duration or a token timeout's duration (`2d`).
+//   - parseRFC3339: an instant (created_from, created_to, a token's timeout).
+//   - createdPeriodPattern: the list endpoint's created period (`1.5h`, `7d`, `1y`).
+//   - parseTimeoutDuration: a created token's timeout as a duration (`2w`, `1hr`).
+//   - parseTTL: a created token's idempotency key TTL (`30d`).
+
+// createdPeriodPattern is the list endpoint's syntax for filter[createdAt][period]:
+// decimals allowed, units ms, s, m, h, d, w and y.
+var createdPeriodPattern = regexp.MustCompile(`^(\d+(\.\d+)?(ms|s|m|h|d|w|y))+$`)
+
+// The create endpoint's syntax for a token's timeout as a duration
+// (parse-duration, as the service calls it): the whole string made of
+// <digits><unit>, units w, d, h or hr, m and s, at most 100 characters.
+// FuzzTokenTimeout holds it to the mock's.
 var (
-	serviceDurationShape = regexp.MustCompile(`^(\d+(?:w|d|hr|h|m|s))+$`)
-	serviceDurationPart  = regexp.MustCompile(`(\d+)(w|d|hr|h|m|s)`)
-	serviceDurationUnits = map[string]time.Duration{
+	timeoutDurationShape = regexp.MustCompile(`^(\d+(?:w|d|hr|h|m|s))+$`)
+	timeoutDurationPart  = regexp.MustCompile(`(\d+)(w|d|hr|h|m|s)`)
+	tokenDurationUnits   = map[string]time.Duration{
 		"w": 7 * 24 * time.Hour, "d": 24 * time.Hour, "h": time.Hour, "hr": time.Hour, "m": time.Minute, "s": time.Second,
 	}
 	// ttlPattern is the service's idempotencyKeyTTL syntax; it ignores anything else.
@@ -25,7 +41,7 @@ var (
 )
 
 const (
-	maxServiceDurationText = 100
+	maxTimeoutDurationText = 100
 	// maxTokenDuration bounds a timeout or a key's TTL. Far beyond any
 	// approval's life; past it the service's arithmetic loses the value
 	// (overflowing numbers), so the provider refuses rather than guess.
@@ -36,18 +52,18 @@ const (
 // syntax. The service ignores it and creates a token that never times out.
 var errNotServiceDuration = errors.New("not a duration")
 
-// parseServiceDuration reads a duration as the service does, and refuses
+// parseTimeoutDuration reads a duration as the service does, and refuses
 // what the service would take in a way a user does not mean: a unit given
 // twice (the service silently uses the first), zero (the token times out at
 // once), or more than maxTokenDuration.
-func parseServiceDuration(s string) (time.Duration, error) {
-	if len(s) > maxServiceDurationText || !serviceDurationShape.MatchString(s) {
+func parseTimeoutDuration(s string) (time.Duration, error) {
+	if len(s) > maxTimeoutDurationText || !timeoutDurationShape.MatchString(s) {
 		return 0, errNotServiceDuration
 	}
 	var total time.Duration
 	seen := map[time.Duration]bool{}
-	for _, part := range serviceDurationPart.FindAllStringSubmatch(s, -1) {
-		unit := serviceDurationUnits[part[2]]
+	for _, part := range timeoutDurationPart.FindAllStringSubmatch(s, -1) {
+		unit := tokenDurationUnits[part[2]]
 		if seen[unit] {
 			return 0, fmt.Errorf("gives the unit %s twice", part[2])
 		}
@@ -79,7 +95,7 @@ func parseTTL(s string) (time.Duration, error) {
 	if m == nil {
 		return 0, errNotServiceDuration
 	}
-	unit := serviceDurationUnits[m[2]]
+	unit := tokenDurationUnits[m[2]]
 	n, err := strconv.ParseInt(m[1], 10, 64)
 	switch {
 	case err != nil || n > int64(maxTokenDuration/unit):
@@ -102,7 +118,7 @@ func parseTokenTimeout(s string) (tokenTimeout, error) {
 	if at, err := parseRFC3339(s); err == nil {
 		return tokenTimeout{instant: at.UTC().Truncate(time.Millisecond)}, nil
 	}
-	d, err := parseServiceDuration(s)
+	d, err := parseTimeoutDuration(s)
 	if errors.Is(err, errNotServiceDuration) {
 		return tokenTimeout{}, fmt.Errorf("must be a duration such as \"30m\", \"24h\", \"2w\" or \"1h30m\" (units w, d, h, m, s, each once) or an RFC 3339 time such as \"2026-01-05T10:00:00Z\", got %q", s)
 	} else if err != nil {
@@ -127,4 +143,40 @@ func utf16Length(s string) int {
 		n += utf16.RuneLen(r)
 	}
 	return n
+}
+
+// parseDuration reads a positive Go duration; its error says what is accepted.
+func parseDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("must be a positive duration with a unit, such as \"30s\", \"5m\" or \"1h30m\" (units ns, us, ms, s, m, h), got %q", s)
+	}
+	return d, nil
+}
+
+// parseRFC3339 reads an RFC 3339 time at full precision. Go's layout wants an
+// upper-case T and Z, which are the only letters RFC 3339 has.
+func parseRFC3339(s string) (time.Time, error) {
+	return time.Parse(time.RFC3339Nano, strings.ToUpper(s))
+}
+
+// parseWaitTimeout reads a wait's timeout: a Go duration, or a duration in
+// the units a token's timeout takes (2d, 1w), so that a wait can be as long
+// as the token it waits for is written.
+func parseWaitTimeout(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err == nil && d > 0 {
+		return d, nil
+	}
+	if err == nil {
+		err = errNotServiceDuration // zero or negative
+	} else {
+		d, err = parseTimeoutDuration(s)
+	}
+	if errors.Is(err, errNotServiceDuration) || errors.Is(err, errZeroTimeout) {
+		return 0, fmt.Errorf("must be a positive duration with a unit, such as \"30m\", \"1h30m\", \"2d\" or \"1w\" (units ms, s, m, h, d, w), got %q", s)
+	} else if err != nil {
+		return 0, fmt.Errorf("%w, got %q", err, s)
+	}
+	return d, nil
 }
