@@ -65,7 +65,7 @@ func (a *completeWaitpointTokenAction) Schema(_ context.Context, _ action.Schema
 				MarkdownDescription: "The data the waiting task receives, as JSON text of any value, such as `jsonencode({ endpoint = aws_db_instance.tenant.endpoint })`. " +
 					"Write-only: it is never stored in the plan or the state, and it may come from an ephemeral value. " +
 					"A string is received as a string, `jsonencode(null)` as `null`. Defaults to no data: the token completes without output, and the task receives `undefined`.",
-				Validators: []validator.String{jsonValueValidator()},
+				Validators: []validator.String{jsonValueValidator("Invalid data")},
 			},
 		},
 	}
@@ -87,7 +87,7 @@ func (a *completeWaitpointTokenAction) Invoke(ctx context.Context, req action.In
 	}
 	ref, diags := configuredRef(ctx, model.ID, model.IdempotencyKey)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(checkString(ctx, path.Root("data"), model.Data, jsonValueValidator())...)
+	resp.Diagnostics.Append(checkString(ctx, path.Root("data"), model.Data, jsonValueValidator("Invalid data"))...)
 	c, diags := a.data.Client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

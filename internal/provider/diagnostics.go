@@ -26,7 +26,11 @@ func addClientError(diags *diag.Diagnostics, action string, err error) {
 	}
 	if errors.Is(err, context.Canceled) {
 		// Ctrl-C, or Terraform stopping the provider: nothing failed.
-		diags.AddError("Interrupted", fmt.Sprintf("Stopped trying to %s: the operation was interrupted.", action))
+		detail := fmt.Sprintf("Stopped trying to %s: the operation was interrupted.", action)
+		if interrupted, ok := errors.AsType[*interruptedError](err); ok && interrupted.leftAs != "" {
+			detail += " " + interrupted.leftAs + "."
+		}
+		diags.AddError("Interrupted", detail)
 		return
 	}
 	if unknownKey, ok := errors.AsType[*client.UnknownKeyError](err); ok {
