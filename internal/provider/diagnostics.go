@@ -42,6 +42,13 @@ func addClientError(diags *diag.Diagnostics, action string, err error) {
 		diags.AddError(summary, detail)
 		return
 	}
+	if unknown, ok := client.UnknownRun(err); ok {
+		diags.AddError("Run not found", fmt.Sprintf(
+			"No run %q exists in the environment of the API key (Trigger.dev answered %s). "+
+				"Runs belong to one environment of a project, and so do API keys (`tr_dev_…`, `tr_prod_…`): a key of another environment than the run's is the usual cause.",
+			unknown.RunID, unknown.Reply()))
+		return
+	}
 	switch {
 	case errors.As(err, &waitErr):
 		diags.AddError(capitalized(waitErr.noun)+" did not reach the wanted status", fmt.Sprintf("Could not %s: %s.", action, err))

@@ -87,20 +87,31 @@ func runSchemaAttributes() map[string]schema.Attribute {
 }
 
 // runModel is a run's computed attributes as a typed model, embedded in the
-// model of every kind that holds one run. Its fields are those of
-// runAttributes and output_json (TestRunModel_matchesTable).
+// data source's model. Its fields are those of runAttributes and output_json
+// (TestRunModel_matchesTable).
 type runModel struct {
-	Task           types.String      `tfsdk:"task"`
-	Status         types.String      `tfsdk:"status"`
-	Error          types.String      `tfsdk:"error"`
-	Tags           types.List        `tfsdk:"tags"`
-	IdempotencyKey types.String      `tfsdk:"idempotency_key"`
-	CreatedAt      timetypes.RFC3339 `tfsdk:"created_at"`
-	StartedAt      timetypes.RFC3339 `tfsdk:"started_at"`
-	FinishedAt     timetypes.RFC3339 `tfsdk:"finished_at"`
-	Attempts       types.Int64       `tfsdk:"attempts"`
-	OutputJSON     types.String      `tfsdk:"output_json"`
+	Task           types.String `tfsdk:"task"`
+	Tags           types.List   `tfsdk:"tags"`
+	IdempotencyKey types.String `tfsdk:"idempotency_key"`
+	runState
 }
+
+// runState is the part of a run that changes as it goes on, and that the task
+// run resource stores beside its arguments (which hold the task, the tags
+// and the key as they were sent).
+type runState struct {
+	Status     types.String      `tfsdk:"status"`
+	Error      types.String      `tfsdk:"error"`
+	CreatedAt  timetypes.RFC3339 `tfsdk:"created_at"`
+	StartedAt  timetypes.RFC3339 `tfsdk:"started_at"`
+	FinishedAt timetypes.RFC3339 `tfsdk:"finished_at"`
+	Attempts   types.Int64       `tfsdk:"attempts"`
+	OutputJSON types.String      `tfsdk:"output_json"`
+}
+
+// runArgumentNames are the attributes of a run that a trigger sets: the task
+// run resource has them as arguments, not in runState.
+var runArgumentNames = []string{"task", "tags", "idempotency_key"}
 
 // newRunModel is the one conversion of a run to its attributes.
 func newRunModel(ctx context.Context, r client.Run) (runModel, diag.Diagnostics) {

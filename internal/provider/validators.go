@@ -13,9 +13,13 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
@@ -38,6 +42,13 @@ var tokenIDPattern = regexp.MustCompile(`^\.*[^\s/?#%.][^\s/?#%]*$`)
 // tokenIDValidator refuses an id that is not one, quoting it so that an
 // empty one reads as "".
 func tokenIDValidator() validator.String { return pathSegmentValidator("waitpoint token id") }
+
+// runIDValidator refuses a run id that would change the request's path.
+func runIDValidator() validator.String { return pathSegmentValidator("run id") }
+
+// taskIDValidator refuses a task id that would change the trigger's path:
+// the service takes any other (api-notes.md, "Unknown task").
+func taskIDValidator() validator.String { return pathSegmentValidator("task id") }
 
 // pathSegmentValidator refuses a name (a token's, a run's or a task's id)
 // that would change the meaning of the request path it goes in, quoting it
@@ -214,6 +225,17 @@ func checkList(ctx context.Context, p path.Path, v types.List, validators ...val
 	for _, check := range validators {
 		var resp validator.ListResponse
 		check.ValidateList(ctx, validator.ListRequest{Path: p, PathExpression: p.Expression(), ConfigValue: v}, &resp)
+		diags.Append(resp.Diagnostics...)
+	}
+	return diags
+}
+
+// checkNumber is checkString for a number.
+func checkNumber(ctx context.Context, p path.Path, v types.Number, validators ...validator.Number) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, check := range validators {
+		var resp validator.NumberResponse
+		check.ValidateNumber(ctx, validator.NumberRequest{Path: p, PathExpression: p.Expression(), ConfigValue: v}, &resp)
 		diags.Append(resp.Diagnostics...)
 	}
 	return diags
@@ -405,4 +427,44 @@ func metadataValidator() validator.String {
 			return ""
 		},
 	}
+}
+
+// gateNeedsWaitValidator refuses the gate's arguments beside `wait = false`
+// (gateWithoutWait), for the trigger action and the task run resource alike.
+type gateNeedsWaitValidator struct{}
+
+var (
+	_ action.ConfigValidator   = gateNeedsWaitValidator{}
+	_ resource.ConfigValidator = gateNeedsWaitValidator{}
+)
+
+func (gateNeedsWaitValidator) Description(context.Context) string {
+	return "statuses, output_contains, timeout and interval need a wait: they are refused with wait = false"
+}
+
+func (v gateNeedsWaitValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v gateNeedsWaitValidator) ValidateAction(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
+	resp.Diagnostics.Append(v.validate(ctx, req.Config)...)
+}
+
+func (v gateNeedsWaitValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	resp.Diagnostics.Append(v.validate(ctx, req.Config)...)
+}
+
+func (gateNeedsWaitValidator) validate(ctx context.Context, config tfsdk.Config) diag.Diagnostics {
+	var wait types.Bool
+	diags := config.GetAttribute(ctx, path.Root("wait"), &wait)
+	gate := map[string]attr.Value{}
+	for name := range (gateModel{}).gateArguments() {
+		var value attr.Value
+		diags.Append(config.GetAttribute(ctx, path.Root(name), &value)...)
+		gate[name] = value
+	}
+	if diags.HasError() {
+		return diags
+	}
+	return gateWithoutWait(wait, gate)
 }
