@@ -1,0 +1,192 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+// runGatedKind is one kind that triggers a task and gates a terraform_data
+// rollout on its run, as the run gate's tests drive it: the same cases run
+// over the action (Terraform 1.14 or later) and the resource (every CLI).
+type runGatedKind struct {
+	// config triggers the task with the given argument lines and gates the rollout.
+	config func(apiURL, arguments string) string
+	// workspace is a CLI workspace whose CLI has the kind; it skips otherwise.
+	workspace func(t *testing.T) *cliWorkspace
+	// readsUnwaited is how often the kind reads a run it does not wait for:
+	// the resource once, for its attributes.
+	readsUnwaited int
+	// stored is the address of what the kind stores, "" for none (an action).
+	stored string
+}
+
+var runGateAction = runGatedKind{
+	config: func(apiURL, arguments string) string {
+		return providerBlock(apiURL) + fmt.Sprintf(`
+variable "payload" {
+  type      = string
+  default   = "{\"release\":\"release-1\"}"
+  ephemeral = true
+}
+
+action "triggerdev_trigger_task" "smoke" {
+  config {
+    task    = "smoke-test"
+    payload = var.payload
+    %s
+  }
+}
+
+resource "terraform_data" "rollout" {
+  input = "release-1"
+  lifecycle {
+    action_trigger {
+      events  = [before_create, before_update]
+      actions = [action.triggerdev_trigger_task.smoke]
+    }
+  }
+}
+`, arguments)
+	},
+	workspace: func(t *testing.T) *cliWorkspace {
+		ws := newCLIWorkspace(t)
+		skipWithoutActions(t, ws)
+		return ws
+	},
+}
+
+var runGateResource = runGatedKind{
+	config: func(apiURL, arguments string) string {
+		return providerBlock(apiURL) + fmt.Sprintf(`
+variable "payload" {
+  type      = string
+  default   = "{\"release\":\"release-1\"}"
+  ephemeral = true
+}
+
+resource "triggerdev_task_run" "smoke" {
+  task    = "smoke-test"
+  payload = var.payload
+  %s
+}
+
+resource "terraform_data" "rollout" {
+  input      = "release-1"
+  depends_on = [triggerdev_task_run.smoke]
+}
+`, arguments)
+	},
+	workspace:     newCLIWorkspace,
+	readsUnwaited: 1,
+	stored:        "triggerdev_task_run.smoke",
+}
+
+func TestAccTriggerTaskAction_gate(t *testing.T) { testRunGate(t, runGateAction) }
+
+func TestAccTaskRun_gate(t *testing.T) { testRunGate(t, runGateResource) }
+
+// smokeTask scripts the task the run gate's tests trigger; nil leaves it
+// unscripted, so that its runs stay QUEUED.
+func smokeTask(fixture *mockapi.TaskFixture) func(*mockapi.Options) {
+	return func(o *mockapi.Options) {
+		if fixture != nil {
+			o.Tasks = map[string]mockapi.TaskFixture{"smoke-test": *fixture}
+		}
+	}
+}
+
+// runRequests counts the mock's trigger and retrieve requests.
+func runRequests(mock *mockapi.Server) (triggers, retrieves, others int) {
+	for _, r := range mock.Requests() {
+		switch {
+		case r.Method == "POST" && strings.HasPrefix(r.Path, "/api/v1/tasks/"):
+			triggers++
+		case r.Method == "GET" && strings.HasPrefix(r.Path, "/api/v3/runs/"):
+			retrieves++
+		default:
+			others++
+		}
+	}
+	return triggers, retrieves, others
+}
+
+// onlyRun is the one run the mock holds.
+func onlyRun(t *testing.T, mock *mockapi.Server) mockapi.Run {
+	t.Helper()
+	runs := mock.Runs()
+	if len(runs) != 1 {
+		t.Fatalf("the mock holds %d runs, want one", len(runs))
+	}
+	return runs[0]
+}
+
+// testRunGate runs the run gate's cases on one kind, each through the CLI.
+func testRunGate(t *testing.T, kind runGatedKind) {
+	t.Parallel()
+	cases := []struct {
+		name      string
+		task      *mockapi.TaskFixture
+		arguments string
+		// want is the apply's error; nil for an apply that goes on.
+		want *regexp.Regexp
+		// status is the run's status in the mock after the apply.
+		status string
+		// retrieves is how many times the gate reads the run: the fixture's
+		// polls and the one that sees its end; -1 when the timeout decides.
+		retrieves int
+	}{
+		{"passes once the run completes", &mockapi.TaskFixture{Output: json.RawMessage(`{"passed":true,"checks":3}`), Polls: 2},
+			`output_contains = jsonencode({ passed = true })` + "\n" + `interval = "1s"`, nil, "COMPLETED", 3},
+		{"declined by the output", &mockapi.TaskFixture{Output: json.RawMessage(`{"passed":false}`)},
+			`output_contains = jsonencode({ passed = true })`, wrappedText(`its output's member "passed" is false, not true`), "COMPLETED", 1},
+		{"a failed run", &mockapi.TaskFixture{Outcome: "FAILED", Error: &mockapi.RunError{Message: "2 of 3 checks failed"}},
+			``, wrappedText(`is FAILED (error: "2 of 3 checks failed") and can no longer become COMPLETED`), "FAILED", 1},
+		{"a listed failure passes", &mockapi.TaskFixture{Outcome: "FAILED"},
+			`statuses = ["COMPLETED", "FAILED"]`, nil, "FAILED", 1},
+		{"the wait times out, the run goes on", nil,
+			`timeout = "1s"` + "\n" + `interval = "1s"`, wrappedTexts("timed out after 1s waiting for run", "its last status was QUEUED", "The run was not cancelled: it goes on"), "QUEUED", -1},
+		{"wait = false triggers only", &mockapi.TaskFixture{Output: json.RawMessage(`{"passed":false}`), Polls: 5},
+			`wait = false`, nil, "QUEUED", kind.readsUnwaited},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ws := kind.workspace(t)
+			mock, url := startMock(t, 0, smokeTask(tc.task))
+			ws.writeConfig(kind.config(url, tc.arguments))
+			out, err := ws.run("apply", "-auto-approve", "-input=false")
+			stored := ws.stateInstances()
+			_, rolledOut := stored[rolloutAddress]
+			switch {
+			case tc.want == nil && (err != nil || !rolledOut):
+				t.Fatalf("the apply must roll out: %v\n%s", err, out)
+			case tc.want != nil && (err == nil || !tc.want.MatchString(out)):
+				t.Fatalf("the apply must fail with %s: %v\n%s", tc.want, err, out)
+			case tc.want != nil && len(stored) != 0:
+				t.Fatalf("a failed gate stored %v:\n%s", stored, out)
+			}
+			run := onlyRun(t, mock)
+			if run.Status != tc.status || run.TaskIdentifier != "smoke-test" || run.Payload == nil || *run.Payload != `{"release":"release-1"}` {
+				t.Fatalf("the run is %s of %q with payload %v, want %s of smoke-test with the configured payload", run.Status, run.TaskIdentifier, run.Payload, tc.status)
+			}
+			if !strings.HasPrefix(run.IdempotencyKey, "terraform-") {
+				t.Fatalf("the trigger sent the key %q, not one of the provider's own", run.IdempotencyKey)
+			}
+			triggers, retrieves, others := runRequests(mock)
+			if triggers != 1 || others != 0 || tc.retrieves >= 0 && retrieves != tc.retrieves || tc.retrieves < 0 && retrieves < 1 {
+				t.Fatalf("%d triggers, %d retrieves, %d other requests; want 1 trigger and %d retrieves", triggers, retrieves, others, tc.retrieves)
+			}
+			if kind.stored != "" && tc.want == nil {
+				attributes := stored[kind.stored]
+				if attributes["id"] != run.ID || attributes["status"] != run.Status || attributes["idempotency_key"] != run.IdempotencyKey || attributes["payload"] != nil {
+					t.Fatalf("the resource stored %v, want the run %s as it was when the gate passed, and no payload", attributes, run.ID)
+				}
+			}
+		})
+	}
+}
