@@ -58,7 +58,10 @@ func (r *taskRunResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 		MarkdownDescription: runIDDescription,
 		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
-	key := attrs["idempotency_key"].(schema.StringAttribute)
+	key, ok := attrs["idempotency_key"].(schema.StringAttribute)
+	if !ok {
+		panic("triggerAttributes' idempotency_key is not a string attribute") // every schema read would hit it
+	}
 	key.Computed = true
 	key.MarkdownDescription += " The key sent, generated or not, is stored here; a generated one stays until a new run replaces this one."
 	key.PlanModifiers = append([]planmodifier.String{stringplanmodifier.UseStateForUnknown()}, key.PlanModifiers...)

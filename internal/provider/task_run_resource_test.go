@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -33,7 +34,7 @@ resource "terraform_data" "rollout" {
 
 // exitCode is a CLI run's exit status: 0, or what the CLI exited with.
 func exitCode(err error) int {
-	if exitErr, ok := err.(*exec.ExitError); ok {
+	if exitErr, ok := errors.AsType[*exec.ExitError](err); ok {
 		return exitErr.ExitCode()
 	}
 	if err != nil {
