@@ -236,3 +236,57 @@ resource "triggerdev_task_run" "smoke" {
 		})
 	}
 }
+
+// whenRunPolled ends with outcome the first run the mock is asked about that
+// has not ended, once asked: a task finishing while the provider waits.
+func whenRunPolled(t *testing.T, mock *mockapi.Server, outcome string, output []byte, runErr *mockapi.RunError) {
+	ctx, cancel := context.WithTimeout(context.Background(), hangBound)
+	defer cancel()
+	var id string
+	err := mock.WaitForRequests(ctx, func(rs []mockapi.Request) bool {
+		for _, r := range rs {
+			if run, ok := mock.Run(strings.TrimPrefix(r.Path, "/api/v3/runs/")); ok && r.Method == "GET" && run.FinishedAt == nil {
+				id = run.ID
+				return true
+			}
+		}
+		return false
+	})
+	if err == nil {
+		err = mock.EndRun(id, outcome, output, runErr)
+	}
+	if err != nil {
+		t.Errorf("ending the run once polled: %v", err)
+	}
+}
+
+// TestAccTaskRun_idempotencyKey: with a configured key, a failed run stores
+// nothing and lets the key go, so the next apply makes a new run; a run that
+// completed keeps it, so a replacement finds that run again instead of
+// running the task twice.
+func TestAccTaskRun_idempotencyKey(t *testing.T) {
+	t.Parallel()
+	ws := newCLIWorkspace(t)
+	mock, url := startMock(t, 0)
+	ws.writeConfig(taskRunConfig(url, `idempotency_key = "migration-7"
+  interval        = "1s"`))
+	go whenRunPolled(t, mock, "FAILED", nil, &mockapi.RunError{Message: "relation already exists"})
+	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err == nil || !strings.Contains(out, "relation already exists") || len(ws.stateInstances()) != 0 {
+		t.Fatalf("a failed run must fail the apply and store nothing: %v\n%s", err, out)
+	}
+	mock.ResetRequests()
+	go whenRunPolled(t, mock, "COMPLETED", []byte(`{"migrated":3}`), nil)
+	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("the next apply must run the task again: %v\n%s", err, out)
+	}
+	runs := mock.Runs()
+	if len(runs) != 2 || runs[0].Status != "COMPLETED" || runs[1].Status != "FAILED" {
+		t.Fatalf("want a new run after the failed one, got %d runs", len(runs))
+	}
+	if out, err := ws.run("apply", "-auto-approve", "-input=false", "-replace=triggerdev_task_run.smoke"); err != nil {
+		t.Fatalf("replace: %v\n%s", err, out)
+	}
+	if n := len(mock.Runs()); n != 2 || ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != runs[0].ID {
+		t.Fatalf("a replacement with a live key must find the completed run again, not run the task: %d runs", n)
+	}
+}
