@@ -110,7 +110,7 @@ func triggerAttributes() map[string]actionschema.Attribute {
 		},
 		"max_duration": actionschema.StringAttribute{
 			Optional: true,
-			MarkdownDescription: fmt.Sprintf("How long the run may execute before it ends `TIMED_OUT`, of at least `%s`, such as `15m` (units `w`, d`, `h`, `m`, `s`). Defaults to the task's.",
+			MarkdownDescription: fmt.Sprintf("How long the run may execute before it ends `TIMED_OUT`, of at least `%s`, such as `15m` (units `w`, `d`, `h`, `m`, `s`). Defaults to the task's.",
 				client.FormatDuration(minRunMaxDuration)),
 			Validators: []validator.String{runDurationValidator(minRunMaxDuration, false)},
 		},
