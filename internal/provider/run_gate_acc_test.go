@@ -23,6 +23,8 @@ type runGatedKind struct {
 	readsUnwaited int
 	// stored is the address of what the kind stores, "" for none (an action).
 	stored string
+	// reports: the kind reports its progress on the console (an action).
+	reports bool
 }
 
 var runGateAction = runGatedKind{
@@ -58,6 +60,7 @@ resource "terraform_data" "rollout" {
 		skipWithoutActions(t, ws)
 		return ws
 	},
+	reports: true,
 }
 
 var runGateResource = runGatedKind{
@@ -180,6 +183,10 @@ func testRunGate(t *testing.T, kind runGatedKind) {
 			triggers, retrieves, others := runRequests(mock)
 			if triggers != 1 || others != 0 || tc.retrieves >= 0 && retrieves != tc.retrieves || tc.retrieves < 0 && retrieves < 1 {
 				t.Fatalf("%d triggers, %d retrieves, %d other requests; want 1 trigger and %d retrieves", triggers, retrieves, others, tc.retrieves)
+			}
+			// The console names the run, which a user can open in the dashboard.
+			if triggered := fmt.Sprintf("triggered run %q of task \"smoke-test\"", run.ID); kind.reports && !strings.Contains(out, triggered) {
+				t.Fatalf("the action did not report %s:\n%s", triggered, out)
 			}
 			if kind.stored != "" && tc.want == nil {
 				attributes := stored[kind.stored]
