@@ -13,6 +13,9 @@ import (
 // version is set by the release build (goreleaser's -ldflags).
 var version = "dev"
 
+// address is the provider's source address in the registry.
+const address = "registry.terraform.io/triggerdev-terraform/triggerdev"
+
 //go:generate go tool tfplugindocs generate --provider-name triggerdev
 
 func main() {
@@ -24,12 +27,14 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	var opts []tf6server.ServeOpt
-	if debug {
-		opts = append(opts, tf6server.WithManagedDebug())
+	factory := func() tfprotov6.ProviderServer { return server }
+	if !debug {
+		provider.Serve(address, factory)
+		return
 	}
-	err = tf6server.Serve("registry.terraform.io/triggerdev-terraform/triggerdev", func() tfprotov6.ProviderServer { return server }, opts...)
-	if err != nil {
+	// A debugger's session: served without the relay of an interrupted
+	// action's completion (provider.Serve), which only a Ctrl-C needs.
+	if err := tf6server.Serve(address, factory, tf6server.WithManagedDebug()); err != nil {
 		log.Fatal(err)
 	}
 }

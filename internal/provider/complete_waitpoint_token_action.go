@@ -58,13 +58,20 @@ func (a *completeWaitpointTokenAction) Schema(_ context.Context, _ action.Schema
 				Validators:          []validator.String{idempotencyKeyValidator()},
 			},
 			// Write-only, because an action's attribute cannot be sensitive:
-			// the value stays out of the plan, and an ephemeral value is accepted.
+			// plan output hides the value, and an ephemeral value is accepted.
+			// A saved plan still holds a value that is not ephemeral: Terraform
+			// stores an action's configuration as evaluated, write-only
+			// attributes included, and the provider has no say in it
+			// (TestAccCompleteWaitpointTokenAction_savedPlan).
 			"data": schema.StringAttribute{
 				Optional:  true,
 				WriteOnly: true,
 				MarkdownDescription: "The data the waiting task receives, as JSON text of any value, such as `jsonencode({ endpoint = aws_db_instance.tenant.endpoint })`. " +
-					"Write-only: it is never stored in the plan or the state, and it may come from an ephemeral value. " +
-					"A string is received as a string, `jsonencode(null)` as `null`. Defaults to no data: the token completes without output, and the task receives `undefined`.",
+					"A string is received as a string, `jsonencode(null)` as `null`. " +
+					"Write-only: never in state, and plan output shows `(write-only attribute)`. A saved plan (`terraform plan -out`) still holds it in clear text, " +
+					"and `terraform show -json` prints it under `config_values`, sensitive or not, unless the value is ephemeral: " +
+					"give a secret as an ephemeral variable or an ephemeral resource's attribute, which Terraform stores as `null`. " +
+					"Defaults to no data: the token completes without output, and the task receives `undefined`.",
 				Validators: []validator.String{jsonValueValidator("Invalid data")},
 			},
 		},

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -187,35 +189,110 @@ func TestAccCompleteWaitpointTokenAction_failures(t *testing.T) {
 	}
 }
 
-// TestAccCompleteWaitpointTokenAction_sensitiveData: data from a sensitive
-// variable reaches the token, and appears in no plan or apply output and (by
-// TestMain's scan) in no trace log.
-func TestAccCompleteWaitpointTokenAction_sensitiveData(t *testing.T) {
+// TestAccCompleteWaitpointTokenAction_savedPlan: what a saved plan holds of
+// `data`. Terraform stores an action's configuration in the plan file and
+// prints it in `terraform show -json` (action_invocations[].config_values),
+// write-only attributes included, except for ephemeral values, which it
+// replaces with null. So a secret from an ephemeral variable or an ephemeral
+// resource is in neither, and one from a sensitive variable is in both; each
+// reaches the token, and none appears in the console or (by TestMain's scan)
+// in a trace log.
+func TestAccCompleteWaitpointTokenAction_savedPlan(t *testing.T) {
 	t.Parallel()
-	ws := requireActionsCLI(t)
-	mock, url := startMock(t, 0)
-	tok := mock.CreateToken(mockapi.TokenSpec{})
-	secret := "tenant-password-5f0c7e2a9b41d3"
-	registerSecret(secret, "the completion data of "+t.Name())
-	ws.env = append(ws.env, "TF_VAR_db_password="+secret)
-	ws.writeConfig(`
-variable "db_password" {
+	cases := []struct {
+		name string
+		// config declares what data uses; secret is the value to look for.
+		config func(mock *mockapi.Server, url string) (config, data, secret string)
+		inPlan bool
+	}{
+		{"sensitive variable", func(*mockapi.Server, string) (string, string, string) {
+			return `variable "db_password" {
   type      = string
   sensitive = true
 }
-` + completeConfig(url, "https://a.example", completion{"ready", byID(tok.ID), `data = jsonencode({ password = var.db_password })`}))
-	var outputs []string
-	for _, args := range [][]string{{"plan", "-input=false", "-out=saved.tfplan"}, {"show", "saved.tfplan"}, {"apply", "-input=false", "saved.tfplan"}} {
-		out, err := ws.run(args...)
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", args[0], err, out)
-		}
-		outputs = append(outputs, out)
+`, `data = jsonencode({ password = var.db_password })`, "tenant-password-5f0c7e2a9b41d3"
+		}, true},
+		{"ephemeral variable", func(*mockapi.Server, string) (string, string, string) {
+			return `variable "db_password" {
+  type      = string
+  ephemeral = true
+}
+`, `data = jsonencode({ password = var.db_password })`, "tenant-password-8d2b6e1f0a73c5"
+		}, false},
+		{"ephemeral resource", func(mock *mockapi.Server, url string) (string, string, string) {
+			// Another token's callback URL, whose hash is a secret.
+			other := mock.CreateToken(mockapi.TokenSpec{})
+			callback := mock.CallbackURL(url, other.ID)
+			return fmt.Sprintf(`ephemeral "triggerdev_waitpoint_token" "other" {
+  id = %q
+}
+`, other.ID), `data = jsonencode({ password = ephemeral.triggerdev_waitpoint_token.other.url })`, callback[strings.LastIndex(callback, "/")+1:]
+		}, false},
 	}
-	checkOutput(t, url, tok.ID, fmt.Sprintf(`{"password":%q}`, secret))
-	if all := strings.Join(outputs, "\n"); strings.Contains(all, secret) || !strings.Contains(all, "triggerdev_complete_waitpoint_token") {
-		t.Fatalf("the plan or the apply shows the data, or never mentions the action:\n%s", all)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ws := requireActionsCLI(t)
+			mock, url := startMock(t, 0)
+			tok := mock.CreateToken(mockapi.TokenSpec{})
+			variables, data, secret := tc.config(mock, url)
+			registerSecret(secret, "the completion data of "+t.Name())
+			ws.env = append(ws.env, "TF_VAR_db_password="+secret)
+			ws.writeConfig(variables + completeConfig(url, "https://a.example", completion{"ready", byID(tok.ID), data}))
+			var console []string
+			var showJSON string
+			for _, args := range [][]string{{"plan", "-input=false", "-out=saved.tfplan"}, {"show", "saved.tfplan"}, {"show", "-json", "saved.tfplan"},
+				{"apply", "-input=false", "saved.tfplan"}} {
+				out, err := ws.run(args...)
+				if err != nil {
+					t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+				}
+				if args[1] == "-json" {
+					showJSON = out
+				} else {
+					console = append(console, out)
+				}
+			}
+			if all := strings.Join(console, "\n"); strings.Contains(all, secret) || !strings.Contains(all, "triggerdev_complete_waitpoint_token") {
+				t.Fatalf("the plan or the apply shows the data, or never mentions the action:\n%s", all)
+			}
+			if state, err := os.ReadFile(filepath.Join(ws.dir, "terraform.tfstate")); err != nil || strings.Contains(string(state), secret) {
+				t.Errorf("the state holds the secret, or could not be read (%v)", err)
+			}
+			if got := strings.Contains(planText(t, filepath.Join(ws.dir, "saved.tfplan")), secret); got != tc.inPlan {
+				t.Errorf("the saved plan file holds the secret: %v, want %v", got, tc.inPlan)
+			}
+			invokedData := savedActionData(t, showJSON)
+			if got := strings.Contains(showJSON, secret); got != tc.inPlan || (invokedData == nil) == tc.inPlan {
+				t.Errorf("show -json holds the secret: %v, want %v; the action's data there: %v", got, tc.inPlan, invokedData)
+			}
+			var received map[string]string
+			if out := outputOf(t, url, tok.ID); out == nil || json.Unmarshal([]byte(*out), &received) != nil || !strings.Contains(received["password"], secret) {
+				t.Errorf("the token did not receive the secret: %v", out)
+			}
+		})
 	}
+}
+
+// savedActionData is the `data` of the one action invocation in a plan's
+// `terraform show -json`: nil when Terraform stored null.
+func savedActionData(t *testing.T, showJSON string) *string {
+	t.Helper()
+	var plan struct {
+		Invocations []struct {
+			Type         string `json:"type"`
+			ConfigValues struct {
+				Data *string `json:"data"`
+			} `json:"config_values"`
+		} `json:"action_invocations"`
+	}
+	if err := json.Unmarshal([]byte(showJSON), &plan); err != nil {
+		t.Fatalf("show -json: %v\n%s", err, showJSON)
+	}
+	if len(plan.Invocations) != 1 || plan.Invocations[0].Type != "triggerdev_complete_waitpoint_token" {
+		t.Fatalf("show -json: want one invocation of the action, got %+v", plan.Invocations)
+	}
+	return plan.Invocations[0].ConfigValues.Data
 }
 
 // TestAccCompleteWaitpointTokenAction_ephemeralData: data may come from an

@@ -23,6 +23,7 @@ import (
 //   - parseTTL: a created token's idempotency key TTL (`30d`).
 //   - parseRunDuration: a triggered run's delay, ttl and max_duration, which
 //     the trigger endpoint reads as a token's timeout (`10m`, `1h30m`).
+// An import writes a token's timeout and TTL back in those syntaxes (timeoutText, formatTTL).
 
 // createdPeriodPattern is the list endpoint's syntax for filter[createdAt][period]:
 // decimals allowed, units ms, s, m, h, d, w and y.
@@ -200,4 +201,54 @@ func parseRunDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%w, got %q", err, s)
 	}
 	return d, nil
+}
+
+// timeoutText is a token's timeout as an import reads it: the whole seconds
+// from its creation in the service's syntax (the service reads its clock
+// for each a millisecond apart), or the instant when that is not a
+// duration the provider takes (a token that timed out at once).
+func timeoutText(token client.Token) string {
+	d := token.TimeoutAt.Sub(token.CreatedAt).Round(time.Second)
+	if d < time.Second || d > maxTokenDuration {
+		return formatInstant(token.TimeoutAt)
+	}
+	return formatTimeoutDuration(d)
+}
+
+// formatTimeoutDuration writes a positive whole number of seconds in the
+// service's syntax, each of d, h, m and s at most once: 90000s is "1d1h".
+func formatTimeoutDuration(d time.Duration) string {
+	var b strings.Builder
+	for _, unit := range []struct {
+		name string
+		size time.Duration
+	}{{"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}, {"s", time.Second}} {
+		if n := d / unit.size; n > 0 {
+			fmt.Fprintf(&b, "%d%s", n, unit.name)
+			d %= unit.size
+		}
+	}
+	return b.String()
+}
+
+// keyTTL is how long after its creation a token's key expires, to the
+// second; false when it never does, expired as it was made, or is longer
+// than the provider takes.
+func keyTTL(token client.Token) (time.Duration, bool) {
+	if token.IdempotencyKeyExpiresAt == nil {
+		return 0, false
+	}
+	d := token.IdempotencyKeyExpiresAt.Sub(token.CreatedAt).Round(time.Second)
+	return d, d >= time.Second && d <= maxTokenDuration
+}
+
+// formatTTL writes a whole number of seconds as a TTL, which has one unit:
+// the largest that divides it.
+func formatTTL(d time.Duration) string {
+	for _, unit := range []string{"d", "h", "m"} {
+		if size := tokenDurationUnits[unit]; d%size == 0 {
+			return fmt.Sprintf("%d%s", d/size, unit)
+		}
+	}
+	return fmt.Sprintf("%d%s", d/time.Second, "s")
 }

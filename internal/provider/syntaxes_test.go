@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
 
@@ -85,4 +86,64 @@ func mockTimeout(t *testing.T, mock *mockapi.Server, timeout string) *time.Time 
 	}
 	tok, _ := mock.Token(created.ID)
 	return tok.TimeoutAt
+}
+
+// TestTimeoutText: an imported token's timeout reads back as the provider
+// would send it for that token, to the second; one that is no duration
+// the provider takes reads as its instant.
+func TestTimeoutText(t *testing.T) {
+	created := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		after time.Duration
+		want  string
+	}{
+		{24 * time.Hour, "1d"},
+		{24*time.Hour + time.Millisecond, "1d"}, // the service's clocks a millisecond apart
+		{24*time.Hour - time.Millisecond, "1d"},
+		{90 * time.Minute, "1h30m"},
+		{15*24*time.Hour + 2*time.Hour + 3*time.Minute + 4*time.Second, "15d2h3m4s"},
+		{0, "2026-06-01T12:00:00.000Z"},          // timed out at once
+		{-time.Hour, "2026-06-01T11:00:00.000Z"}, // a past epoch-ms timeout
+		{maxTokenDuration + 24*time.Hour, created.Add(maxTokenDuration + 24*time.Hour).Format(client.TimeLayout)},
+	} {
+		token := client.Token{CreatedAt: created, TimeoutAt: new(created.Add(tc.after))}
+		got := timeoutText(token)
+		timeout, err := parseTokenTimeout(got)
+		if got != tc.want || err != nil || !timeout.matches(token) {
+			t.Errorf("timeoutText after %s = %q (parsed: %v), want %q, matching the token", tc.after, got, err, tc.want)
+		}
+	}
+}
+
+// TestKeyTTL: an imported token's key TTL reads back in the largest whole
+// unit, to the second, as the TTL syntax takes it; a key that never
+// expires, expired as it was made, or past 100 years, has none.
+func TestKeyTTL(t *testing.T) {
+	created := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		expires *time.Time
+		want    string // "": none
+	}{
+		{new(created.Add(30*24*time.Hour + time.Millisecond)), "30d"},
+		{new(created.Add(36 * time.Hour)), "36h"},
+		{new(created.Add(90 * time.Minute)), "90m"},
+		{new(created.Add(61 * time.Second)), "61s"},
+		{nil, ""},
+		{new(created.Add(time.Millisecond)), ""},
+		{new(created.Add(maxTokenDuration + 24*time.Hour)), ""},
+	} {
+		token := client.Token{CreatedAt: created, IdempotencyKeyExpiresAt: tc.expires}
+		ttl, ok := keyTTL(token)
+		if !ok {
+			if tc.want != "" {
+				t.Errorf("keyTTL(expires %v): none, want %q", tc.expires, tc.want)
+			}
+			continue
+		}
+		got := formatTTL(ttl)
+		parsed, err := parseTTL(got)
+		if got != tc.want || err != nil || !keyTTLMatches(parsed, token) {
+			t.Errorf("keyTTL(expires %v) = %q (parsed: %v), want %q, matching the token", tc.expires, got, err, tc.want)
+		}
+	}
 }

@@ -34,7 +34,7 @@ func (a *triggerTaskAction) Schema(_ context.Context, _ action.SchemaRequest, re
 			"A trigger always carries an idempotency key (the provider's own when `idempotency_key` is not set), so that a retry after a lost answer makes one run. " +
 			"A wait that ends early, at its `timeout` or on Ctrl-C, never cancels the run: it goes on, and an apply with the same `idempotency_key` waits for that run again. " +
 			"Triggered from a resource's `action_trigger`, or with `terraform apply -invoke`. Needs Terraform 1.14 or later; on other CLIs, use the `triggerdev_task_run` resource. " +
-			"On Ctrl-C it stops waiting and holds the run until a second Ctrl-C, which ends it with nothing applied, as the wait action does.",
+			"A first Ctrl-C ends the wait at once: the action fails with an `Interrupted` error, which says the run goes on, and the change it gates is not applied.",
 		Attributes: triggerAttributes(),
 	}
 }
@@ -48,7 +48,6 @@ func (a *triggerTaskAction) Configure(_ context.Context, req action.ConfigureReq
 }
 
 func (a *triggerTaskAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	defer holdIfStopped(ctx, &resp.Diagnostics)
 	var model triggerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
 	if resp.Diagnostics.HasError() {

@@ -6,9 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 var (
@@ -46,8 +44,7 @@ func (a *waitForWaitpointTokenAction) Schema(_ context.Context, _ action.SchemaR
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Waits, at apply time, until a Trigger.dev waitpoint token is completed, and fails the apply otherwise. " +
 			"Triggered from a resource's `action_trigger`, it runs only when that resource is about to change. Needs Terraform 1.14 or later. " +
-			"On Ctrl-C it stops waiting and holds the run until a second Ctrl-C, which ends it with nothing applied: once a provider is asked to stop, " +
-			"Terraform no longer hears an action's failure, and Terraform 1.16 would take the silence for a success.",
+			"A first Ctrl-C ends the wait at once: the action fails with an `Interrupted` error, and the change it gates is not applied.",
 		Attributes: attrs,
 	}
 }
@@ -61,7 +58,6 @@ func (a *waitForWaitpointTokenAction) Configure(_ context.Context, req action.Co
 }
 
 func (a *waitForWaitpointTokenAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	defer holdIfStopped(ctx, &resp.Diagnostics)
 	var model tokenGateModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
 	if resp.Diagnostics.HasError() {
@@ -84,18 +80,4 @@ func (a *waitForWaitpointTokenAction) Invoke(ctx context.Context, req action.Inv
 	}
 	_, diags = tokenGate.pass(ctx, ref.String(), ref.poll(c), settings)
 	resp.Diagnostics.Append(diags...)
-}
-
-// holdIfStopped never returns when the action fails after Terraform asked
-// the provider to stop (a first Ctrl-C). terraform-plugin-go drops every event
-// of an action once stopped (tf6server.InvokeAction), its failure included,
-// and Terraform 1.16 takes a stream that ends without one for a success: the
-// change the action gates would be applied, declined or not. Held, the run
-// ends at Terraform's second Ctrl-C, with nothing applied.
-func holdIfStopped(ctx context.Context, diags *diag.Diagnostics) {
-	if ctx.Err() == nil || !diags.HasError() {
-		return
-	}
-	tflog.Warn(ctx, "the action was interrupted: it holds the run until Terraform exits (a second Ctrl-C), so that the change it gates is not applied")
-	select {}
 }

@@ -1,7 +1,12 @@
 package provider
 
 import (
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -71,4 +76,67 @@ list "triggerdev_waitpoint_token" "completed" {
 			},
 		}},
 	})
+}
+
+// TestAccWaitpointTokenListResource_generateConfig: the configuration that
+// `terraform query -generate-config-out` writes for listed tokens imports
+// them with no change planned: their tags in the service's order, their
+// timeout and key TTL as read from the tokens.
+func TestAccWaitpointTokenListResource_generateConfig(t *testing.T) {
+	t.Parallel()
+	skipOnOpenTofu(t, "OpenTofu has no list resources")
+	ws := newCLIWorkspace(t)
+	if ws.version.LessThan(tfversion.Version1_14_0) {
+		t.Skip("terraform query needs Terraform 1.14 or later")
+	}
+	mock, url := startMock(t, 0)
+	mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7", IdempotencyKeyTTL: 30 * 24 * time.Hour, Timeout: 24 * time.Hour,
+		Tags: []string{"release:7", "approval"}})
+	mock.CreateToken(mockapi.TokenSpec{Timeout: 90 * time.Minute, Tags: []string{"approval"}})
+	mock.CreateToken(mockapi.TokenSpec{Tags: []string{"approval", "b", "a_b", "a-b"}})
+	ws.writeConfig(providerBlock(url))
+	writeFile(t, filepath.Join(ws.dir, "tokens.tfquery.hcl"), `
+list "triggerdev_waitpoint_token" "approvals" {
+  provider = triggerdev
+  config {
+    tags = ["approval"]
+  }
+}
+`)
+	if out, err := ws.run("query", "-generate-config-out=generated.tf"); err != nil {
+		t.Fatalf("query: %v\n%s", err, out)
+	}
+	generated := readFileString(t, filepath.Join(ws.dir, "generated.tf"))
+	for _, want := range []string{`timeout`, `"1d"`, `"1h30m"`, `idempotency_key_ttl`, `"30d"`} {
+		if !strings.Contains(generated, want) {
+			t.Fatalf("the generated configuration has no %s:\n%s", want, generated)
+		}
+	}
+	if out, err := ws.run("plan", "-input=false", "-out=tfplan"); err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	out, err := ws.run("show", "-json", "tfplan")
+	if err != nil {
+		t.Fatalf("show: %v\n%s", err, out)
+	}
+	var plan struct {
+		ResourceChanges []struct {
+			Address string
+			Change  struct {
+				Actions   []string
+				Importing any
+			}
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+		t.Fatalf("the plan's JSON: %v\n%s", err, out)
+	}
+	if len(plan.ResourceChanges) != 3 {
+		t.Fatalf("the plan has %d resource changes, want the 3 tokens imported:\n%s\n%s", len(plan.ResourceChanges), generated, out)
+	}
+	for _, rc := range plan.ResourceChanges {
+		if !slices.Equal(rc.Change.Actions, []string{"no-op"}) || rc.Change.Importing == nil {
+			t.Errorf("%s: planned %q (importing: %v), want only its import\n%s", rc.Address, rc.Change.Actions, rc.Change.Importing, generated)
+		}
+	}
 }

@@ -3,7 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,6 +27,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*waitpointTokenResource)(nil)
 	_ resource.ResourceWithImportState = (*waitpointTokenResource)(nil)
 	_ resource.ResourceWithIdentity    = (*waitpointTokenResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*waitpointTokenResource)(nil)
 )
 
 // waitpointTokenResource creates a token. The service changes nothing of a
@@ -69,31 +75,37 @@ func (r *waitpointTokenResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"so re-applying a release's approval (`\"release-${var.release}\"`) finds the same token, even after a replacement. "+
 			"At most %d characters. Every create the provider sends carries a key, so that a create retried after a lost answer makes no second token: "+
 			"when this is not set, the provider generates one (`%s` and 32 hex digits) for each new token and stores it here. "+
-			"It stays the key sent, even once the service reports the token under another after the key expires.",
+			"It stays the key sent, even once the service reports the token under another after the key expires. "+
+			"While the key is live (see `idempotency_key_expires_at`), a change to `tags`, `timeout` or `idempotency_key_ttl` is refused at plan: "+
+			"the service would return this token unchanged. Set a new key, or wait until it expires.",
 			maxIdempotencyKeyLength, client.GeneratedKeyPrefix),
 	}
 	attrs["idempotency_key_ttl"] = schema.StringAttribute{
-		Optional: true, PlanModifiers: replace,
-		Validators:          []validator.String{ttlValidator()},
-		MarkdownDescription: "How long the idempotency key stays live, a whole number and a unit `s`, `m`, `h` or `d`, such as `30d`. Defaults to for ever.",
+		Optional: true, PlanModifiers: []planmodifier.String{tokenHas{keyTTLOf}, stringplanmodifier.RequiresReplace()},
+		Validators: []validator.String{ttlValidator()},
+		MarkdownDescription: "How long the idempotency key stays live, a whole number and a unit `s`, `m`, `h` or `d`, such as `30d`. " +
+			"Another spelling of the token's TTL (`720h` for `30d`) changes nothing; an import reads it from the token, in the largest unit that is whole. Defaults to for ever.",
 	}
 	attrs["timeout"] = schema.StringAttribute{
-		Optional: true, PlanModifiers: replace,
+		Optional: true, PlanModifiers: []planmodifier.String{tokenHas{timeoutOf}, stringplanmodifier.RequiresReplace()},
 		Validators: []validator.String{tokenTimeoutValidator()},
 		MarkdownDescription: "When the token times out if still waiting: a duration from its creation such as `30m`, `24h`, `2w` or `1h30m` " +
 			"(units `w`, `d`, `h`, `m`, `s`, each once), or an RFC 3339 time, which must not have passed when the token is created " +
-			"(Trigger.dev ignores a past time, and the token would never time out). Defaults to no timeout.",
+			"(Trigger.dev ignores a past time, and the token would never time out). Another spelling of the token's timeout (`1d` for `24h`, or the instant it comes to) changes nothing; " +
+			"an import reads it from the token as a duration from its creation. Defaults to no timeout.",
 	}
 	attrs["tags"] = schema.ListAttribute{
 		Optional: true, ElementType: types.StringType,
-		PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
+		PlanModifiers: []planmodifier.List{tagsInAnyOrder{}, listplanmodifier.RequiresReplace()},
 		Validators:    createdTagsValidators(),
-		MarkdownDescription: fmt.Sprintf("The token's tags, as configured: at most %d, each 1 to %d characters, without commas (a `tags` filter could never find one), no two the same. "+
-			"The data source shows them as the service reports them. Defaults to none.", maxTokenTags, maxTagLength),
+		MarkdownDescription: fmt.Sprintf("The token's tags: at most %d, each 1 to %d characters, without commas (a `tags` filter could never find one), no two the same. "+
+			"Their order does not matter: the service keeps them sorted, and the same tags in another order change nothing. "+
+			"This list keeps the order of the configuration that made the token (of the service, after an import). Defaults to none.", maxTokenTags, maxTagLength),
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Creates a Trigger.dev waitpoint token, to send to an approver and wait for with the `triggerdev_wait_for_waitpoint_token` action " +
-			"or the `triggerdev_waitpoint_token_wait` resource. Every argument replaces the token: the service changes nothing of a token once made. " +
+			"or the `triggerdev_waitpoint_token_wait` resource. Every argument replaces the token: the service changes nothing of a token once made, " +
+			"so a change under the same, live `idempotency_key` is refused at plan. " +
 			"The callback URL is not stored: the `triggerdev_waitpoint_token` ephemeral resource reads it by `id`. " +
 			"Destroy only forgets the token, which stays on Trigger.dev until it is completed or times out: the service cannot delete or cancel one.",
 		Attributes: attrs,
@@ -161,12 +173,21 @@ func (r *waitpointTokenResource) Read(ctx context.Context, req resource.ReadRequ
 
 // refresh takes the token's values, keeping the arguments as they were
 // sent; after an import, when there are none, it takes the token's tags
-// and key.
+// and key, and its timeout and key TTL, so that the configuration that made
+// the token plans no change. An import is a state that has never read the
+// token (no created_at): a token imported by an earlier version keeps the
+// timeout and TTL it has in the state.
 func (m *waitpointTokenResourceModel) refresh(ctx context.Context, token client.Token) (diags diag.Diagnostics) {
-	tags, key := m.Tags, m.IdempotencyKey
+	tags, key, imported := m.Tags, m.IdempotencyKey, m.CreatedAt.IsNull()
 	m.tokenModel, diags = newTokenModel(ctx, token)
 	if !key.IsNull() {
 		m.IdempotencyKey = key
+	}
+	if imported && token.TimeoutAt != nil {
+		m.Timeout = types.StringValue(timeoutText(token))
+	}
+	if ttl, ok := keyTTL(token); imported && ok {
+		m.IdempotencyKeyTTL = types.StringValue(formatTTL(ttl))
 	}
 	switch {
 	case !tags.IsNull():
@@ -175,6 +196,130 @@ func (m *waitpointTokenResourceModel) refresh(ctx context.Context, token client.
 		m.Tags = types.ListNull(types.StringType)
 	}
 	return diags
+}
+
+// ModifyPlan plans no change when no argument changes but in spelling or
+// order (the attributes' plan modifiers keep the state's value then), and
+// refuses, before any request, a replacement the service would not make: a
+// new token under the same idempotency key, while that key is live, is the
+// old token returned unchanged. Only known new values count there: a value
+// unknown until apply may turn out the same, and the create then finds the
+// token as it is.
+func (r *waitpointTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var state, plan waitpointTokenResourceModel
+	var configuredKey types.String
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("idempotency_key"), &configuredKey)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var differing, changed []string
+	for name, values := range map[string][2]attr.Value{
+		"tags":                {state.Tags, plan.Tags},
+		"timeout":             {state.Timeout, plan.Timeout},
+		"idempotency_key_ttl": {state.IdempotencyKeyTTL, plan.IdempotencyKeyTTL},
+	} {
+		if !values[0].Equal(values[1]) {
+			differing = append(differing, name)
+			if !values[1].IsUnknown() {
+				changed = append(changed, name)
+			}
+		}
+	}
+	sameKey := plan.IdempotencyKey.Equal(state.IdempotencyKey)
+	if len(differing) == 0 && (sameKey || configuredKey.IsNull()) { // a generated key is made unknown by any difference
+		resp.Plan.Raw = req.State.Raw
+		return
+	}
+	token := state.token()
+	expires := token.IdempotencyKeyExpiresAt
+	if !sameKey || len(changed) == 0 || (expires != nil && !expires.After(time.Now())) {
+		return
+	}
+	slices.Sort(changed)
+	wait := "Set a new idempotency_key (the key never expires: it has no idempotency_key_ttl), or undo the change."
+	if expires != nil {
+		wait = fmt.Sprintf("Set a new idempotency_key, or wait until the key expires at %s and apply again, or undo the change.", formatInstant(expires))
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("idempotency_key"), "Idempotency key is live",
+		fmt.Sprintf("The idempotency key %q of waitpoint token %q is live: a new token with this key would be this token, unchanged, so these changes cannot be applied: %s. %s",
+			state.IdempotencyKey.ValueString(), state.ID.ValueString(), strings.Join(changed, ", "), wait))
+}
+
+// token is the state's times of the token, as the service gave them.
+func (m waitpointTokenResourceModel) token() client.Token {
+	var token client.Token
+	for _, t := range []struct {
+		value timetypes.RFC3339
+		into  **time.Time
+	}{{m.TimeoutAt, &token.TimeoutAt}, {m.IdempotencyKeyExpiresAt, &token.IdempotencyKeyExpiresAt}} {
+		if at, diags := t.value.ValueRFC3339Time(); isKnown(t.value) && !diags.HasError() {
+			*t.into = &at
+		}
+	}
+	token.CreatedAt, _ = m.CreatedAt.ValueRFC3339Time()
+	return token
+}
+
+// tokenHas plans the state's value of a timing argument whose configured
+// value the token already has, however it is spelled (`1d` or `24h`, a
+// duration or the instant it comes to): the same token would be made.
+type tokenHas struct {
+	has func(configured string, token client.Token) bool
+}
+
+func timeoutOf(configured string, token client.Token) bool {
+	timeout, err := parseTokenTimeout(configured)
+	return err == nil && token.TimeoutAt != nil && timeout.matches(token)
+}
+
+func keyTTLOf(configured string, token client.Token) bool {
+	ttl, err := parseTTL(configured)
+	return err == nil && keyTTLMatches(ttl, token)
+}
+
+func (m tokenHas) Description(context.Context) string {
+	return "Keeps the state's value when the configured one is another spelling of the token's."
+}
+
+func (m tokenHas) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (m tokenHas) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || !isKnown(req.ConfigValue) || req.ConfigValue.Equal(req.StateValue) {
+		return
+	}
+	var state waitpointTokenResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if !resp.Diagnostics.HasError() && m.has(req.ConfigValue.ValueString(), state.token()) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+// tagsInAnyOrder plans the state's tags when the configuration has the same
+// tags in another order: the service keeps tags sorted, and their order
+// means nothing.
+type tagsInAnyOrder struct{}
+
+func (tagsInAnyOrder) Description(context.Context) string {
+	return "Keeps the state's tags when the configuration has the same ones in another order."
+}
+
+func (m tagsInAnyOrder) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (tagsInAnyOrder) PlanModifyList(_ context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
+	if req.StateValue.IsNull() || !isKnown(req.ConfigValue) || slices.ContainsFunc(req.ConfigValue.Elements(), func(v attr.Value) bool { return !isKnown(v) }) {
+		return
+	}
+	configured, stored := listStrings[string](req.ConfigValue), listStrings[string](req.StateValue)
+	slices.Sort(configured)
+	slices.Sort(stored)
+	if slices.Equal(configured, stored) {
+		resp.PlanValue = req.StateValue
+	}
 }
 
 // Update is never called with a change (every argument replaces the

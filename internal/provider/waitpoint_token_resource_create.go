@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,13 +70,43 @@ func (r *tokenCreate) create(ctx context.Context, c *client.Client) (client.Toke
 		addClientError(&diags, fmt.Sprintf("read waitpoint token %q just created", created.ID), err)
 		return client.Token{}, diags
 	}
-	if differences := r.differences(token); created.IsCached && len(differences) > 0 {
+	switch differences := r.differences(token); {
+	case created.IsCached && len(differences) > 0:
 		diags.AddError("Idempotency key names another token",
 			fmt.Sprintf("The idempotency key %q is live and names waitpoint token %q, which Trigger.dev returned unchanged instead of creating one from this configuration: %s. "+
 				"Use another idempotency_key, wait until the key expires (%s), or make the configuration match that token.",
 				r.params.IdempotencyKey, token.ID, strings.Join(differences, "; "), expiry(token)))
+	case created.IsCached && token.Status != client.StatusWaiting:
+		// The same key can only return the same answer: asking again (after a
+		// decline or a timeout) takes a new key, which only the user can choose.
+		diags.AddWarning("Waitpoint token has already ended",
+			fmt.Sprintf("The idempotency key %q is live and names waitpoint token %q, which has ended: %s at %s. Trigger.dev returned it instead of creating a new token, so nobody is asked again, and its callback URL changes nothing. "+
+				"To ask again, use a new idempotency_key, such as one with an attempt number (%q), or wait until the key expires (%s).",
+				r.params.IdempotencyKey, token.ID, token.Status, ended(token), nextAttempt(r.params.IdempotencyKey), expiry(token)))
 	}
 	return token, diags
+}
+
+// ended is when a token that is no longer WAITING ended: the service sets
+// completedAt for a timeout too.
+func ended(token client.Token) string {
+	if token.CompletedAt == nil {
+		return "a time Trigger.dev does not give"
+	}
+	return formatInstant(token.CompletedAt)
+}
+
+var attemptSuffix = regexp.MustCompile(`^(.*-attempt-)(\d+)$`)
+
+// nextAttempt is the key of the next attempt: key's attempt number plus one,
+// or attempt 2 for a key without one.
+func nextAttempt(key string) string {
+	if m := attemptSuffix.FindStringSubmatch(key); m != nil {
+		if n, err := strconv.Atoi(m[2]); err == nil {
+			return m[1] + strconv.Itoa(n+1)
+		}
+	}
+	return key + "-attempt-2"
 }
 
 // differences lists how token differs from what this create asks for.
@@ -95,7 +127,7 @@ func (r *tokenCreate) differences(token client.Token) []string {
 	switch {
 	case r.ttl == 0 && expires != nil:
 		out = append(out, fmt.Sprintf("its key expires at %s, and the configuration sets no idempotency_key_ttl", formatInstant(expires)))
-	case r.ttl != 0 && (expires == nil || !aboutEqual(expires.Sub(token.CreatedAt), r.ttl)):
+	case r.ttl != 0 && !keyTTLMatches(r.ttl, token):
 		out = append(out, fmt.Sprintf("its key expires %s, not %s after its creation", expiry(token), r.params.IdempotencyKeyTTL))
 	}
 	return out
@@ -108,6 +140,12 @@ func (t tokenTimeout) matches(token client.Token) bool {
 		return token.TimeoutAt.Equal(t.instant)
 	}
 	return aboutEqual(token.TimeoutAt.Sub(token.CreatedAt), t.duration)
+}
+
+// keyTTLMatches reports whether token's key expires ttl after its creation.
+func keyTTLMatches(ttl time.Duration, token client.Token) bool {
+	got, ok := keyTTL(token)
+	return ok && aboutEqual(got, ttl)
 }
 
 // aboutEqual compares a duration the service derived with the one asked

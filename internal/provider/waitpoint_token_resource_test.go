@@ -4,11 +4,15 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -275,13 +279,12 @@ func TestAccWaitpointTokenResource_pastTimeout(t *testing.T) {
 // TestAccWaitpointTokenResource_import: a token made elsewhere imported by
 // id (import block and command) and by identity (Terraform 1.12 and later),
 // with no change planned after: the configuration's key and tags match it,
-// in the order the service reports tags, and it sets no timeout or TTL, which
-// the service does not report back.
+// and it sets no timeout or TTL, as the token has none.
 func TestAccWaitpointTokenResource_import(t *testing.T) {
 	t.Parallel()
 	mock, url := startMock(t, 0)
 	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7", Tags: []string{"release:7", "approval"}})
-	config := tokenResourceConfig(url, attrs{"idempotency_key": "release-7", "tags": []string{"approval", "release:7"}}) // in the order the service reports them
+	config := tokenResourceConfig(url, attrs{"idempotency_key": "release-7", "tags": []string{"approval", "release:7"}})
 	importStep := func(kind resource.ImportStateKind) resource.TestStep {
 		return resource.TestStep{Config: config, ResourceName: tokenResourceAddress, ImportState: true, ImportStateKind: kind,
 			ImportStateId: tok.ID, ImportStateVerify: kind == resource.ImportCommandWithID,
@@ -446,5 +449,197 @@ func replaceTokens(t *testing.T, url, fixtures string) {
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("replacing the mock's tokens: %d", resp.StatusCode)
+	}
+}
+
+// frozenMock starts a mock whose clock stands at the instant at, so that a
+// token's key expiry is known before it is made. The provider's own clock
+// stays the wall clock, days from any expiry a test compares it with.
+func frozenMock(t *testing.T, at time.Time) (*mockapi.Server, string) {
+	return startMock(t, 0, func(o *mockapi.Options) { o.Now = func() time.Time { return at } })
+}
+
+// requestsOf counts the requests the mock answered with method.
+func requestsOf(mock *mockapi.Server, method string) int {
+	n := 0
+	for _, r := range mock.Requests() {
+		if r.Method == method {
+			n++
+		}
+	}
+	return n
+}
+
+// liveKeyError matches the plan's refusal to replace a token under its live
+// key, whatever the token's id, from the arguments changed on.
+func liveKeyError(key, changedAndWays string) *regexp.Regexp {
+	return regexp.MustCompile(wrappedText(fmt.Sprintf(`The idempotency key %q of waitpoint token `, key)).String() + `"waitpoint_[a-z0-9]+"` +
+		wrappedText(` is live: a new token with this key would be this token, unchanged, so these changes cannot be applied: `+changedAndWays).String())
+}
+
+// TestAccWaitpointTokenResource_liveKeyChange: changing a token whose key is
+// the same and live fails at plan, before any create, naming the key, each
+// changed argument and the ways out; the token stays in the state, and the
+// configuration that made it plans no change.
+func TestAccWaitpointTokenResource_liveKeyChange(t *testing.T) {
+	t.Parallel()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	for name, tc := range map[string]struct {
+		ttl  string
+		ways string // the ways out the error gives
+	}{
+		"key with a TTL": {ttl: "30d", ways: `Set a new idempotency_key, or wait until the key expires at ` + formatInstant(new(now.Add(30*24*time.Hour))) + ` and apply again, or undo the change.`},
+		"key for ever":   {ways: `Set a new idempotency_key (the key never expires: it has no idempotency_key_ttl), or undo the change.`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			mock, url := frozenMock(t, now)
+			made := attrs{"idempotency_key": "approval-42", "tags": []string{"approval"}, "timeout": "24h"}
+			changed := attrs{"idempotency_key": "approval-42", "tags": []string{"approval", "release:42"}, "timeout": "48h"}
+			if tc.ttl != "" {
+				made["idempotency_key_ttl"], changed["idempotency_key_ttl"] = tc.ttl, tc.ttl
+			}
+			var id string
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: tokenResourceConfig(url, made),
+					Check:  stateID(&id),
+				}, {
+					Config:      tokenResourceConfig(url, changed),
+					ExpectError: liveKeyError("approval-42", "tags, timeout. "+tc.ways),
+				}, {
+					Config: tokenResourceConfig(url, made),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+					ConfigStateChecks: []statecheck.StateCheck{
+						attrCheckAt(tokenResourceAddress, "id", knownvalue.NotNull()),
+					},
+				}},
+			})
+			if creates, tokens := requestsOf(mock, http.MethodPost), mock.Tokens(); creates != 1 || len(tokens) != 1 || tokens[0].ID != id {
+				t.Fatalf("the mock saw %d creates and holds %d tokens (the state %q): want the one first made", creates, len(tokens), id)
+			}
+		})
+	}
+}
+
+// TestAccWaitpointTokenResource_expiredKeyChange: a changed token whose key
+// has expired is replaced as any other: the new token takes the key over.
+func TestAccWaitpointTokenResource_expiredKeyChange(t *testing.T) {
+	t.Parallel()
+	var shift atomic.Int64 // the mock's clock, ahead of (or behind) the wall clock
+	shift.Store(int64(-48 * time.Hour))
+	mock, url := startMock(t, 0, func(o *mockapi.Options) {
+		o.Now = func() time.Time { return time.Now().Add(time.Duration(shift.Load())) }
+	})
+	var first, second string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			// Made two days ago with a key live for a day: expired by now.
+			Config: tokenResourceConfig(url, attrs{"idempotency_key": "approval-42", "idempotency_key_ttl": "1d", "tags": []string{"approval"}}),
+			Check:  stateID(&first),
+		}, {
+			PreConfig: func() { shift.Store(0) },
+			Config:    tokenResourceConfig(url, attrs{"idempotency_key": "approval-42", "idempotency_key_ttl": "1d", "tags": []string{"approval", "release:42"}}),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenResourceAddress, plancheck.ResourceActionDestroyBeforeCreate)},
+			},
+			Check: mockHas(mock, &second, func(tok mockapi.Token) error {
+				if second == first || tok.IdempotencyKey != "approval-42" || !slices.Equal(tok.Tags, []string{"approval", "release:42"}) {
+					return fmt.Errorf("the new token %q (the first %q) has key %q and tags %q", second, first, tok.IdempotencyKey, tok.Tags)
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// TestAccWaitpointTokenResource_tagOrder: the order of the tags does not
+// matter: listing them in another order plans no change.
+func TestAccWaitpointTokenResource_tagOrder(t *testing.T) {
+	t.Parallel()
+	_, url := startMock(t, 0)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tokenResourceConfig(url, attrs{"tags": []string{"release:42", "approval", "a_b", "a-b"}}),
+		}, {
+			Config: tokenResourceConfig(url, attrs{"tags": []string{"a-b", "approval", "a_b", "release:42"}}),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		}},
+	})
+}
+
+// TestAccWaitpointTokenResource_importWithConfiguration: a token imported
+// with the configuration that made it, its tags in another order than the
+// service's, its timeout and key TTL in any of their spellings, plans no
+// change; a timeout the token does not have plans a change, which its live
+// key refuses.
+func TestAccWaitpointTokenResource_importWithConfiguration(t *testing.T) {
+	t.Parallel()
+	mock, url := startMock(t, 0)
+	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7", IdempotencyKeyTTL: 30 * 24 * time.Hour, Timeout: 24 * time.Hour,
+		Tags: []string{"release:7", "approval"}})
+	made := attrs{"idempotency_key": "release-7", "idempotency_key_ttl": "30d", "timeout": "24h", "tags": []string{"release:7", "approval"}}
+	config := tokenResourceConfig(url, made)
+	respelled := tokenResourceConfig(url, attrs{"idempotency_key": "release-7", "idempotency_key_ttl": "720h", "timeout": "1d", "tags": []string{"approval", "release:7"}})
+	importStep := func(kind resource.ImportStateKind) resource.TestStep {
+		return resource.TestStep{Config: config, ResourceName: tokenResourceAddress, ImportState: true, ImportStateKind: kind,
+			ImportStateId: tok.ID, ImportStatePersist: kind == resource.ImportCommandWithID,
+			SkipFunc: func() (bool, error) {
+				return kind == resource.ImportBlockWithResourceIdentity && !cliHasIdentity(t), nil
+			}}
+	}
+	noChange := func(config string) resource.TestStep {
+		return resource.TestStep{Config: config, PlanOnly: true}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		Steps: []resource.TestStep{
+			importStep(resource.ImportBlockWithID), // the harness wants the import planned with no change
+			importStep(resource.ImportCommandWithID),
+			noChange(config),
+			noChange(respelled),
+			importStep(resource.ImportBlockWithResourceIdentity), // the identity the state holds
+			{
+				Config:      tokenResourceConfig(url, attrs{"idempotency_key": "release-7", "idempotency_key_ttl": "30d", "timeout": "48h", "tags": []string{"approval", "release:7"}}),
+				PlanOnly:    true,
+				ExpectError: liveKeyError("release-7", "timeout. Set a new idempotency_key, or wait until the key expires at "+formatInstant(tok.IdempotencyKeyExpiresAt)),
+			},
+		},
+	})
+}
+
+// TestWaitpointTokenResourceModel_refresh: an import (a state that has
+// never read the token) takes the token's timeout and key TTL; a state that
+// has read it keeps its own, as a token imported by an earlier version has
+// them (none), so that its configuration still plans no change.
+func TestWaitpointTokenResourceModel_refresh(t *testing.T) {
+	created := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	token := client.Token{ID: "waitpoint_abc", Status: client.StatusWaiting, CreatedAt: created, Tags: []string{"approval"},
+		TimeoutAt: new(created.Add(24 * time.Hour)), IdempotencyKeyExpiresAt: new(created.Add(30 * 24 * time.Hour))}
+	for name, tc := range map[string]struct {
+		createdAt            timetypes.RFC3339
+		wantTimeout, wantTTL types.String
+	}{
+		"imported":  {timetypes.NewRFC3339Null(), types.StringValue("1d"), types.StringValue("30d")},
+		"read once": {serviceTime(&created), types.StringNull(), types.StringNull()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := waitpointTokenResourceModel{ID: types.StringValue(token.ID), Timeout: types.StringNull(), IdempotencyKeyTTL: types.StringNull()}
+			m.CreatedAt, m.Tags, m.IdempotencyKey = tc.createdAt, types.ListNull(types.StringType), types.StringNull()
+			if diags := m.refresh(t.Context(), token); diags.HasError() {
+				t.Fatal(diags)
+			}
+			if !m.Timeout.Equal(tc.wantTimeout) || !m.IdempotencyKeyTTL.Equal(tc.wantTTL) {
+				t.Fatalf("timeout %s, TTL %s; want %s, %s", m.Timeout, m.IdempotencyKeyTTL, tc.wantTimeout, tc.wantTTL)
+			}
+		})
 	}
 }
