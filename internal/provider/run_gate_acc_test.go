@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -195,5 +197,45 @@ func testRunGate(t *testing.T, kind runGatedKind) {
 				}
 			}
 		})
+	}
+}
+
+func TestAccTriggerTaskAction_interrupt(t *testing.T) { testRunGateInterrupt(t, runGateAction) }
+
+func TestAccTaskRun_interrupt(t *testing.T) { testRunGateInterrupt(t, runGateResource) }
+
+// testRunGateInterrupt: one Ctrl-C while the gate waits for a run that goes
+// on ends the apply at once with nothing applied or stored, and says that the
+// run was not cancelled, which the mock confirms: the run is still QUEUED.
+// Every CLI passes the interrupt on: the wait runs in the apply half.
+func testRunGateInterrupt(t *testing.T, kind runGatedKind) {
+	t.Parallel()
+	ws := kind.workspace(t)
+	mock, url := startMock(t, 0) // the task is unscripted: its run stays QUEUED
+	ws.writeConfig(kind.config(url, `timeout  = "10m"`+"\n"+`interval = "1s"`))
+	ctx, cancel := context.WithTimeout(t.Context(), hangBound) // only to catch a hang
+	defer cancel()
+	cli := startCLI(t, ws, "apply", "-input=false", "-auto-approve")
+	err := mock.WaitForRequests(ctx, func(rs []mockapi.Request) bool {
+		return slices.ContainsFunc(rs, func(r mockapi.Request) bool {
+			return r.Method == "GET" && strings.HasPrefix(r.Path, "/api/v3/runs/") && r.Status != 0
+		})
+	})
+	if err != nil {
+		t.Fatalf("the provider never polled the run: %v\n%s", err, cli.out.String())
+	}
+	if kind.reports { // interrupted between two polls, as a user's Ctrl-C almost always is
+		if err := cli.out.await(ctx, "is QUEUED after"); err != nil {
+			t.Fatalf("the CLI never showed the first poll: %v\n%s", err, cli.out.String())
+		}
+	}
+	cli.interrupt(t, false)
+	out := cli.awaitExit(ctx, t) // the wait's timeout is 10m: only the interrupt ends it before hangBound
+	checkInterrupted(t, ws, out, wrappedTexts("Interrupt received", "Stopped trying to wait for run", "The run was not cancelled: it goes on"))
+	if stored := stateResources(t, ws); len(stored) != 0 {
+		t.Fatalf("an interrupted gate stored %v", stored)
+	}
+	if run := onlyRun(t, mock); run.Status != "QUEUED" {
+		t.Fatalf("the run is %s after the interrupt, want QUEUED: the provider never cancels", run.Status)
 	}
 }

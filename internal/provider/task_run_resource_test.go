@@ -290,37 +290,3 @@ func TestAccTaskRun_idempotencyKey(t *testing.T) {
 		t.Fatalf("a replacement with a live key must find the completed run again, not run the task: %d runs", n)
 	}
 }
-
-// TestAccTaskRun_interrupt: one Ctrl-C while the resource waits for a run
-// that goes on ends the apply with nothing stored and says that the run was
-// not cancelled, which the mock confirms: the run is still QUEUED.
-func TestAccTaskRun_interrupt(t *testing.T) {
-	t.Parallel()
-	ws := newCLIWorkspace(t)
-	mock, url := startMock(t, 0) // the task is unscripted: its run stays QUEUED
-	ws.writeConfig(taskRunConfig(url, `timeout  = "10m"
-  interval = "1s"`))
-	ctx, cancel := context.WithTimeout(t.Context(), hangBound) // only to catch a hang
-	defer cancel()
-	cli := startCLI(t, ws, "apply", "-input=false", "-auto-approve")
-	err := mock.WaitForRequests(ctx, func(rs []mockapi.Request) bool {
-		for _, r := range rs {
-			if r.Method == "GET" && strings.HasPrefix(r.Path, "/api/v3/runs/") && r.Status != 0 {
-				return true
-			}
-		}
-		return false
-	})
-	if err != nil {
-		t.Fatalf("the provider never polled the run: %v\n%s", err, cli.out.String())
-	}
-	cli.interrupt(t, false)
-	out := cli.awaitExit(ctx, t)
-	checkInterrupted(t, ws, out, wrappedTexts("Stopped trying to wait for run", "The run was not cancelled: it goes on"))
-	if stored := stateResources(t, ws); len(stored) != 0 {
-		t.Fatalf("an interrupted gate stored %v", stored)
-	}
-	if run := onlyRun(t, mock); run.Status != "QUEUED" {
-		t.Fatalf("the run is %s after the interrupt, want QUEUED: the provider never cancels", run.Status)
-	}
-}
