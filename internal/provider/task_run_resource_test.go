@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os/exec"
 	"strings"
 	"testing"
@@ -288,5 +289,31 @@ func TestAccTaskRun_idempotencyKey(t *testing.T) {
 	}
 	if n := len(mock.Runs()); n != 2 || ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != runs[0].ID {
 		t.Fatalf("a replacement with a live key must find the completed run again, not run the task: %d runs", n)
+	}
+}
+
+// TestAccTaskRun_goneFromService: a run the service no longer has leaves the
+// state at refresh with a warning, and the next plan triggers the task again.
+func TestAccTaskRun_goneFromService(t *testing.T) {
+	t.Parallel()
+	ws := newCLIWorkspace(t)
+	mock, url := startMock(t, 0, smokeTask(&mockapi.TaskFixture{}), func(o *mockapi.Options) { o.Control = true })
+	ws.writeConfig(strings.Replace(taskRunConfig(url, ""), "provider \"triggerdev\" {", "provider \"triggerdev\" {\n  max_retries = 0", 1))
+	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	req, err := http.NewRequest(http.MethodPost, url+"/_mock/reset", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+testAPIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK || len(mock.Runs()) != 0 {
+		t.Fatalf("resetting the mock: %v %v", err, resp)
+	}
+	_ = resp.Body.Close()
+	out, err := ws.run("plan", "-detailed-exitcode", "-input=false")
+	if exitCode(err) != 2 || !strings.Contains(out, "triggerdev_task_run.smoke will be created") || !wrappedText("Warning: Run not found: removed from the state").MatchString(out) {
+		t.Fatalf("a run gone from the service must leave the state with a warning and be planned again: %v\n%s", err, out)
 	}
 }
