@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -42,7 +43,7 @@ func (s *Server) serveCallback(w http.ResponseWriter, r *http.Request, id, hash 
 		return
 	case malformedID(id):
 		// The id is parsed outside the route's error handling: the framework's 500.
-		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = io.WriteString(w, "Unexpected Server Error")
 		return
@@ -59,7 +60,7 @@ func (s *Server) serveCallback(w http.ResponseWriter, r *http.Request, id, hash 
 	case err != nil:
 		writeError(w, http.StatusInternalServerError, callbackRoute.failure)
 	case !valid:
-		writeError(w, http.StatusUnauthorized, "Invalid callback URL")
+		writeError(w, http.StatusUnauthorized, "Invalid URL, hash doesn't match")
 	default:
 		if body, ok := readBody(w, r, maxPayload); ok {
 			s.finishCompletion(w, rec.ID, callbackData(body), true, callbackRoute)
@@ -68,21 +69,30 @@ func (s *Server) serveCallback(w http.ResponseWriter, r *http.Request, id, hash 
 }
 
 // serveComplete is POST …/{id}/complete with {"data": …}; the route's action
-// takes any method but GET, whose loader answers 405 with no body.
+// takes any method but GET, whose loader answers 405 with no body. It takes
+// the secret key or the public token the token's create answered with.
 func (s *Server) serveComplete(w http.ResponseWriter, r *http.Request, id string) {
 	if isRead(r) {
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		return
 	}
-	if !s.authorized(w, r) {
+	scopes, ok := s.authenticate(w, r, true)
+	if !ok {
 		return
 	}
 	body, ok := readAPIBody(w, r, maxPayload)
 	if !ok {
 		return
 	}
+	// A public token must be scoped to this id, as the path gives it.
+	if scopes != nil && !slices.Contains(scopes, "write:waitpoints:"+id) {
+		writeUnauthorized(w)
+		return
+	}
 	if malformedID(id) {
-		writeError(w, http.StatusInternalServerError, completeRoute.failure)
+		// The id is parsed before the route's own error handling: the
+		// route builder's 500.
+		writeError(w, http.StatusInternalServerError, "Internal Server Error")
 		return
 	}
 	data, present := body.values["data"]

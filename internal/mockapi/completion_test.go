@@ -110,7 +110,7 @@ func TestCompletionRefusals(t *testing.T) {
 		status                     int
 		error                      string
 	}{
-		{name: "wrong callback hash", target: "{id}/callback/0000", body: `{}`, status: http.StatusUnauthorized, error: "Invalid callback URL"},
+		{name: "wrong callback hash", target: "{id}/callback/0000", body: `{}`, status: http.StatusUnauthorized, error: "Invalid URL, hash doesn't match"},
 		{name: "callback of an unknown token", target: "waitpoint_nope/callback/0000", body: `{}`, status: http.StatusNotFound, error: "Waitpoint not found"},
 		{name: "callback GET: the route has no loader", method: http.MethodGet, target: "{callback}", status: http.StatusBadRequest},
 		{name: "callback PUT", method: http.MethodPut, target: "{callback}", body: `{}`, status: http.StatusMethodNotAllowed, error: "Method not allowed"},
@@ -188,7 +188,7 @@ func TestRateLimit(t *testing.T) {
 			t.Fatalf("request %d: %d remaining %s reset %s", i, r.status, r.header.Get("x-ratelimit-remaining"), r.header.Get("x-ratelimit-reset"))
 		}
 		if r.status == 429 {
-			if r.header.Get("Content-Type") != "application/problem+json" {
+			if r.header.Get("Content-Type") != "application/problem+json; charset=utf-8" {
 				t.Fatalf("a 429 is problem+json: %s", r.header.Get("Content-Type"))
 			}
 			detail := "Rate limit exceeded 0/2 requests remaining. Retry in 10 seconds."
@@ -316,5 +316,32 @@ func TestRateLimit_routes(t *testing.T) {
 		if (status == http.StatusTooManyRequests) != limited || (header.Get("x-ratelimit-limit") != "") != limited {
 			t.Errorf("%s: status %d, x-ratelimit-limit %q; rate-limited should be %v", path, status, header.Get("x-ratelimit-limit"), limited)
 		}
+	}
+}
+
+// TestRateLimit_perHeader: the service's limiter keys a bucket on the
+// environment for its secret key, and on the header's value for anything
+// else, so a wrong key empties its own bucket, never the environment's.
+func TestRateLimit_perHeader(t *testing.T) {
+	f := newFixture(t, 1, func(o *mockapi.Options) {
+		o.RateLimit = &mockapi.RateLimit{Burst: 2, Refill: 1, Period: 10 * time.Second}
+	})
+	wrong := func() response {
+		req, _ := http.NewRequest(http.MethodGet, f.url+"/api/v1/waitpoints/tokens", nil)
+		req.Header.Set("Authorization", "Bearer tr_dev_wrong")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = res.Body.Close()
+		return response{status: res.StatusCode, header: res.Header}
+	}
+	for i, want := range []int{401, 401, 429} {
+		if r := wrong(); r.status != want {
+			t.Fatalf("wrong key, request %d: %d, want %d", i, r.status, want)
+		}
+	}
+	if r := f.get("/api/v1/waitpoints/tokens"); r.status != 200 || r.header.Get("x-ratelimit-remaining") != "1" {
+		t.Fatalf("the secret key after a wrong key's 429: %d remaining %s, want 200 with 1", r.status, r.header.Get("x-ratelimit-remaining"))
 	}
 }

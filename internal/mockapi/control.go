@@ -96,14 +96,14 @@ func (s *Server) controlInjectFault(w http.ResponseWriter, r *http.Request) {
 }
 
 // controlReset restores the tokens the mock started with, forgets the
-// requests and queued faults, and fills the rate-limit bucket.
+// requests and queued faults, and fills the rate-limit buckets.
 func (s *Server) controlReset(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
 	s.replaceTokens(s.opts.Fixtures, s.started)
 	s.resetRuns()
 	s.tasks = taskMap(s.opts.Tasks)
 	s.faults = nil
-	s.bucket = bucket{available: s.limit.Burst, refilledAt: s.now()}
+	s.buckets = map[string]*bucket{}
 	s.mu.Unlock()
 	s.ResetRequests()
 	writeJSON(w, http.StatusOK, map[string]bool{"success": true})

@@ -143,6 +143,22 @@ func TestControl_resetSeeded(t *testing.T) {
 	}
 }
 
+// TestControl_resetNeverReusesIDs: a token created after a reset gets an id
+// no earlier token had, as on the service, whose ids are never reused; the
+// seeded tokens come back with theirs.
+func TestControl_resetNeverReusesIDs(t *testing.T) {
+	f := newFixture(t, 2, withControl)
+	seen := map[string]bool{}
+	for range 3 {
+		id := str(f.call(http.MethodPost, createPath, `{}`, true).body["id"])
+		if seen[id] || id == "" {
+			t.Fatalf("create after a reset answered %q, an id seen before (%v)", id, seen)
+		}
+		seen[id] = true
+		f.call(http.MethodPost, "/_mock/reset", ``, true)
+	}
+}
+
 func tokensJSON(t *testing.T, mock *mockapi.Server) string {
 	t.Helper()
 	b, err := json.Marshal(mock.Tokens())

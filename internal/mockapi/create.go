@@ -59,7 +59,7 @@ func (s *Server) create(spec TokenSpec, emptyKey bool) (r *record, cached bool) 
 		}
 		old.retireKey()
 	}
-	r = s.add("", created, spec.Tags)
+	r = s.add("", created, spec.Tags, true)
 	var expires *time.Time
 	if spec.IdempotencyKeyTTL > 0 { // with or without a key, as on the service
 		expires = millis(new(created.Add(spec.IdempotencyKeyTTL)))
@@ -159,16 +159,17 @@ func parseCreateBody(body *jsObject, now time.Time) (createRequest, int, string)
 		}
 	}
 	if v, ok := body.values["timeout"]; ok {
-		at, err := parseTimeout(v, now)
-		if err != "" {
-			problem("timeout", err)
+		at, valid := parseTimeout(v, now)
+		if !valid {
+			// The timeout is a string or a date: zod lists both failures.
+			problems = append(problems, fmt.Sprintf("%s at %q, or Invalid date at %q", expectedString(v), "timeout", "timeout"))
 		}
 		req.TimeoutAt = at
 	}
 	rawTags, present := body.values["tags"]
-	tags, tagProblems := parseTags(rawTags, present)
-	for _, p := range tagProblems {
-		problem(p[0], p[1])
+	tags, tagProblem := parseTags(rawTags, present)
+	if tagProblem != "" {
+		problems = append(problems, tagProblem)
 	}
 	req.Tags = tags
 	switch {
@@ -187,55 +188,69 @@ func expectedString(got any) string {
 }
 
 // parseTags reads tags given as one string or an array of strings, each at
-// most maxTagLength long, and returns them as given; problems are {path,
-// message} pairs.
-func parseTags(v any, present bool) (tags []string, problems [][2]string) {
+// most maxTagLength long, and returns them as given, or zod's problem with
+// them: a tag too long is named alone, but a value of the wrong type fails
+// both forms (string, array of strings), and zod lists the failures of each.
+func parseTags(v any, present bool) (tags []string, problem string) {
 	if !present {
-		return nil, nil
+		return nil, ""
+	}
+	tooLong := fmt.Sprintf("Tags must be less than %d characters", maxTagLength)
+	if one, isString := v.(string); isString {
+		if utf16Length(one) > maxTagLength {
+			return nil, fmt.Sprintf("%s at %q", tooLong, "tags")
+		}
+		return []string{one}, ""
 	}
 	items, isArray := v.([]any)
-	if one, isString := v.(string); isString {
-		items, isArray = []any{one}, true
-	}
 	if !isArray {
-		return nil, [][2]string{{"tags", expectedString(v)}}
+		return nil, fmt.Sprintf("%s at %q, or Expected array, received %s at %q", expectedString(v), "tags", jsTypeName(v), "tags")
 	}
+	var itemProblems []string
+	wrongType := false
 	for i, item := range items {
 		tag, isString := item.(string)
 		switch {
 		case !isString:
-			problems = append(problems, [2]string{fmt.Sprintf("tags[%d]", i), expectedString(item)})
+			wrongType = true
+			itemProblems = append(itemProblems, fmt.Sprintf("%s at %q", expectedString(item), fmt.Sprintf("tags[%d]", i)))
 		case utf16Length(tag) > maxTagLength:
-			problems = append(problems, [2]string{fmt.Sprintf("tags[%d]", i), fmt.Sprintf("Tags must be less than %d characters", maxTagLength)})
+			itemProblems = append(itemProblems, fmt.Sprintf("%s at %q", tooLong, fmt.Sprintf("tags[%d]", i)))
 		}
 		tags = append(tags, tag)
 	}
-	return tags, problems
+	switch {
+	case wrongType:
+		return nil, fmt.Sprintf("%s at %q, or %s", expectedString(v), "tags", strings.Join(itemProblems, "; "))
+	case itemProblems != nil:
+		return nil, strings.Join(itemProblems, "; ")
+	}
+	return tags, ""
 }
 
 // parseTimeout reads a timeout as the service does: a string is a date (past
 // ones ignored) or a duration from now (invalid ones ignored); null, a number
 // or a boolean is coerced to a date (epoch 0, epoch ms), however past; any
-// other value is a problem, returned as its message.
-func parseTimeout(v any, now time.Time) (time.Time, string) {
+// other value, or a number beyond JavaScript's dates, is not valid.
+func parseTimeout(v any, now time.Time) (time.Time, bool) {
 	switch v := v.(type) {
 	case string:
-		return parseDelay(v, now), ""
+		return parseDelay(v, now), true
 	case nil:
-		return time.UnixMilli(0), ""
+		return time.UnixMilli(0), true
 	case bool:
 		if v {
-			return time.UnixMilli(1), ""
+			return time.UnixMilli(1), true
 		}
-		return time.UnixMilli(0), ""
+		return time.UnixMilli(0), true
 	case json.Number:
 		ms, err := strconv.ParseFloat(string(v), 64)
 		if err != nil || math.Abs(ms) > maxDateMillis {
-			return time.Time{}, "Invalid date"
+			return time.Time{}, false
 		}
-		return time.UnixMilli(int64(ms)), ""
+		return time.UnixMilli(int64(ms)), true
 	}
-	return time.Time{}, expectedString(v)
+	return time.Time{}, false
 }
 
 // parseDelay reads a timeout string: a date in the future, or a duration

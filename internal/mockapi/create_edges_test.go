@@ -6,7 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -48,15 +50,31 @@ func TestCreate_timeoutValues(t *testing.T) {
 }
 
 // TestCreate_wrongTypes: null (or another type) for any field but timeout is
-// a 400 naming the field.
+// a 400 naming the field, in zod's words as the service's schema gives them
+// (checked by running that schema under its zod): a timeout or tags of the
+// wrong type fails both forms each takes, and zod lists both.
 func TestCreate_wrongTypes(t *testing.T) {
-	for _, body := range []string{`{"idempotencyKey":null}`, `{"idempotencyKeyTTL":null}`, `{"tags":null}`, `{"tags":[1]}`,
-		`{"timeout":{}}`, `{"timeout":1e300}`, `null`, `[]`} {
+	long := strings.Repeat("t", 129)
+	for body, want := range map[string]string{
+		`{"idempotencyKey":null}`:     `Validation error: Expected string, received null at "idempotencyKey"`,
+		`{"idempotencyKeyTTL":null}`:  `Validation error: Expected string, received null at "idempotencyKeyTTL"`,
+		`{"tags":null}`:               `Validation error: Expected string, received null at "tags", or Expected array, received null at "tags"`,
+		`{"tags":[1]}`:                `Validation error: Expected string, received array at "tags", or Expected string, received number at "tags[0]"`,
+		`{"tags":["` + long + `",5]}`: `Validation error: Expected string, received array at "tags", or Tags must be less than 128 characters at "tags[0]"; Expected string, received number at "tags[1]"`,
+		`{"tags":["` + long + `"]}`:   `Validation error: Tags must be less than 128 characters at "tags[0]"`,
+		`{"tags":"` + long + `"}`:     `Validation error: Tags must be less than 128 characters at "tags"`,
+		`{"timeout":{}}`:              `Validation error: Expected string, received object at "timeout", or Invalid date at "timeout"`,
+		`{"timeout":1e300}`:           `Validation error: Expected string, received number at "timeout", or Invalid date at "timeout"`,
+		`{"idempotencyKey":5,"tags":5}`: `Validation error: Expected string, received number at "idempotencyKey"; ` +
+			`Expected string, received number at "tags", or Expected array, received number at "tags"`,
+		`null`: `Invalid JSON`,
+		`[]`:   `Validation error: Expected object, received array`,
+	} {
 		t.Run(body, func(t *testing.T) {
 			f := newFixture(t, 0)
 			r := f.call(http.MethodPost, createPath, body, true)
-			if msg := str(r.body["error"]); r.status != http.StatusBadRequest || !strings.HasPrefix(msg, "Validation error: ") && msg != "Invalid JSON" {
-				t.Fatalf("got %d %s", r.status, r.raw)
+			if r.status != http.StatusBadRequest || str(r.body["error"]) != want {
+				t.Fatalf("got %d %s, want 400 %q", r.status, r.raw, want)
 			}
 			if len(f.mock.Tokens()) != 0 {
 				t.Fatal("a refused create made a token")
@@ -95,12 +113,15 @@ func TestCreate_tagsAsGiven(t *testing.T) {
 }
 
 // TestCreate_ttlWithoutKey: a TTL without a key still sets
-// idempotencyKeyExpiresAt (retrieve and list), with no user key.
+// idempotencyKeyExpiresAt (retrieve and list), with no user key: retrieve
+// shows the key the service generates, 24 characters of [A-Za-z0-9_-].
+var generatedKey = regexp.MustCompile(`^[A-Za-z0-9_-]{24}$`)
+
 func TestCreate_ttlWithoutKey(t *testing.T) {
 	f := newFixture(t, 0)
 	id := f.call(http.MethodPost, createPath, `{"idempotencyKeyTTL":"1h"}`, true).body["id"].(string)
 	got := f.get(createPath + "/" + id).body
-	if got["idempotencyKeyExpiresAt"] != "2026-01-05T11:00:00.000Z" || got["userProvidedIdempotencyKey"] != false || str(got["idempotencyKey"]) == "" {
+	if got["idempotencyKeyExpiresAt"] != "2026-01-05T11:00:00.000Z" || got["userProvidedIdempotencyKey"] != false || !generatedKey.MatchString(str(got["idempotencyKey"])) {
 		t.Fatalf("retrieve: %v", got)
 	}
 	items, _ := f.list(t, "")
@@ -162,5 +183,74 @@ func TestCreate_publicToken(t *testing.T) {
 		t.Fatalf("payload times %v %v", payload["iat"], payload["exp"])
 	case claims["sub"] != payload["sub"] || claims["pub"] != true || len(claims) != 2:
 		t.Fatalf("claims %v, payload %v", claims, payload)
+	}
+}
+
+// TestComplete_publicToken: complete takes the public token a create answered
+// with, for that token only (403 for another), and no other route takes it.
+func TestComplete_publicToken(t *testing.T) {
+	f := newFixture(t, 0)
+	first := f.call(http.MethodPost, createPath, `{}`, true)
+	second := f.call(http.MethodPost, createPath, `{}`, true)
+	jwt := first.header.Get("x-trigger-jwt")
+	send := func(method, path, body string) response {
+		req, err := http.NewRequest(method, f.url+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bearer := jwt
+		if strings.HasSuffix(path, "?tamper") {
+			bearer += "x" // the signature no longer matches
+		}
+		req.Header.Set("Authorization", "Bearer "+bearer)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = res.Body.Close() }()
+		raw, _ := io.ReadAll(res.Body)
+		out := response{status: res.StatusCode, raw: raw}
+		_ = json.Unmarshal(raw, &out.body)
+		return out
+	}
+	cases := []struct {
+		name, method, path string
+		status             int
+		error              string
+	}{
+		{"another token", http.MethodPost, createPath + "/" + str(second.body["id"]) + "/complete", http.StatusForbidden, "Unauthorized"},
+		{"its token", http.MethodPost, createPath + "/" + str(first.body["id"]) + "/complete", http.StatusOK, ""},
+		{"retrieve", http.MethodGet, createPath + "/" + str(first.body["id"]), http.StatusUnauthorized, "Invalid API key"},
+		{"tampered", http.MethodPost, createPath + "/" + str(first.body["id"]) + "/complete?tamper", http.StatusUnauthorized, "Public Access Token is invalid"},
+		{"list", http.MethodGet, createPath, http.StatusUnauthorized, "Invalid API key"},
+	}
+	for _, tc := range cases {
+		r := send(tc.method, tc.path, `{"data":1}`)
+		if r.status != tc.status || tc.error != "" && r.body["error"] != tc.error {
+			t.Errorf("%s: got %d %s, want %d %q", tc.name, r.status, r.raw, tc.status, tc.error)
+		}
+	}
+	if tok, _ := f.mock.Token(str(first.body["id"])); tok.Status != "COMPLETED" {
+		t.Errorf("the token is %s after its public token completed it", tok.Status)
+	}
+}
+
+// TestComplete_publicTokenRateLimit: a public token's requests are limited
+// on their own, to 60 a minute, as the service limits public tokens.
+func TestComplete_publicTokenRateLimit(t *testing.T) {
+	f := newFixture(t, 0)
+	created := f.call(http.MethodPost, createPath, `{}`, true)
+	req, _ := http.NewRequest(http.MethodPost, f.url+createPath+"/"+str(created.body["id"])+"/complete", strings.NewReader(`{}`))
+	req.Header.Set("Authorization", "Bearer "+created.header.Get("x-trigger-jwt"))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	if res.StatusCode != http.StatusOK || res.Header.Get("x-ratelimit-limit") != "60" || res.Header.Get("x-ratelimit-remaining") != "59" {
+		t.Fatalf("%d limit %s remaining %s, want 200 with 60 and 59", res.StatusCode, res.Header.Get("x-ratelimit-limit"), res.Header.Get("x-ratelimit-remaining"))
+	}
+	if r := f.get(createPath); r.header.Get("x-ratelimit-limit") != "750" || r.header.Get("x-ratelimit-remaining") != "748" {
+		t.Fatalf("the secret key's bucket: limit %s remaining %s, want 750 and 748", r.header.Get("x-ratelimit-limit"), r.header.Get("x-ratelimit-remaining"))
 	}
 }

@@ -143,4 +143,14 @@ func TestTagOrder(t *testing.T) {
 	if fmt.Sprint(items[0]["tags"]) != fmt.Sprint(want) {
 		t.Fatalf("list tags %v, want %v", items[0]["tags"], want)
 	}
+	// Node 20 (ICU 78) sorted these with localeCompare: accents, case,
+	// punctuation, ligatures and digits.
+	node := []string{"", "  ", "_x", "-x", ":x", "😀", "10", "9", "a", "A", "ä", "a b", "a_b", "a-b", "a:b", "a.b", "a/b", "a1", "a10", "a2", "ab", "aB", "Ab", "AB", "deploy_prod", "deploy-prod", "deploy:prod", "Deploy:prod", "deployprod", "e", "E", "é", "é", "f", "F", "fi", "ﬁ", "i", "İ", "ı", "o", "ø", "oe", "œ", "ss", "ß", "x y", "x_y", "z", "Z"}
+	shuffled := slices.Clone(node)
+	slices.Reverse(shuffled)
+	tok = f.mock.CreateToken(mockapi.TokenSpec{Tags: shuffled})
+	items, _ = f.list(t, "page[size]=1")
+	if fmt.Sprint(items[0]["tags"]) != fmt.Sprint(node) {
+		t.Fatalf("list tags %q, want Node's order %q", items[0]["tags"], node)
+	}
 }

@@ -94,7 +94,7 @@ func (s *Server) writeFault(w http.ResponseWriter, f Fault) {
 	case f.Reset:
 		resetConnection(w)
 	case f.RateLimitReset > 0:
-		s.writeRateLimited(w, s.now().Add(f.RateLimitReset).UnixMilli())
+		s.writeRateLimited(w, s.now().Add(f.RateLimitReset).UnixMilli(), s.limit.Burst)
 	case f.Body != "":
 		status := f.Status
 		if status == 0 {
@@ -126,12 +126,12 @@ func resetConnection(w http.ResponseWriter) {
 }
 
 // writeRateLimited answers 429 as the service's rate limiter does, the bucket
-// empty until resetMillis (unix ms): the body's remaining is the limiter's
-// own (-1), the detail's and the header's are clamped at 0.
-func (s *Server) writeRateLimited(w http.ResponseWriter, resetMillis int64) {
+// of size limit empty until resetMillis (unix ms): the body's remaining is
+// the limiter's own (-1), the detail's and the header's are clamped at 0.
+func (s *Server) writeRateLimited(w http.ResponseWriter, resetMillis int64, limit int) {
 	untilReset := max(0, float64(resetMillis-s.now().UnixMilli())/1000)
-	detail := fmt.Sprintf("Rate limit exceeded 0/%d requests remaining. Retry in %s seconds.", s.limit.Burst, jsNumber(untilReset))
-	w.Header().Set("x-ratelimit-limit", strconv.Itoa(s.limit.Burst))
+	detail := fmt.Sprintf("Rate limit exceeded 0/%d requests remaining. Retry in %s seconds.", limit, jsNumber(untilReset))
+	w.Header().Set("x-ratelimit-limit", strconv.Itoa(limit))
 	w.Header().Set("x-ratelimit-reset", strconv.FormatInt(resetMillis, 10))
 	w.Header().Set("x-ratelimit-remaining", "0")
 	writeProblem(w, http.StatusTooManyRequests, struct {
@@ -145,36 +145,67 @@ func (s *Server) writeRateLimited(w http.ResponseWriter, resetMillis int64) {
 		SecondsUntilReset float64 `json:"secondsUntilReset"`
 		Error             string  `json:"error"`
 	}{"Rate Limit Exceeded", http.StatusTooManyRequests, "https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/429",
-		detail, resetMillis, s.limit.Burst, -1, untilReset, detail})
+		detail, resetMillis, limit, -1, untilReset, detail})
+}
+
+// publicTokenLimit is the service's limit for a public access token: a
+// fixed window of 60 requests a minute, which a bucket refilled whole at
+// each minute boundary plays.
+var publicTokenLimit = RateLimit{Burst: 60, Refill: 60, Period: time.Minute}
+
+// bucketOf is the bucket the service's rate limiter takes from: the
+// environment's for its secret key, else one per Authorization header value
+// (a wrong key cannot empty the environment's bucket), under the public
+// token limit for one of the environment's public tokens; the caller holds
+// s.mu.
+func (s *Server) bucketOf(authorization string) *bucket {
+	id, limit, start := "header "+authorization, s.limit, s.now()
+	switch key := apiKeyOf(authorization); {
+	case s.opts.APIKey != "" && key == s.opts.APIKey:
+		id = "environment"
+	case isPublicToken(key):
+		if _, refusal := s.verifyPublicToken(key); refusal == "" {
+			limit, start = publicTokenLimit, start.Truncate(publicTokenLimit.Period)
+		}
+	}
+	b, ok := s.buckets[id]
+	if !ok {
+		b = &bucket{limit: limit, available: limit.Burst, refilledAt: start}
+		s.buckets[id] = b
+	}
+	return b
 }
 
 // bucket is the service's token bucket: Refill requests come back every Period.
 type bucket struct {
+	limit      RateLimit
 	available  int
 	refilledAt time.Time
 }
 
-// takeRateLimit spends one request from the bucket and sets the rate-limit
-// headers; it returns 0, or when over the limit the reset time in unix ms. The
-// caller holds s.mu.
-func (s *Server) takeRateLimit(h http.Header) int64 {
+// takeRateLimit spends one request from the bucket of the request's
+// Authorization header and sets the rate-limit headers; it returns 0, or when
+// over the limit the reset time in unix ms, and the bucket's size. The caller
+// holds s.mu.
+func (s *Server) takeRateLimit(h http.Header, authorization string) (int64, int) {
+	b := s.bucketOf(authorization)
 	now := s.now()
-	if periods := int(now.Sub(s.bucket.refilledAt) / s.limit.Period); periods > 0 {
-		s.bucket.available = min(s.limit.Burst, s.bucket.available+periods*s.limit.Refill)
-		s.bucket.refilledAt = s.bucket.refilledAt.Add(time.Duration(periods) * s.limit.Period)
+	if periods := int(now.Sub(b.refilledAt) / b.limit.Period); periods > 0 {
+		b.available = min(b.limit.Burst, b.available+periods*b.limit.Refill)
+		b.refilledAt = b.refilledAt.Add(time.Duration(periods) * b.limit.Period)
 	}
-	limited := s.bucket.available <= 0
+	limited := b.available <= 0
 	if !limited {
-		s.bucket.available--
+		b.available--
 	}
-	h.Set("x-ratelimit-limit", strconv.Itoa(s.limit.Burst))
-	h.Set("x-ratelimit-remaining", strconv.Itoa(s.bucket.available))
-	reset := s.bucket.refilledAt.Add(s.limit.Period).UnixMilli()
+	h.Set("x-ratelimit-limit", strconv.Itoa(b.limit.Burst))
+	h.Set("x-ratelimit-remaining", strconv.Itoa(b.available))
+	reset := b.refilledAt.Add(b.limit.Period).UnixMilli()
 	h.Set("x-ratelimit-reset", strconv.FormatInt(reset, 10))
 	if !limited {
-		return 0
+		return 0, b.limit.Burst
 	}
-	return reset
+	return reset, b.limit.Burst
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {

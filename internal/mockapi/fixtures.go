@@ -103,7 +103,7 @@ func (s *Server) load(fixtures []Fixture, now time.Time) {
 	slices.SortStableFunc(order, func(a, b int) int { return created(a).Compare(created(b)) })
 	for _, i := range order {
 		f := fixtures[i]
-		r := s.add(f.ID, created(i), f.Tags)
+		r := s.add(f.ID, created(i), f.Tags, false)
 		switch {
 		case f.UserProvidedIdempotencyKey != nil && !*f.UserProvidedIdempotencyKey:
 			r.generated = cmp.Or(f.IdempotencyKey, r.generated)

@@ -3,6 +3,7 @@ package mockapi
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -34,6 +35,11 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()})
 	logged, epoch := len(s.requests)-1, s.requestsEpoch
 	defer s.logAnswer(w, logged, epoch)
+	if path := r.URL.EscapedPath(); len(path) > 1 && strings.HasSuffix(path, "/") {
+		s.mu.Unlock()
+		redirectWithoutSlash(w, r, path)
+		return
+	}
 	fault, faulted := s.nextFault()
 	path := r.URL.EscapedPath()
 	limited := strings.HasPrefix(path, "/api") && !unlimitedPath.MatchString(path)
@@ -41,8 +47,9 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 	// spending anything from the bucket.
 	noHeader := limited && r.Header.Get("Authorization") == ""
 	var limitedUntil int64
+	var limit int
 	if limited && !noHeader {
-		limitedUntil = s.takeRateLimit(w.Header())
+		limitedUntil, limit = s.takeRateLimit(w.Header(), r.Header.Get("Authorization"))
 	}
 	s.mu.Unlock()
 
@@ -60,12 +67,28 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 	case noHeader:
 		writeNoHeader(target)
 	case limitedUntil != 0:
-		s.writeRateLimited(target, limitedUntil)
+		s.writeRateLimited(target, limitedUntil, limit)
 	default:
 		s.route(target, r)
 	}
 	finish()
 }
+
+// redirectWithoutSlash is the service's first answer to a path ending in a
+// slash, before its rate limiter and any route: 301 to the path without it
+// (runs of slashes made one), the query kept, as its web server words it.
+func redirectWithoutSlash(w http.ResponseWriter, r *http.Request, path string) {
+	target := repeatedSlashes.ReplaceAllString(strings.TrimSuffix(path, "/"), "/")
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	w.Header().Set("Location", target)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusMovedPermanently)
+	_, _ = io.WriteString(w, "Moved Permanently. Redirecting to "+target)
+}
+
+var repeatedSlashes = regexp.MustCompile(`/+`)
 
 // logAnswer records the answer's status in the request log, unless
 // ResetRequests forgot the request meanwhile, and wakes WaitForRequests.
@@ -153,17 +176,44 @@ func unescape(s string) string {
 // packets route gets here without a header; the rate limiter answers the
 // others.
 func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
-	header := r.Header.Get("Authorization")
-	key := strings.TrimPrefix(header, "Bearer ")
+	_, ok := s.authenticate(w, r, false)
+	return ok
+}
+
+// authenticate is authorized for a route that also takes a public token
+// (allowJWT: complete takes the one its create answered with). It returns the
+// public token's scopes, nil for the secret key. As on the service, the key
+// is the header without a leading "Bearer ", trimmed.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, allowJWT bool) ([]string, bool) {
+	key := strings.TrimSpace(apiKeyOf(r.Header.Get("Authorization")))
 	switch {
-	case header == "":
+	case key == "":
 		writeError(w, http.StatusUnauthorized, "Invalid or Missing API key")
-	case s.opts.APIKey == "" || subtle.ConstantTimeCompare([]byte(key), []byte(s.opts.APIKey)) != 1:
-		writeError(w, http.StatusUnauthorized, "Invalid API key")
+	case allowJWT && isPublicToken(key):
+		scopes, refusal := s.verifyPublicToken(key)
+		if refusal == "" {
+			return scopes, true
+		}
+		writeError(w, http.StatusUnauthorized, refusal)
+	case s.opts.APIKey != "" && subtle.ConstantTimeCompare([]byte(key), []byte(s.opts.APIKey)) == 1:
+		return nil, true
 	default:
-		return true
+		writeError(w, http.StatusUnauthorized, "Invalid API key")
 	}
-	return false
+	return nil, false
+}
+
+// apiKeyOf is the header without a leading "Bearer " (a bare key is
+// accepted), as the service's rate limiter reads it; authentication also
+// trims it.
+func apiKeyOf(header string) string {
+	return strings.TrimPrefix(header, "Bearer ")
+}
+
+// writeUnauthorized is the answer to a public token whose scopes do not
+// cover the request.
+func writeUnauthorized(w http.ResponseWriter) {
+	writeJSON(w, http.StatusForbidden, map[string]string{"error": "Unauthorized", "code": "unauthorized", "param": "access_token", "type": "authorization"})
 }
 
 // writeNoHeader is the rate limiter's answer to a request without an
@@ -182,7 +232,7 @@ func writeNoHeader(w http.ResponseWriter) {
 // writeProblem writes an application/problem+json body as the service does
 // (JSON.stringify with an indent of 2).
 func writeProblem(w http.ResponseWriter, status int, body any) {
-	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
 	w.WriteHeader(status)
 	b, _ := json.MarshalIndent(body, "", "  ")
 	_, _ = w.Write(b)

@@ -1,10 +1,12 @@
 package mockapi
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 )
 
 // publicTokenLifetime is how long the public token a create answers with lasts.
@@ -46,4 +48,44 @@ func (s *Server) signJWT(scopes []string, lifetime int64) string {
 func (s *Server) environmentID() string {
 	sum := sha256.Sum256([]byte("environment\n" + s.opts.APIKey))
 	return "cm" + hex.EncodeToString(sum[:])[:23]
+}
+
+// isPublicToken reports whether a bearer is a public access token as the
+// service tells them: a JWT whose payload says "pub": true.
+func isPublicToken(token string) bool {
+	claims, ok := publicTokenClaims(token)
+	return ok && claims.Pub
+}
+
+type tokenClaims struct {
+	Sub    string   `json:"sub"`
+	Pub    bool     `json:"pub"`
+	Scopes []string `json:"scopes"`
+	Exp    int64    `json:"exp"`
+}
+
+func publicTokenClaims(token string) (tokenClaims, bool) {
+	var claims tokenClaims
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return claims, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	return claims, err == nil && json.Unmarshal(raw, &claims) == nil
+}
+
+// verifyPublicToken returns the scopes of a public token, or the service's
+// refusal: one for a token of another environment, one for a token that is
+// not signed with the key or has expired.
+func (s *Server) verifyPublicToken(token string) (scopes []string, refusal string) {
+	claims, _ := publicTokenClaims(token)
+	if claims.Sub != s.environmentID() {
+		return nil, "Invalid Public Access Token"
+	}
+	dot := strings.LastIndexByte(token, '.')
+	got, err := base64.RawURLEncoding.DecodeString(token[dot+1:])
+	if err != nil || !hmac.Equal(got, s.mac(token[:dot])) || claims.Exp <= s.now().Unix() {
+		return nil, "Public Access Token is invalid"
+	}
+	return claims.Scopes, ""
 }

@@ -1,7 +1,8 @@
 package mockapi
 
 import (
-	"fmt"
+	"maps"
+	"math"
 	"net/url"
 	"regexp"
 	"slices"
@@ -19,37 +20,55 @@ type listQuery struct {
 	after, before  string
 }
 
-var periodPart = regexp.MustCompile(`(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)`)
+// queryDetail is one problem in a 400 Query Error: a validation issue as the
+// service lists them, {code, message, path} and the code's own keys.
+type queryDetail map[string]any
 
-var periodUnits = map[string]time.Duration{
-	"ms": time.Millisecond, "s": time.Second, "m": time.Minute, "h": time.Hour,
-	"d": 24 * time.Hour, "w": 7 * 24 * time.Hour, "y": 8766 * time.Hour, // 365.25 days
-}
-
-// queryDetail is one problem in a 400 Query Error, as the service lists them.
-type queryDetail struct {
-	Code    string   `json:"code"`
-	Message string   `json:"message"`
-	Path    []string `json:"path"`
-}
-
-// parseListQuery reads the list endpoint's query as the service does, returning
+// parseListQuery reads the list endpoint's query as the service does (each
+// key's last value, numbers and dates as JavaScript reads them), returning
 // the problems it would answer 400 for.
 func parseListQuery(v url.Values, now time.Time) (listQuery, []queryDetail) {
-	q := listQuery{size: 25, after: v.Get("page[after]"), before: v.Get("page[before]"), idempotencyKey: v.Get("filter[idempotencyKey]")}
-	var details []queryDetail
-	problem := func(key, format string, args ...any) {
-		details = append(details, queryDetail{Code: "custom", Message: fmt.Sprintf(format, args...), Path: []string{key}})
-	}
-	if s := v.Get("page[size]"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 100 {
-			problem("page[size]", "must be an integer from 1 to 100, got %q", s)
+	last := func(key string) (string, bool) {
+		values := v[key]
+		if len(values) == 0 {
+			return "", false
 		}
-		q.size = n
+		return values[len(values)-1], true
 	}
+	q := listQuery{size: 25}
+	q.after, _ = last("page[after]")
+	q.before, _ = last("page[before]")
+	q.idempotencyKey, _ = last("filter[idempotencyKey]")
+	var details []queryDetail
+	problem := func(key, code, message string, extra queryDetail) {
+		d := queryDetail{"code": code, "message": message, "path": []string{key}}
+		maps.Copy(d, extra)
+		details = append(details, d)
+	}
+	if s, ok := last("page[size]"); ok {
+		n := numberOf(s)
+		switch {
+		case math.IsNaN(n):
+			problem("page[size]", "invalid_type", "Expected number, received nan", queryDetail{"expected": "number", "received": "nan"})
+		default:
+			if n != math.Trunc(n) || math.IsInf(n, 0) {
+				problem("page[size]", "invalid_type", "Expected integer, received float", queryDetail{"expected": "integer", "received": "float"})
+			}
+			if n <= 0 {
+				problem("page[size]", "too_small", "Number must be greater than 0", queryDetail{"minimum": 0, "type": "number", "inclusive": false, "exact": false})
+			}
+			if n < 1 {
+				problem("page[size]", "too_small", "Number must be greater than or equal to 1", queryDetail{"minimum": 1, "type": "number", "inclusive": true, "exact": false})
+			}
+			if n > 100 {
+				problem("page[size]", "too_big", "Number must be less than or equal to 100", queryDetail{"maximum": 100, "type": "number", "inclusive": true, "exact": false})
+			}
+			q.size = int(n)
+		}
+	}
+	status, _ := last("filter[status]")
 	var invalid []string
-	for _, st := range splitList(v.Get("filter[status]")) {
+	for _, st := range splitList(status) {
 		switch {
 		case !slices.Contains([]string{"WAITING", "COMPLETED", "TIMED_OUT"}, st):
 			invalid = append(invalid, st)
@@ -58,28 +77,28 @@ func parseListQuery(v url.Values, now time.Time) (listQuery, []queryDetail) {
 		}
 	}
 	if invalid != nil {
-		problem("filter[status]", "Invalid status values: %s", strings.Join(invalid, ", "))
+		problem("filter[status]", "custom", "Invalid status values: "+strings.Join(invalid, ", "), nil)
 	}
-	q.tags = splitList(v.Get("filter[tags]"))
-	if p := v.Get("filter[createdAt][period]"); p != "" {
-		d, ok := parsePeriod(p)
-		if !ok {
-			problem("filter[createdAt][period]", "invalid period %q", p)
+	tags, _ := last("filter[tags]")
+	q.tags = splitList(tags)
+	if p, _ := last("filter[createdAt][period]"); p != "" {
+		// Never refused: what parse-duration cannot read is no filter.
+		if d, ok := parsePeriod(p); ok {
+			from := now.Add(-d)
+			q.from = &from
 		}
-		from := now.Add(-d)
-		q.from = &from
 	}
 	for _, bound := range []struct {
 		key string
 		dst **time.Time
 	}{{"filter[createdAt][from]", &q.from}, {"filter[createdAt][to]", &q.to}} {
-		s := v.Get(bound.key)
-		if s == "" {
+		s, ok := last(bound.key)
+		if !ok {
 			continue
 		}
 		t, ok := parseDate(s)
 		if !ok {
-			problem(bound.key, "invalid date %q", s)
+			problem(bound.key, "invalid_date", "Invalid date", nil)
 			continue
 		}
 		// With a period too, the service keeps the later lower bound.
@@ -99,28 +118,124 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// parsePeriod reads parse-duration syntax: 30m, 24h, 7d, 2w, 1h30m.
-func parsePeriod(s string) (time.Duration, bool) {
-	matches := periodPart.FindAllStringSubmatchIndex(s, -1)
-	var total time.Duration
-	end := 0
-	for _, m := range matches {
-		if m[0] != end {
-			return 0, false
-		}
-		n, _ := strconv.ParseFloat(s[m[2]:m[3]], 64)
-		total += time.Duration(n * float64(periodUnits[s[m[4]:m[5]]]))
-		end = m[1]
+var (
+	// jsDecimal, jsInteger and jsWhitespace are what JavaScript's Number()
+	// reads: a decimal literal, or a hexadecimal, octal or binary integer,
+	// inside whitespace; the empty string is 0.
+	jsDecimal    = regexp.MustCompile(`^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$`)
+	jsInteger    = regexp.MustCompile(`^0([xXoObB])([0-9a-fA-F]+)$`)
+	jsWhitespace = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+// numberOf reads a string as JavaScript's Number() does; NaN when it cannot.
+func numberOf(s string) float64 {
+	s = strings.Trim(s, jsWhitespace)
+	switch unsigned := strings.TrimLeft(s, "+-"); {
+	case s == "":
+		return 0
+	case unsigned == "Infinity" && len(s)-len(unsigned) <= 1:
+		return map[bool]float64{true: math.Inf(-1), false: math.Inf(1)}[s[0] == '-']
+	case jsDecimal.MatchString(s):
+		n, _ := strconv.ParseFloat(s, 64) // out of range is ±Inf, as in JavaScript
+		return n
 	}
-	return total, len(matches) > 0 && end == len(s)
+	if m := jsInteger.FindStringSubmatch(s); m != nil {
+		base := map[string]int{"x": 16, "o": 8, "b": 2}[strings.ToLower(m[1])]
+		if n, err := strconv.ParseUint(m[2], base, 64); err == nil {
+			return float64(n)
+		}
+	}
+	return math.NaN()
 }
 
-// parseDate reads ISO 8601 or epoch milliseconds, as the service accepts both.
-func parseDate(s string) (time.Time, bool) {
-	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.UnixMilli(ms), true
+// periodPart and periodSeparator are parse-duration 2.1's: a number (no
+// sign) and at most one space before its unit's letters; a space, "_" or ","
+// between two digits is dropped first.
+var (
+	periodPart      = regexp.MustCompile(`((?:\d{1,16}(?:\.\d{1,16})?|\.\d{1,16})(?:[eE][-+]?\d{1,4})?)\s?(\pL{0,14})`)
+	periodSeparator = regexp.MustCompile(`(\d)[ _,](\d)`)
+)
+
+// periodUnits are parse-duration's English units, in its order (largest
+// first), in milliseconds.
+var periodUnits = []struct {
+	name string
+	ms   float64
+}{
+	{"year", 365.25 * 864e5}, {"yr", 365.25 * 864e5}, {"y", 365.25 * 864e5},
+	{"month", 365.25 * 864e5 / 12}, {"mo", 365.25 * 864e5 / 12}, {"mth", 365.25 * 864e5 / 12},
+	{"week", 7 * 864e5}, {"wk", 7 * 864e5}, {"w", 7 * 864e5},
+	{"day", 864e5}, {"d", 864e5},
+	{"hour", 36e5}, {"hr", 36e5}, {"h", 36e5},
+	{"minute", 6e4}, {"min", 6e4}, {"m", 6e4},
+	{"second", 1e3}, {"sec", 1e3}, {"s", 1e3},
+	{"millisecond", 1}, {"millisec", 1}, {"ms", 1},
+	{"microsecond", 1e-3}, {"microsec", 1e-3}, {"us", 1e-3}, {"µs", 1e-3},
+	{"nanosecond", 1e-6}, {"nanosec", 1e-6}, {"ns", 1e-6},
+}
+
+func periodUnit(name string) float64 {
+	for _, try := range []string{name, strings.TrimSuffix(name, "s")} {
+		for _, u := range periodUnits {
+			if u.name == try {
+				return u.ms
+			}
+		}
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000Z07:00", "2006-01-02"} {
+	return 0
+}
+
+// parsePeriod reads a duration as parse-duration 2.1 does: every
+// number-and-unit in the text summed, text around them ignored; a number
+// without a unit takes the next smaller unit than the one before it, or
+// milliseconds; negative when the text starts with "-". False when nothing
+// was read (no filter); a sum of 0 is "from now".
+func parsePeriod(s string) (time.Duration, bool) {
+	var total, previous float64
+	found := false
+	for _, m := range periodPart.FindAllStringSubmatch(periodSeparator.ReplaceAllString(s, "$1$2"), -1) {
+		unit := 0.0
+		switch {
+		case m[2] != "":
+			unit = periodUnit(strings.ToLower(m[2]))
+		case previous != 0:
+			for _, u := range periodUnits {
+				if u.ms < previous {
+					unit = u.ms
+					break
+				}
+			}
+		default:
+			unit = 1
+		}
+		previous = unit
+		if unit == 0 {
+			continue
+		}
+		n, _ := strconv.ParseFloat(m[1], 64)
+		total += n * unit
+		found = true
+	}
+	if !found {
+		return 0, false
+	}
+	if strings.HasPrefix(s, "-") {
+		total = -total
+	}
+	return time.Duration(total * float64(time.Millisecond)), true
+}
+
+// parseDate reads a date as the service does: anything Number() reads is
+// epoch milliseconds (so "" is the epoch), else a date string; false for an
+// invalid date.
+func parseDate(s string) (time.Time, bool) {
+	if ms := numberOf(s); !math.IsNaN(ms) {
+		if math.Abs(ms) > maxDateMillis {
+			return time.Time{}, false
+		}
+		return time.UnixMilli(int64(ms)).UTC(), true
+	}
+	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, true
 		}

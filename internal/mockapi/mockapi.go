@@ -57,7 +57,7 @@
 //	POST /_mock/reset                 restores the tokens and task scripts the
 //	                                  mock started with (seeded or fixtures),
 //	                                  forgets every run, clears the request
-//	                                  log and queued faults, fills the bucket
+//	                                  log and queued faults, fills the buckets
 //	GET  /_mock/requests              the request log, oldest first:
 //	                                  [{"method","path","status"}] (status 0: no
 //	                                  answer sent), callback hashes redacted
@@ -99,7 +99,9 @@ type Options struct {
 // NoRateLimit is a bucket no benchmark's loop empties.
 var NoRateLimit = &RateLimit{Burst: math.MaxInt32, Refill: math.MaxInt32, Period: time.Second}
 
-// RateLimit is a token bucket per API key.
+// RateLimit is the token bucket of the environment's secret key; any other
+// Authorization header value gets a bucket of its own, as on the service (a
+// public token's: 60 a minute).
 type RateLimit struct {
 	Burst  int           // bucket size; the service uses 750
 	Refill int           // requests added back per Period; the service uses 250
@@ -157,15 +159,18 @@ type Server struct {
 	runsByID     map[string]*runRecord
 	runsByCursor map[string]*runRecord
 	tasks        map[string]*TaskFixture
-	faults       []Fault
-	requests     []Request
+	// createdSinceStart counts the tokens created through the API, across
+	// resets.
+	createdSinceStart uint64
+	faults            []Fault
+	requests          []Request
 	// requestsEpoch counts ResetRequests calls, so a request still in flight
 	// across one does not record its status into the new log.
 	requestsEpoch int
 	// answered is closed, and replaced, each time a request's answer is
 	// logged: WaitForRequests wakes on it.
 	answered chan struct{}
-	bucket   bucket
+	buckets  map[string]*bucket // by bucketOf's identifier
 }
 
 // New returns a Server seeded with opts.Tokens tokens.
@@ -186,7 +191,7 @@ func New(opts Options) *Server {
 		s.limit = *opts.RateLimit
 	}
 	s.started = s.now()
-	s.bucket = bucket{available: s.limit.Burst, refilledAt: s.started}
+	s.buckets = map[string]*bucket{}
 	s.replaceTokens(opts.Fixtures, s.started)
 	s.resetRuns()
 	s.tasks = taskMap(opts.Tasks)

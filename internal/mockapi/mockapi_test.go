@@ -220,11 +220,13 @@ func TestAuth(t *testing.T) {
 		name, header, contentType, error string
 		absent                           bool
 	}{
-		{name: "no header", absent: true, contentType: "application/problem+json", error: "No authorization header provided"},
-		{name: "wrong key", header: "Bearer tr_dev_other", contentType: "application/json", error: "Invalid API key"},
+		{name: "no header", absent: true, contentType: "application/problem+json; charset=utf-8", error: "No authorization header provided"},
+		{name: "wrong key", header: "Bearer tr_dev_other", contentType: "application/json; charset=utf-8", error: "Invalid API key"},
 		// "Bearer " arrives as "Bearer", which is looked up as a key.
-		{name: "empty bearer", header: "Bearer ", contentType: "application/json", error: "Invalid API key"},
-		{name: "lower-case scheme", header: "bearer " + key, contentType: "application/json", error: "Invalid API key"},
+		{name: "empty bearer", header: "Bearer ", contentType: "application/json; charset=utf-8", error: "Invalid API key"},
+		{name: "lower-case scheme", header: "bearer " + key, contentType: "application/json; charset=utf-8", error: "Invalid API key"},
+		// The service trims what follows "Bearer ", so only spaces are missing.
+		{name: "only spaces after the scheme", header: "Bearer \t ", contentType: "application/json; charset=utf-8", error: "Invalid API key"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -294,7 +296,7 @@ func TestPagination(t *testing.T) {
 
 func TestListQueryErrors(t *testing.T) {
 	f := newFixture(t, 3)
-	for _, query := range []string{"page[size]=0", "page[size]=101", "page[size]=ten", "filter[status]=DONE", "filter[createdAt][period]=2days",
+	for _, query := range []string{"page[size]=0", "page[size]=101", "page[size]=ten", "filter[status]=DONE", "page[size]=", "page[size]=1.5",
 		"filter[createdAt][from]=yesterday", "filter[createdAt][to]=2026-13-45"} {
 		t.Run(query, func(t *testing.T) {
 			r := f.get("/api/v1/waitpoints/tokens?" + query)
@@ -403,4 +405,51 @@ func compact(t *testing.T, raw []byte) string {
 		t.Fatalf("%v: %s", err, raw)
 	}
 	return b.String()
+}
+
+// TestListQuery_asTheServiceReads: the query is read as the service's
+// Object.fromEntries and zod do (the differential test found each case): a
+// repeated key keeps its last value, page[size] goes through JavaScript's
+// Number(), a period is never refused, and an empty to= is the epoch.
+func TestListQuery_asTheServiceReads(t *testing.T) {
+	f := newFixture(t, 30)
+	cases := []struct {
+		query string
+		want  int // tokens on the page
+	}{
+		{"page[size]=1e1", 10},
+		{"page[size]=%205", 5},
+		{"page[size]=0x3", 3},
+		{"page[size]=1.0", 1},
+		{"page[size]=7&page[size]=2", 2},
+		{"page[size]=30&filter[status]=DONE&filter[status]=WAITING", 12},
+		{"page[size]=30&filter[createdAt][period]=bogus", 30},
+		{"page[size]=30&filter[createdAt][period]=0", 0},
+		{"page[size]=30&filter[createdAt][period]=about%202%20weeks", 30},
+		{"page[size]=30&filter[createdAt][to]=", 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.query, func(t *testing.T) {
+			if items, _ := f.list(t, tc.query); len(items) != tc.want {
+				t.Fatalf("got %d tokens, want %d", len(items), tc.want)
+			}
+		})
+	}
+	r := f.get("/api/v1/waitpoints/tokens?page[size]=0")
+	details, _ := r.body["details"].([]any)
+	if r.status != http.StatusBadRequest || len(details) != 2 {
+		t.Fatalf("page[size]=0: got %d %s, want 400 with two issues (positive, min 1)", r.status, r.raw)
+	}
+}
+
+// TestPagination_idCursor: a cursor is the token's id without waitpoint_, as
+// on the service, so a cursor made from an id resumes after that token.
+func TestPagination_idCursor(t *testing.T) {
+	f := newFixture(t, 6)
+	first, _ := f.list(t, "page[size]=6")
+	all := ids(first)
+	items, pagination := f.list(t, "page[size]=2&page[after]="+strings.TrimPrefix(all[1], "waitpoint_"))
+	if got := ids(items); !slices.Equal(got, all[2:4]) || pagination["next"] != strings.TrimPrefix(all[3], "waitpoint_") {
+		t.Fatalf("after %s: %v %v, want %v", all[1], got, pagination, all[2:4])
+	}
 }

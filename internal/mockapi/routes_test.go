@@ -97,14 +97,16 @@ func TestCallbackHash(t *testing.T) {
 func TestAuth_edges(t *testing.T) {
 	f := newFixture(t, 1)
 	req, _ := http.NewRequest(http.MethodGet, f.url+"/api/v1/waitpoints/tokens", nil)
-	req.Header.Set("Authorization", key)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("the bare key: %d", resp.StatusCode)
+	for _, header := range []string{key, "Bearer  " + key + " "} { // bare, and trimmed
+		req.Header.Set("Authorization", header)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("Authorization %q: %d", strings.Replace(header, key, "KEY", 1), resp.StatusCode)
+		}
 	}
 
 	r := f.call(http.MethodGet, "/api/v1/waitpoints/tokens", "", false)
@@ -171,6 +173,28 @@ func TestListFilters_statusList(t *testing.T) {
 		details, _ := r.body["details"].([]any)
 		if r.status != http.StatusBadRequest || len(details) != 1 || details[0].(map[string]any)["message"] != message {
 			t.Fatalf("%s: %d %s", query, r.status, r.raw)
+		}
+	}
+}
+
+// TestRoutes_trailingSlash: a path ending in a slash is redirected to the
+// path without it, query kept, before the rate limiter and authentication,
+// as the service's web server does.
+func TestRoutes_trailingSlash(t *testing.T) {
+	f := newFixture(t, 1)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for path, want := range map[string]string{
+		"/api/v1/waitpoints/tokens/?page[size]=1": "/api/v1/waitpoints/tokens?page[size]=1",
+		"/api/v1/waitpoints/tokens/waitpoint_x/":  "/api/v1/waitpoints/tokens/waitpoint_x",
+		"/api//v1/waitpoints//tokens//":           "/api/v1/waitpoints/tokens/", // one slash taken, then runs made one
+	} {
+		res, err := client.Post(f.url+path, "application/json", strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = res.Body.Close()
+		if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != want || res.Header.Get("x-ratelimit-limit") != "" {
+			t.Errorf("%s: %d Location %q, want 301 to %q without rate-limit headers", path, res.StatusCode, res.Header.Get("Location"), want)
 		}
 	}
 }

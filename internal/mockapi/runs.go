@@ -334,7 +334,7 @@ func (s *Server) trigger(taskID string, spec triggerSpec) (r *runRecord, cached 
 			UpdatedAt:      now,
 		},
 		seq:    seq,
-		cursor: "cm" + randomBody(rng, 23),
+		cursor: "cm" + randomBody(rng, 23, idAlphabet),
 		script: s.tasks[taskID],
 	}
 	if spec.key != "" {

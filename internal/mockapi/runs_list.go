@@ -25,7 +25,7 @@ func parseRunListQuery(v url.Values, now time.Time) (runListQuery, []queryDetail
 	q := runListQuery{size: 25, after: v.Get("page[after]"), before: v.Get("page[before]")}
 	var details []queryDetail
 	problem := func(key, message string) {
-		details = append(details, queryDetail{Code: "custom", Message: message, Path: []string{key}})
+		details = append(details, queryDetail{"code": "custom", "message": message, "path": []string{key}})
 	}
 	if s := v.Get("page[size]"); s != "" {
 		n, err := strconv.Atoi(s)

@@ -165,9 +165,9 @@ func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header)
 		}
 	}
 	rawTags, hasTags := options.values["tags"]
-	tags, tagProblems := parseTags(rawTags, hasTags)
-	for _, p := range tagProblems {
-		problem("options."+p[0], p[1])
+	tags, tagProblem := parseTags(rawTags, hasTags)
+	if tagProblem != "" { // parseTags names the token's paths: tags, tags[0]
+		problems = append(problems, strings.ReplaceAll(tagProblem, `at "tags`, `at "options.tags`))
 	}
 	if v, ok := options.values["metadata"]; ok && !jsFalsy(v) {
 		text := jsonStringify(v)

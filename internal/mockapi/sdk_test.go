@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -25,12 +27,51 @@ var sdkCheckDir = filepath.Join("testdata", "sdkcheck")
 // the mock holds. In CI it must run; elsewhere it skips without Node or the
 // installed SDK. It runs with the environment's secret key and with an
 // additional key (tr_*_sk_), with which the SDK cannot sign the public token
-// of a create itself and needs the create's x-trigger-jwt headers.
+// of a create itself and needs the create's x-trigger-jwt headers. Given a real
+// service (TRIGGERDEV_REAL_API_URL and TRIGGERDEV_REAL_SECRET_KEY), it also runs
+// there, and the SDK must see the same from both.
 func TestOfficialSDK(t *testing.T) {
 	for name, key := range map[string]string{"secret key": key, "additional key": "tr_dev_sk_mock_additional_key"} {
 		t.Run(name, func(t *testing.T) { checkOfficialSDK(t, key) })
 	}
+	t.Run("the service agrees", checkOfficialSDKAgrees)
 }
+
+// checkOfficialSDKAgrees runs the check against a real Trigger.dev
+// development environment (TRIGGERDEV_REAL_API_URL and
+// TRIGGERDEV_REAL_SECRET_KEY) and against the mock, with the run's own tag
+// and key, and compares what the SDK saw after normalising ids, times and
+// hashes. It leaves out the stored output: the local build of the service
+// has no object store (api-notes), and the runs against the mock cover it.
+func checkOfficialSDKAgrees(t *testing.T) {
+	realURL, realKey := realService(t)
+	run := fmt.Sprintf("sdk-%d", time.Now().UnixNano())
+	_, url := mockapi.Start(t, mockapi.Options{APIKey: key})
+	fromMock := normaliseSDKOutput(runSDKScript(t, "check.mjs", url, key, "SDKCHECK_TAG="+run, "SDKCHECK_LARGE=0"), run)
+	fromService := normaliseSDKOutput(runSDKScript(t, "check.mjs", realURL, realKey, "SDKCHECK_TAG="+run, "SDKCHECK_LARGE=0"), run)
+	if fromMock != fromService {
+		t.Errorf("the SDK saw other things from the mock and from the service:\nmock:    %s\nservice: %s", fromMock, fromService)
+	}
+}
+
+// normaliseSDKOutput replaces what differs between two environments in the
+// check's output: origins, hashes, times and the run's tag by placeholders,
+// and token ids by their order of first appearance.
+func normaliseSDKOutput(out []byte, run string) string {
+	s := strings.ReplaceAll(string(out), run, "<tag>")
+	s = origin.ReplaceAllString(s, "<origin>")
+	s = hexHash.ReplaceAllString(s, "<hash>")
+	s = isoTime.ReplaceAllString(s, "<time>")
+	ids := map[string]string{}
+	return friendlyIDs.ReplaceAllStringFunc(s, func(id string) string {
+		if _, ok := ids[id]; !ok {
+			ids[id] = fmt.Sprintf("<id %d>", len(ids)+1)
+		}
+		return ids[id]
+	})
+}
+
+var friendlyIDs = regexp.MustCompile(`waitpoint_[a-z0-9]+`)
 
 func checkOfficialSDK(t *testing.T, key string) {
 	mock, url := mockapi.Start(t, mockapi.Options{APIKey: key, Tokens: 5, Seed: 2})
@@ -117,9 +158,9 @@ func checkOfficialSDK(t *testing.T, key string) {
 }
 
 // runSDKScript runs a script of testdata/sdkcheck against the API at baseURL
-// with key and returns its standard output. In CI it must run; elsewhere it
-// skips without Node or the installed SDK.
-func runSDKScript(t *testing.T, script, baseURL, key string) []byte {
+// with key, and env besides, and returns its standard output. In CI it must
+// run; elsewhere it skips without Node or the installed SDK.
+func runSDKScript(t *testing.T, script, baseURL, key string, env ...string) []byte {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	if _, statErr := os.Stat(filepath.Join(sdkCheckDir, "node_modules", "@trigger.dev", "sdk")); err != nil || statErr != nil {
@@ -132,14 +173,14 @@ func runSDKScript(t *testing.T, script, baseURL, key string) []byte {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, script)
 	cmd.Dir = sdkCheckDir
-	cmd.Env = append(os.Environ(), "TRIGGER_API_URL="+baseURL, "TRIGGER_SECRET_KEY="+key)
+	cmd.Env = append(append(os.Environ(), "TRIGGER_API_URL="+baseURL, "TRIGGER_SECRET_KEY="+key), env...)
 	out, err := cmd.Output()
 	if err != nil {
 		stderr := ""
 		if exitErr, ok := errors.AsType[*exec.ExitError](err); ok {
 			stderr = string(exitErr.Stderr)
 		}
-		t.Fatalf("the SDK failed against the mock: %v\n%s", err, stderr)
+		t.Fatalf("the SDK failed against %s: %v\n%s", baseURL, err, stderr)
 	}
 	return out
 }

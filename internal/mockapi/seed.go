@@ -25,7 +25,7 @@ func (s *Server) seed(now time.Time) {
 	step := seedWindow / time.Duration(n+1)
 	for i := n - 1; i >= 0; i-- {
 		created := now.Add(-time.Duration(i+1) * step)
-		r := s.add("", created, seedTags(rng, i))
+		r := s.add("", created, seedTags(rng, i), false)
 		if i%7 == 0 {
 			expires := created.Add(24 * time.Hour)
 			r.setUserKey(fmt.Sprintf("release-%d", i), &expires)

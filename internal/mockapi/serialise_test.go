@@ -123,7 +123,7 @@ func TestComplete_bodyRefusals(t *testing.T) {
 		{"0", `0`, false, http.StatusBadRequest, "Invalid JSON"},
 		{"an array", `[1]`, false, http.StatusBadRequest, "Validation error: Expected object, received array"},
 		{"a string", `"x"`, false, http.StatusBadRequest, "Validation error: Expected object, received string"},
-		{"a malformed id", `{"data":1}`, false, http.StatusInternalServerError, "Failed to complete waitpoint token"},
+		{"a malformed id", `{"data":1}`, false, http.StatusInternalServerError, "Internal Server Error"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -20,7 +21,7 @@ var tagVocabulary = []string{"approval", "deploy:prod", "deploy:staging", "relea
 type record struct {
 	Token
 	seq        int
-	cursor     string // the internal id: opaque to clients
+	cursor     string // the internal id (the id without waitpoint_), as the service's cursors
 	generated  string // the idempotency key the service made up when the user gave none
 	createdKey bool   // whether IdempotencyKey came from the user
 	// inactiveKey is the user's key after it expired and a new token took it over.
@@ -34,23 +35,31 @@ type blob struct {
 }
 
 // add appends a WAITING token, with a generated id when id is ""; the caller
-// holds s.mu.
-func (s *Server) add(id string, created time.Time, tags []string) *record {
+// holds s.mu. Its random parts come from stream seq for the tokens the mock
+// starts with, so that they are the same after a reset, and from a stream of
+// their own for tokens created since, so that no id is reused after a reset
+// (the service never reuses one).
+func (s *Server) add(id string, created time.Time, tags []string, sinceStart bool) *record {
 	seq := len(s.records) + 1
-	rng := rand.New(rand.NewPCG(uint64(s.opts.Seed), uint64(seq)))
-	generatedID := "waitpoint_" + randomBody(rng, 25)
+	stream := uint64(seq)
+	if sinceStart {
+		s.createdSinceStart++
+		stream = 1<<32 + s.createdSinceStart
+	}
+	rng := rand.New(rand.NewPCG(uint64(s.opts.Seed), stream))
 	r := &record{
 		Token: Token{
-			ID:         cmp.Or(id, generatedID),
+			ID:         cmp.Or(id, "waitpoint_"+randomBody(rng, 25, idAlphabet)),
 			Status:     "WAITING",
 			CreatedAt:  created.UTC().Truncate(time.Millisecond),
 			Tags:       append([]string{}, tags...), // as given: duplicates and blanks too
 			OutputType: "application/json",
 		},
 		seq:       seq,
-		cursor:    "cm" + randomBody(rng, 23),
-		generated: randomBody(rng, 21),
+		generated: randomBody(rng, 24, keyAlphabet),
 	}
+	// The service's cursor is the internal id: the friendly id's body.
+	r.cursor = strings.TrimPrefix(r.ID, "waitpoint_")
 	s.records = append(s.records, r)
 	s.byID[r.ID] = r
 	s.byCursor[r.cursor] = r
@@ -186,8 +195,14 @@ func (r *record) snapshot() Token {
 	return t
 }
 
-func randomBody(rng *rand.Rand, n int) string {
-	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+// idAlphabet makes ids' bodies, as cuids; keyAlphabet the idempotency keys
+// the service generates (nanoid's).
+const (
+	idAlphabet  = "abcdefghijklmnopqrstuvwxyz0123456789"
+	keyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+)
+
+func randomBody(rng *rand.Rand, n int, alphabet string) string {
 	b := make([]byte, n)
 	for i := range b {
 		b[i] = alphabet[rng.IntN(len(alphabet))]

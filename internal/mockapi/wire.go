@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strings"
+	"sync"
 	"time"
-	"unicode"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 )
 
 // listItemJSON is a list item as the service sends it: absent values omitted, no
@@ -82,29 +84,19 @@ func (r *record) retrieveJSON(baseURL, hash string) retrieveJSON {
 	return out
 }
 
-// localeCompare orders strings roughly as JavaScript's localeCompare does:
-// punctuation before digits before letters, letters case-blind with lower case
-// first on a tie.
-func localeCompare(a, b string) int {
-	if c := slices.Compare(collationKey(a), collationKey(b)); c != 0 {
-		return c
-	}
-	return -strings.Compare(a, b) // on a case-only tie, lower case (greater bytes) first
-}
+// tagCollator orders tags as JavaScript's localeCompare does in the service's
+// en-US locale (ICU's collation; the same order as Node's sort on every tag
+// tried, accents, case, punctuation and ligatures included). A Collator is
+// not safe for concurrent use.
+var tagCollator = struct {
+	sync.Mutex
+	*collate.Collator
+}{Collator: collate.New(language.AmericanEnglish)}
 
-func collationKey(s string) []rune {
-	key := make([]rune, 0, len(s))
-	for _, c := range s {
-		class := rune(0)
-		switch {
-		case unicode.IsDigit(c):
-			class = 1
-		case unicode.IsLetter(c):
-			class, c = 2, unicode.ToLower(c)
-		}
-		key = append(key, class<<21|c)
-	}
-	return key
+func localeCompare(a, b string) int {
+	tagCollator.Lock()
+	defer tagCollator.Unlock()
+	return tagCollator.CompareString(a, b)
 }
 
 func formatTime(t time.Time) string {
@@ -119,7 +111,7 @@ func formatTimePtr(t *time.Time) string {
 }
 
 func writeJSON(w http.ResponseWriter, status int, body any) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(body)
 }

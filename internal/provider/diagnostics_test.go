@@ -58,7 +58,7 @@ func TestAccProvider_faults(t *testing.T) {
 		{name: "malformed JSON", list: true, faults: []mockapi.Fault{{Body: `{"data":[{"id":"waitpoint_a",]}`}},
 			want: `Could not list waitpoint tokens: malformed response body from /api/v1/waitpoints/tokens (Content-Type "application/json"): invalid character ']'`, requests: 1},
 		{name: "truncated body", faults: []mockapi.Fault{{Truncate: true}},
-			want: `malformed response body from /api/v1/waitpoints/tokens/TOKEN (Content-Type "application/json"): unexpected end of JSON input`, requests: 1},
+			want: `malformed response body from /api/v1/waitpoints/tokens/TOKEN (Content-Type "application/json; charset=utf-8"): unexpected end of JSON input`, requests: 1},
 		{name: "200 of the wrong shape", faults: []mockapi.Fault{{Body: `{"data":[],"pagination":{}}`}},
 			want: `malformed response body from /api/v1/waitpoints/tokens/TOKEN (Content-Type "application/json"): not a waitpoint token: it has no id or no status`, requests: 1},
 		{name: "200 of the wrong shape on a list", list: true, faults: []mockapi.Fault{{Body: `{"tokens":[]}`}},

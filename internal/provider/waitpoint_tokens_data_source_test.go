@@ -5,7 +5,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -355,31 +358,48 @@ func pagesRead(tokens []mockapi.Token, service, keep func(mockapi.Token) bool, m
 	return max(1, (served+pageSize-1)/pageSize)
 }
 
-// FuzzCreatedPeriod: the period syntax the provider accepts at plan time is
-// exactly the one the mock API (the service's parse-duration) accepts, so a
-// plan never passes validation only to be refused by the service, nor refuses
-// what the service takes.
+// FuzzCreatedPeriod: every period the provider accepts at plan time, the
+// mock API (the service's parse-duration, which refuses nothing) reads as
+// that duration: a token created a millisecond inside it is listed, one a
+// millisecond outside is not. The provider may refuse more than the service
+// (text the service would silently read as no filter).
 func FuzzCreatedPeriod(f *testing.F) {
 	for _, seed := range []string{"30m", "24h", "7d", "2w", "1y", "1h30m", "1.5h", "500ms", "0s", "1", "d", "1h ", " 1h", "1H", "-1d", "1.d", "1e3s", "1h30", "１h"} {
 		f.Add(seed)
 	}
-	mock := mockapi.New(mockapi.Options{APIKey: testAPIKey, RateLimit: mockapi.NoRateLimit})
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, period string) {
-		if period == "" { // the attribute's null, not a period
+		d, ok := periodDuration(period)
+		if !createdPeriodPattern.MatchString(period) || !ok || d < 2*time.Millisecond || d > 100*365*24*time.Hour {
 			return
 		}
+		mock := mockapi.New(mockapi.Options{APIKey: testAPIKey, RateLimit: mockapi.NoRateLimit, Now: func() time.Time { return now }})
+		outside := mock.CreateToken(mockapi.TokenSpec{CreatedAt: now.Add(-d - time.Millisecond)})
+		inside := mock.CreateToken(mockapi.TokenSpec{CreatedAt: now.Add(-d + time.Millisecond)})
 		req := httptest.NewRequest(http.MethodGet, "/api/v1/waitpoints/tokens?"+url.Values{"filter[createdAt][period]": {period}}.Encode(), nil)
 		req.Header.Set("Authorization", "Bearer "+testAPIKey)
 		answer := httptest.NewRecorder()
 		mock.ServeHTTP(answer, req)
-		accepted := answer.Code == http.StatusOK
-		if !accepted && answer.Code != http.StatusBadRequest {
-			t.Fatalf("the mock answered %d to period %q", answer.Code, period)
-		}
-		if valid := createdPeriodPattern.MatchString(period); valid != accepted {
-			t.Fatalf("period %q: the provider says valid=%v, the mock answers %d", period, valid, answer.Code)
+		body := answer.Body.String()
+		if answer.Code != http.StatusOK || !strings.Contains(body, inside.ID) || strings.Contains(body, outside.ID) {
+			t.Fatalf("period %q (%s): the mock answered %d %s", period, d, answer.Code, body)
 		}
 	})
+}
+
+// periodDuration sums a period the provider accepts: each number times its
+// unit, a year being 365.25 days.
+func periodDuration(period string) (time.Duration, bool) {
+	units := map[string]float64{"ms": 1, "s": 1e3, "m": 60e3, "h": 3600e3, "d": 86400e3, "w": 7 * 86400e3, "y": 365.25 * 86400e3}
+	var ms float64
+	for _, m := range regexp.MustCompile(`(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)`).FindAllStringSubmatch(period, -1) {
+		n, err := strconv.ParseFloat(m[1], 64)
+		if err != nil {
+			return 0, false
+		}
+		ms += n * units[m[2]]
+	}
+	return time.Duration(ms * float64(time.Millisecond)), true
 }
 
 // TestAccWaitpointTokensDataSource_subMillisecondBounds: created_from and
