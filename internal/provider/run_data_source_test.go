@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
@@ -40,7 +43,11 @@ func triggerRun(t *testing.T, url, task, key string, tags ...string) string {
 	return triggered.ID
 }
 
-// TestAccRunDataSource_everyAttribute reads an ended run and a queued one.
+// largeOutput is a task's return value past the 512 KiB the service keeps inline.
+var largeOutput = `{"report":"` + strings.Repeat("x", 600<<10) + `"}`
+
+// TestAccRunDataSource_everyAttribute reads an ended run, a failed one, a
+// queued one, and one whose output is stored apart.
 func TestAccRunDataSource_everyAttribute(t *testing.T) {
 	t.Parallel()
 	mock, url := startMock(t, 0, func(o *mockapi.Options) {
@@ -89,6 +96,22 @@ func TestAccRunDataSource_everyAttribute(t *testing.T) {
 					attrCheckAt(runDataAddress, "finished_at", knownvalue.Null()),
 					attrCheckAt(runDataAddress, "attempts", knownvalue.Int64Exact(0)),
 					attrCheckAt(runDataAddress, "tags", knownvalue.ListExact(nil)),
+				},
+			},
+			{
+				// An output of 512 KiB or more is stored apart and fetched.
+				PreConfig: func() {
+					if err := mock.EndRun(queued, "COMPLETED", []byte(largeOutput), nil); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:            runDataConfig(url, queued, ""),
+				ConfigStateChecks: []statecheck.StateCheck{attrCheckAt(runDataAddress, "output_json", knownvalue.StringExact(largeOutput))},
+				Check: func(*terraform.State) error {
+					if !slices.ContainsFunc(mock.Requests(), func(r mockapi.Request) bool { return strings.HasPrefix(r.Path, "/storage/") }) {
+						return fmt.Errorf("the output was not fetched from storage: the step proves nothing")
+					}
+					return nil
 				},
 			},
 			{

@@ -239,3 +239,21 @@ func testRunGateInterrupt(t *testing.T, kind runGatedKind) {
 		t.Fatalf("the run is %s after the interrupt, want QUEUED: the provider never cancels", run.Status)
 	}
 }
+
+// TestAccTriggerTaskAction_idempotencyKey: with a configured key, the action
+// run again (the rollout replaced) finds the run that completed instead of
+// triggering a second one, and says so on the console.
+func TestAccTriggerTaskAction_idempotencyKey(t *testing.T) {
+	t.Parallel()
+	ws := runGateAction.workspace(t)
+	mock, url := startMock(t, 0, smokeTask(&mockapi.TaskFixture{Output: json.RawMessage(`{"passed":true}`)}))
+	ws.writeConfig(runGateAction.config(url, `idempotency_key = "smoke-release-1"`+"\n"+`output_contains = jsonencode({ passed = true })`))
+	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	run := onlyRun(t, mock)
+	out, err := ws.run("apply", "-auto-approve", "-input=false", "-replace=terraform_data.rollout")
+	if err != nil || len(mock.Runs()) != 1 || !wrappedText(fmt.Sprintf(`run %q of task "smoke-test" holds idempotency key "smoke-release-1": no new run was triggered`, run.ID)).MatchString(out) {
+		t.Fatalf("the second apply must find run %s by its key and say so (%d runs): %v\n%s", run.ID, len(mock.Runs()), err, out)
+	}
+}
