@@ -163,9 +163,9 @@ func (m triggerModel) check(ctx context.Context) (checkedTrigger, diag.Diagnosti
 	diags.Append(checkString(ctx, path.Root("idempotency_key"), m.IdempotencyKey, createdKeyValidator())...)
 	diags.Append(checkString(ctx, path.Root("idempotency_key_ttl"), m.IdempotencyKeyTTL, ttlValidator())...)
 	diags.Append(checkList(ctx, path.Root("tags"), m.Tags, createdTagsValidators()...)...)
-	for name, v := range map[string]types.String{"queue": m.Queue, "concurrency_key": m.ConcurrencyKey, "lock_to_version": m.LockToVersion} {
-		diags.Append(checkString(ctx, path.Root(name), v, nonEmptyValidator())...)
-	}
+	diags.Append(checkString(ctx, path.Root("queue"), m.Queue, nonEmptyValidator())...)
+	diags.Append(checkString(ctx, path.Root("concurrency_key"), m.ConcurrencyKey, nonEmptyValidator())...)
+	diags.Append(checkString(ctx, path.Root("lock_to_version"), m.LockToVersion, nonEmptyValidator())...)
 	diags.Append(checkString(ctx, path.Root("delay"), m.Delay, runDurationValidator(0, true))...)
 	diags.Append(checkString(ctx, path.Root("ttl"), m.TTL, runDurationValidator(0, false))...)
 	diags.Append(checkString(ctx, path.Root("max_duration"), m.MaxDuration, runDurationValidator(minRunMaxDuration, false))...)
