@@ -72,7 +72,7 @@ func (a *completeWaitpointTokenAction) Schema(_ context.Context, _ action.Schema
 					"and `terraform show -json` prints it under `config_values`, sensitive or not, unless the value is ephemeral: " +
 					"give a secret as an ephemeral variable or an ephemeral resource's attribute, which Terraform stores as `null`. " +
 					"Defaults to no data: the token completes without output, and the task receives `undefined`.",
-				Validators: []validator.String{jsonValueValidator()},
+				Validators: []validator.String{jsonValueValidator("Invalid data")},
 			},
 		},
 	}
@@ -94,7 +94,7 @@ func (a *completeWaitpointTokenAction) Invoke(ctx context.Context, req action.In
 	}
 	ref, diags := configuredRef(ctx, model.ID, model.IdempotencyKey)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(checkString(ctx, path.Root("data"), model.Data, jsonValueValidator())...)
+	resp.Diagnostics.Append(checkString(ctx, path.Root("data"), model.Data, jsonValueValidator("Invalid data"))...)
 	c, diags := a.data.Client()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

@@ -26,7 +26,11 @@ func addClientError(diags *diag.Diagnostics, action string, err error) {
 	}
 	if errors.Is(err, context.Canceled) {
 		// Ctrl-C, or Terraform stopping the provider: nothing failed.
-		diags.AddError("Interrupted", fmt.Sprintf("Stopped trying to %s: the operation was interrupted.", action))
+		detail := fmt.Sprintf("Stopped trying to %s: the operation was interrupted.", action)
+		if interrupted, ok := errors.AsType[*interruptedError](err); ok && interrupted.leftAs != "" {
+			detail += " " + interrupted.leftAs + "."
+		}
+		diags.AddError("Interrupted", detail)
 		return
 	}
 	if unknownKey, ok := errors.AsType[*client.UnknownKeyError](err); ok {
@@ -36,6 +40,13 @@ func addClientError(diags *diag.Diagnostics, action string, err error) {
 	if unknown, ok := client.UnknownToken(err); ok {
 		summary, detail := unknownTokenMessage(unknown)
 		diags.AddError(summary, detail)
+		return
+	}
+	if unknown, ok := client.UnknownRun(err); ok {
+		diags.AddError("Run not found", fmt.Sprintf(
+			"No run %q exists in the environment of the API key (Trigger.dev answered %s). "+
+				"Runs belong to one environment of a project, and so do API keys (`tr_dev_…`, `tr_prod_…`): a key of another environment than the run's is the usual cause.",
+			unknown.RunID, unknown.Reply()))
 		return
 	}
 	switch {

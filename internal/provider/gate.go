@@ -35,6 +35,21 @@ type gateKind[T any] struct {
 	outputIsError func(T) bool
 	// outputJSON is T's output as plain JSON text, nil when it has none.
 	outputJSON func(T) (*string, error)
+	// endReason, when set, is what a T in a final status says of its end,
+	// such as a failed run's error: it follows the status in messages.
+	endReason func(T) string
+}
+
+// endedWith is what the thing says of its end, for a message that names its
+// status: "" when the kind has no such word or the thing none.
+func (k gateKind[T]) endedWith(thing T) string {
+	if k.endReason == nil {
+		return ""
+	}
+	if reason := k.endReason(thing); reason != "" {
+		return fmt.Sprintf(" (error: %q)", reason)
+	}
+	return ""
 }
 
 // waitKind is the part of a gateKind that does not depend on T: what the
@@ -42,6 +57,8 @@ type gateKind[T any] struct {
 type waitKind struct {
 	noun  string // "waitpoint token": messages, logs and progress
 	short string // "token": "no such token", "a `COMPLETED` token's output", the log's field
+	// answered is what ends a wait on it: the token "is answered".
+	answered string
 	// statuses are every status it has: what `statuses` may list.
 	statuses []string
 	// final reports whether a status never changes again.
@@ -51,6 +68,10 @@ type waitKind struct {
 	success string
 	// statusesDescription describes a gate's `statuses`.
 	statusesDescription string
+	// afterEarlyEnd says what becomes of the thing when a wait for it ends
+	// by a timeout or an interrupt; "" when nothing does (a token is left
+	// as it is, as it always is).
+	afterEarlyEnd string
 }
 
 // gateModel is the gate's arguments, a wait's and output_contains, embedded

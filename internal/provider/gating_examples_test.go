@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -54,6 +55,17 @@ type gatingExample struct {
 	// starts what answers with decision once the example asks, and returns
 	// the example's variables. env, spec and waits are then unused.
 	approver func(t *testing.T, mock *target, decision string) []string
+	// tasks, when set, is for an example that triggers a task (a run gate):
+	// the mock runs its tasks as tasks scripts them, the run passing the gate
+	// or not. env, spec and waits are then unused.
+	tasks func(approved bool) map[string]mockapi.TaskFixture
+}
+
+// outputTask is one task whose runs complete with output, a decision.
+func outputTask(task, output string) func(bool) map[string]mockapi.TaskFixture {
+	return func(approved bool) map[string]mockapi.TaskFixture {
+		return map[string]mockapi.TaskFixture{task: {Output: json.RawMessage(fmt.Sprintf(output, approved))}}
+	}
 }
 
 func tokenIDEnv(_ *target, _ string, tok mockapi.Token) []string {
@@ -88,6 +100,24 @@ var gatingExamples = []gatingExample{
 		declined: wrappedText("The release is not approved (approval token status: COMPLETED).")},
 	{dir: "gating/create-and-wait", gated: "terraform_data.rollout", actions: true, approver: approveThroughNotifier,
 		declined: wrappedText(`its output's member "approved" is false, not true`)},
+	{dir: "gating/smoke-test/resource", gated: "terraform_data.rollout", tasks: outputTask("smoke-test", `{"passed":%t}`),
+		declined: wrappedText(`its output's member "passed" is false, not true`)},
+	{dir: "gating/smoke-test/action", gated: "terraform_data.rollout", actions: true, tasks: outputTask("smoke-test", `{"passed":%t}`),
+		declined: wrappedText(`its output's member "passed" is false, not true`)},
+	{dir: "actions/triggerdev_trigger_task", gated: "terraform_data.rollout", actions: true, tasks: outputTask("smoke-test", `{"passed":%t}`),
+		declined: wrappedText(`its output's member "passed" is false, not true`)},
+	{dir: "gating/approval-task", gated: "terraform_data.rollout", tasks: outputTask("release-approval", `{"approved":%t,"by":"alice"}`),
+		declined: wrappedText(`its output's member "approved" is false, not true`)},
+	{dir: "resources/triggerdev_task_run", gated: "terraform_data.rollout",
+		tasks: func(approved bool) map[string]mockapi.TaskFixture {
+			if approved {
+				return map[string]mockapi.TaskFixture{"migrate-database": {Output: json.RawMessage(`{"migrated":3}`)}}
+			}
+			return map[string]mockapi.TaskFixture{"migrate-database": {Outcome: "FAILED", Error: &mockapi.RunError{Message: "relation already exists"}}}
+		},
+		declined: wrappedText(`is FAILED (error: "relation already exists") and can no longer become COMPLETED`)},
+	{dir: runGateTesting, gated: "terraform_data.rollout", tasks: outputTask("smoke-test", `{"passed":%t}`),
+		declined: wrappedText("The smoke test did not pass")},
 }
 
 func TestAccExamples_gating(t *testing.T) {
@@ -112,14 +142,22 @@ var version1_16 = version.Must(version.NewVersion("1.16.0"))
 func (ex gatingExample) run(t *testing.T, approved bool) {
 	ws := newCLIWorkspace(t)
 	ex.skipUnsupported(t, ws)
-	mock, url := startTarget(t)
+	if ex.tasks != nil {
+		needsMock(t, "task scripts (fixtures)")
+	}
+	mock, url := startTarget(t, func(o *mockapi.Options) {
+		if ex.tasks != nil {
+			o.Tasks = ex.tasks(approved)
+		}
+	})
 	decision := fmt.Sprintf(`{"approved":%t,"by":"alice"}`, approved)
 	ws.copyExample(ex.dir)
 	ws.env = append(ws.env, envAPIURL+"="+url, envAPIKey+"="+testAPIKey)
 	var tok mockapi.Token
-	if ex.approver != nil {
+	switch {
+	case ex.approver != nil:
 		ws.env = append(ws.env, ex.approver(t, mock, decision)...)
-	} else {
+	case ex.tasks == nil: // the example triggers its tasks itself
 		tok = ex.prepare(t, ws, mock, url, decision)
 	}
 	out, err := ws.run("apply", "-auto-approve", "-input=false")
@@ -193,8 +231,9 @@ func (ex gatingExample) skipUnsupported(t *testing.T, ws *cliWorkspace) {
 }
 
 // gatingPattern finds configuration that gates a resource. An action_trigger
-// gates only with the wait action: the complete action gates nothing.
-var gatingPattern = regexp.MustCompile(`precondition|postcondition|actions\s*=\s*\[[^\]]*triggerdev_wait_for_waitpoint_token|depends_on\s*=\s*\[\s*triggerdev_`)
+// gates only with the wait action or the trigger action: the complete action
+// gates nothing.
+var gatingPattern = regexp.MustCompile(`precondition|postcondition|actions\s*=\s*\[[^\]]*triggerdev_(wait_for_waitpoint_token|trigger_task)|depends_on\s*=\s*\[\s*triggerdev_`)
 
 // TestExamples_gatingCovered fails when an example gates a resource without
 // an entry in gatingExamples, that is without its decline and approve test.

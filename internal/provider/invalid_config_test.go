@@ -29,6 +29,9 @@ const (
 	completeActionBlock = "action.triggerdev_complete_waitpoint_token"
 	tokenWaitResource   = "resource.triggerdev_waitpoint_token_wait"
 	tokenResource       = "resource.triggerdev_waitpoint_token"
+	runDataBlock        = "data.triggerdev_run"
+	triggerActionBlock  = "action.triggerdev_trigger_task"
+	taskRunBlock        = "resource.triggerdev_task_run"
 )
 
 // invalidConfig is one way a configuration can be wrong.
@@ -44,7 +47,7 @@ type invalidConfig struct {
 // refuses before any request: one row per mistake, for every attribute a user
 // sets, and each of the data source's rows once more for the ephemeral
 // resource, which shares its schema. A new resource's rows go here, one line each.
-var invalidConfigs = append(withEphemeralRows([]invalidConfig{
+var invalidConfigs = slices.Concat(withEphemeralRows([]invalidConfig{
 	{"api_key with a newline", providerBlockType, attrs{"api_key": "tr_dev_read_from_a_file\n"}, "api_key", "Attribute api_key must be a Trigger.dev secret key, without whitespace: a key read from a file may end in a newline (use trimspace())"},
 	{"api_url with a query", providerBlockType, attrs{"api_url": "https://api.trigger.dev/?env=prod"}, "api_url", `without query or fragment, got "https://api.trigger.dev/?env=prod"`},
 	{"relative api_url", providerBlockType, attrs{"api_url": "api.trigger.dev"}, "api_url", `must be an absolute http:// or https:// URL without query or fragment, got "api.trigger.dev"`},
@@ -79,6 +82,11 @@ var invalidConfigs = append(withEphemeralRows([]invalidConfig{
 	{"wait.statuses unknown status", tokenDataSource, attrs{"wait": attrs{"statuses": []string{"COMPLETED", "DONE"}}}, "wait.statuses[1]", `value must be one of: ["WAITING" "COMPLETED" "TIMED_OUT"], got: "DONE"`},
 	{"wait.statuses lower case", tokenDataSource, attrs{"wait": attrs{"statuses": []string{"completed"}}}, "wait.statuses[0]", `got: "completed"`},
 	{"wait.statuses repeated", tokenDataSource, attrs{"wait": attrs{"statuses": []string{"COMPLETED", "COMPLETED"}}}, "wait.statuses", `This attribute contains duplicate values of: "COMPLETED"`},
+
+	{"run id with a slash", runDataBlock, attrs{"id": "run_a/b"}, "id", `Attribute id must be a run id: not empty, not only dots, without whitespace or any of / ? # %, got "run_a/b"`},
+	{"empty run id", runDataBlock, attrs{"id": ""}, "id", `must be a run id`},
+	{"run wait.statuses unknown status", runDataBlock, attrs{"wait": attrs{"statuses": []string{"SUCCEEDED"}}}, "wait.statuses[0]", `got: "SUCCEEDED"`},
+	{"run wait.timeout in words", runDataBlock, attrs{"wait": attrs{"timeout": "soon"}}, "wait.timeout", `Attribute wait.timeout must be a positive duration with a unit`},
 
 	{"statuses empty", tokensDataSource, attrs{"statuses": []string{}}, "statuses", `Attribute statuses list must contain at least 1 elements, got: 0`},
 	{"statuses unknown status", tokensDataSource, attrs{"statuses": []string{"PENDING"}}, "statuses[0]", `value must be one of: ["WAITING" "COMPLETED" "TIMED_OUT"], got: "PENDING"`},
@@ -140,7 +148,49 @@ var invalidConfigs = append(withEphemeralRows([]invalidConfig{
 	{"output_contains an array", "", attrs{"output_contains": "[true]"}, "output_contains", `Attribute output_contains must be JSON text of an object`},
 	{"timeout in fractional weeks", "", attrs{"timeout": "0.5w"}, "timeout", `Attribute timeout must be a positive duration with a unit, such as "30m", "1h30m", "2d" or "1w"`},
 	{"interval under a second", "", attrs{"interval": "500ms"}, "interval", `Attribute interval must be at least 1s, got "500ms"`},
-})...)
+}), triggerRows([]invalidConfig{
+	{"empty task", "", attrs{"task": ""}, "task", `Attribute task must be a task id: not empty, not only dots, without whitespace or any of / ? # %, got ""`},
+	{"task with a slash", "", attrs{"task": "deploy/smoke"}, "task", `got "deploy/smoke"`},
+	{"task with a space", "", attrs{"task": "smoke test"}, "task", `got "smoke test"`},
+	{"task of dots", "", attrs{"task": ".."}, "task", `got ".."`},
+	{"payload not JSON", "", attrs{"payload": "{release: 42}"}, "payload", `Attribute payload must be JSON text of any value, such as jsonencode({ endpoint = "https://…" }) (the value is not shown: it may be a secret).`},
+	{"empty idempotency_key", "", attrs{"idempotency_key": ""}, "idempotency_key", `Attribute idempotency_key must not be empty: leave it out and the provider generates one.`},
+	{"idempotency_key_ttl in weeks", "", attrs{"idempotency_key_ttl": "1w"}, "idempotency_key_ttl", `Attribute idempotency_key_ttl must be a whole number and a unit s, m, h or d, such as "24h" or "30d", got "1w".`},
+	{"11 tags", "", attrs{"tags": []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}}, "tags", `Attribute tags list must contain at most 10 elements, got: 11`},
+	{"tag too long", "", attrs{"tags": []string{strings.Repeat("t", 129)}}, "tags[0]", `Attribute tags[0] must be at most 128 characters (UTF-16 code units), got 129.`},
+	{"empty queue", "", attrs{"queue": ""}, "queue", `Attribute queue string length must be at least 1, got: 0`},
+	{"empty concurrency_key", "", attrs{"concurrency_key": ""}, "concurrency_key", `Attribute concurrency_key string length must be at least 1, got: 0`},
+	{"delay in words", "", attrs{"delay": "soon"}, "delay", `Attribute delay must be a duration such as "30s", "10m", "2h" or "1h30m" (units w, d, h, m, s, each once) or an RFC 3339 time such as "2026-01-05T10:00:00Z", got "soon".`},
+	{"delay as a Go duration", "", attrs{"delay": "1.5h"}, "delay", `got "1.5h"`},
+	{"delay with a unit twice", "", attrs{"delay": "1h1h"}, "delay", `Attribute delay gives the unit h twice, got "1h1h".`},
+	{"ttl as a time", "", attrs{"ttl": "2030-01-01T00:00:00Z"}, "ttl", `Attribute ttl must be a duration such as "30s", "10m", "2h" or "1h30m" (units w, d, h, m, s, each once), got "2030-01-01T00:00:00Z".`},
+	{"zero ttl", "", attrs{"ttl": "0m"}, "ttl", `Attribute ttl is zero: leave it out instead, got "0m".`},
+	{"max_duration under 5s", "", attrs{"max_duration": "4s"}, "max_duration", `Attribute max_duration must be at least 5s, got "4s".`},
+	{"zero max_attempts", "", attrs{"max_attempts": 0}, "max_attempts", `Attribute max_attempts must be a whole number from 1 to 2147483647, got 0.`},
+	{"fractional max_attempts", "", attrs{"max_attempts": 2.5}, "max_attempts", `got 2.5.`},
+	{"max_attempts past 32 bits", "", attrs{"max_attempts": 2147483648}, "max_attempts", `got 2.147483648e+09.`},
+	{"unknown machine", "", attrs{"machine": "huge"}, "machine", `Attribute machine value must be one of: ["micro" "small-1x" "small-2x" "medium-1x" "medium-2x" "large-1x" "large-2x"], got: "huge"`},
+	{"metadata an array", "", attrs{"metadata": "[1]"}, "metadata", `Attribute metadata must be JSON text of an object, such as jsonencode({ release = "v42" }), got "[1]".`},
+	{"empty lock_to_version", "", attrs{"lock_to_version": ""}, "lock_to_version", `Attribute lock_to_version string length must be at least 1, got: 0`},
+	{"wait = false with a timeout", "", attrs{"wait": false, "timeout": "5m"}, "timeout", `Attribute timeout has no effect with wait = false: the run is triggered and not waited for.`},
+	{"wait = false with output_contains", "", attrs{"wait": false, "output_contains": `{"passed":true}`}, "output_contains", `Attribute output_contains has no effect with wait = false`},
+	{"statuses unknown status", "", attrs{"statuses": []string{"DONE"}}, "statuses[0]", `value must be one of: ["PENDING_VERSION" "QUEUED" "DEQUEUED" "EXECUTING" "WAITING" "COMPLETED" "CANCELED" "FAILED" "CRASHED" "SYSTEM_FAILURE" "DELAYED" "EXPIRED" "TIMED_OUT"], got: "DONE"`},
+	{"output_contains an array", "", attrs{"output_contains": "[true]"}, "output_contains", `Attribute output_contains must be JSON text of an object`},
+	{"timeout in words", "", attrs{"timeout": "soon"}, "timeout", `Attribute timeout must be a positive duration with a unit`},
+}))
+
+// triggerRows are the rows of a trigger's arguments (the gate's included),
+// once for each kind that triggers a task: the action and the resource.
+func triggerRows(rows []invalidConfig) []invalidConfig {
+	var out []invalidConfig
+	for _, block := range []struct{ name, block string }{{"trigger action", triggerActionBlock}, {"task run", taskRunBlock}} {
+		for _, row := range rows {
+			row.name, row.block = block.name+": "+row.name, block.block
+			out = append(out, row)
+		}
+	}
+	return out
+}
 
 // gateRows are the rows of the gate's arguments, once for each kind that
 // gates on a token: the wait action and the wait resource.
@@ -172,6 +222,12 @@ func blockAttrs(block string, a attrs) attrs {
 	all := attrs{}
 	if _, typ, _ := strings.Cut(block, "."); slices.Contains([]string{"triggerdev_waitpoint_token", "triggerdev_wait_for_waitpoint_token", "triggerdev_complete_waitpoint_token", "triggerdev_waitpoint_token_wait"}, typ) && block != tokenResource {
 		all["id"] = "waitpoint_valid"
+	}
+	switch block {
+	case runDataBlock:
+		all["id"] = "run_valid"
+	case triggerActionBlock, taskRunBlock:
+		all["task"] = "smoke-test"
 	}
 	for k, v := range a {
 		all[k] = v
@@ -251,7 +307,8 @@ func validateWith(t *testing.T, server tfprotov6.ProviderServer, block string, a
 		}
 		return resp.Diagnostics
 	case "resource":
-		resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: typ, Config: config(schemas.ResourceSchemas[typ])})
+		resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: typ, Config: config(schemas.ResourceSchemas[typ]),
+			ClientCapabilities: &tfprotov6.ValidateResourceConfigClientCapabilities{WriteOnlyAttributesAllowed: true}}) // as Terraform 1.11 and later
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -233,11 +233,12 @@ func (p *triggerdevProvider) DataSources(_ context.Context) []func() datasource.
 	return []func() datasource.DataSource{
 		NewWaitpointTokenDataSource,
 		NewWaitpointTokensDataSource,
+		NewRunDataSource,
 	}
 }
 
 func (p *triggerdevProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewWaitpointTokenResource, NewWaitpointTokenWaitResource}
+	return []func() resource.Resource{NewWaitpointTokenResource, NewWaitpointTokenWaitResource, NewTaskRunResource}
 }
 
 func (p *triggerdevProvider) ListResources(_ context.Context) []func() list.ListResource {
@@ -249,5 +250,5 @@ func (p *triggerdevProvider) EphemeralResources(_ context.Context) []func() ephe
 }
 
 func (p *triggerdevProvider) Actions(_ context.Context) []func() action.Action {
-	return []func() action.Action{NewWaitForWaitpointTokenAction, NewCompleteWaitpointTokenAction}
+	return []func() action.Action{NewWaitForWaitpointTokenAction, NewCompleteWaitpointTokenAction, NewTriggerTaskAction}
 }

@@ -21,6 +21,8 @@ import (
 //   - createdPeriodPattern: the list endpoint's created period (`1.5h`, `7d`, `1y`).
 //   - parseTimeoutDuration: a created token's timeout as a duration (`2w`, `1hr`).
 //   - parseTTL: a created token's idempotency key TTL (`30d`).
+//   - parseRunDuration: a triggered run's delay, ttl and max_duration, which
+//     the trigger endpoint reads as a token's timeout (`10m`, `1h30m`).
 // An import writes a token's timeout and TTL back in those syntaxes (timeoutText, formatTTL).
 
 // createdPeriodPattern is the list endpoint's syntax for filter[createdAt][period]:
@@ -177,6 +179,25 @@ func parseWaitTimeout(s string) (time.Duration, error) {
 	if errors.Is(err, errNotServiceDuration) || errors.Is(err, errZeroTimeout) {
 		return 0, fmt.Errorf("must be a positive duration with a unit, such as \"30m\", \"1h30m\", \"2d\" or \"1w\" (units ms, s, m, h, d, w), got %q", s)
 	} else if err != nil {
+		return 0, fmt.Errorf("%w, got %q", err, s)
+	}
+	return d, nil
+}
+
+// runDurationShape says what a run's duration may be; with an instant, a delay.
+const runDurationShape = "a duration such as \"30s\", \"10m\", \"2h\" or \"1h30m\" (units w, d, h, m, s, each once)"
+
+// parseRunDuration reads a triggered run's delay, ttl or max_duration in the
+// trigger endpoint's syntax, a token timeout's: the service ignores what it
+// does not read, and zero means nothing a user would write on purpose.
+func parseRunDuration(s string) (time.Duration, error) {
+	d, err := parseTimeoutDuration(s)
+	switch {
+	case errors.Is(err, errNotServiceDuration):
+		return 0, err
+	case errors.Is(err, errZeroTimeout):
+		return 0, fmt.Errorf("is zero: leave it out instead, got %q", s)
+	case err != nil:
 		return 0, fmt.Errorf("%w, got %q", err, s)
 	}
 	return d, nil

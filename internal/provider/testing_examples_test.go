@@ -16,14 +16,20 @@ import (
 )
 
 // testingExample is examples/testing: a gating module with its own `terraform
-// test` files, which users copy to test their gating code.
-const testingExample = "testing"
+// test` files, which users copy to test their gating code; runGateTesting is
+// its module that gates on a task's run.
+const (
+	testingExample = "testing"
+	runGateTesting = "testing/run-gate"
+)
 
-// terraformTestFile is one test file of examples/testing/tests.
+// terraformTestFile is one test file of a testing module's tests.
 type terraformTestFile struct {
-	name string
-	// mock: the file reads tokens from the mock, served with the example's
-	// fixtures; otherwise it overrides them and must make no request.
+	module string // the module's directory under examples/
+	name   string
+	// mock: the file reads tokens and triggers tasks on the mock, served
+	// with the module's fixtures; otherwise it overrides them and must make
+	// no request.
 	mock bool
 	// firstRefusal is the file's first run that expects the precondition to
 	// stop a release: the run a module without its precondition fails.
@@ -31,8 +37,9 @@ type terraformTestFile struct {
 }
 
 var terraformTestFiles = []terraformTestFile{
-	{name: "unit", firstRefusal: "declined_release_is_stopped"},
-	{name: "integration", mock: true, firstRefusal: "declined_release_fails_the_plan"},
+	{module: testingExample, name: "unit", firstRefusal: "declined_release_is_stopped"},
+	{module: testingExample, name: "integration", mock: true, firstRefusal: "declined_release_fails_the_plan"},
+	{module: runGateTesting, name: "integration", mock: true, firstRefusal: "failing_check_stops_the_rollout"},
 }
 
 // TestAccExamples_terraformTest runs examples/testing's test files with the
@@ -43,7 +50,7 @@ func TestAccExamples_terraformTest(t *testing.T) {
 	t.Parallel()
 	for _, file := range terraformTestFiles {
 		for _, broken := range []bool{false, true} {
-			name := file.name + map[bool]string{false: "/module", true: "/without-precondition"}[broken]
+			name := file.module + "/" + file.name + map[bool]string{false: "/module", true: "/without-precondition"}[broken]
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
 				file.run(t, broken)
@@ -57,16 +64,16 @@ func TestAccExamples_terraformTest(t *testing.T) {
 func (f terraformTestFile) run(t *testing.T, broken bool) {
 	ws := newCLIWorkspace(t)
 	skipWithoutOverrideData(t, ws)
-	ws.copyExampleTree(testingExample)
+	ws.copyExampleTree(f.module)
 	if broken {
 		ws.removePreconditions()
 	}
-	var fixtures []mockapi.Fixture
+	var fixtures mockapi.FixtureDocument
 	if f.mock {
 		needsMock(t, "fixtures")
-		fixtures = exampleFixtures(t)
+		fixtures = exampleFixtures(t, f.module)
 	}
-	mock, url := startTarget(t, func(o *mockapi.Options) { o.Fixtures = fixtures })
+	mock, url := startTarget(t, func(o *mockapi.Options) { o.Fixtures, o.Tasks = fixtures.Tokens, fixtures.Tasks })
 	ws.env = append(ws.env, envAPIURL+"="+url, envAPIKey+"="+testAPIKey)
 
 	out, err := ws.run("test", "-filter=tests/"+f.name+".tftest.hcl")
@@ -84,18 +91,25 @@ func (f terraformTestFile) run(t *testing.T, broken bool) {
 	f.checkRequests(t, mock, fixtures)
 }
 
-// checkRequests asserts that the integration test read every fixture from the
-// mock, and that the unit test sent it nothing.
-func (f terraformTestFile) checkRequests(t *testing.T, mock *target, fixtures []mockapi.Fixture) {
+// checkRequests asserts that the integration test read every token and
+// triggered every task of the fixtures from the mock, and that the unit test
+// sent it nothing.
+func (f terraformTestFile) checkRequests(t *testing.T, mock *target, fixtures mockapi.FixtureDocument) {
 	t.Helper()
 	requests := mock.Requests()
 	if !f.mock && len(requests) > 0 {
 		t.Fatalf("the unit test needs no server, but sent %d requests, the first %s %s", len(requests), requests[0].Method, requests[0].Path)
 	}
-	for _, fixture := range fixtures {
-		path := "/api/v1/waitpoints/tokens/" + fixture.ID
+	var paths []string
+	for _, fixture := range fixtures.Tokens {
+		paths = append(paths, "/api/v1/waitpoints/tokens/"+fixture.ID)
+	}
+	for task := range fixtures.Tasks {
+		paths = append(paths, "/api/v1/tasks/"+task+"/trigger")
+	}
+	for _, path := range paths {
 		if !slices.ContainsFunc(requests, func(r mockapi.Request) bool { return r.Path == path }) {
-			t.Errorf("the integration test never read %s from the mock", fixture.ID)
+			t.Errorf("the integration test never asked the mock for %s", path)
 		}
 	}
 }
@@ -103,7 +117,7 @@ func (f terraformTestFile) checkRequests(t *testing.T, mock *target, fixtures []
 // runCount is how many run blocks the test file has.
 func (f terraformTestFile) runCount(t *testing.T) int {
 	t.Helper()
-	text := readFileString(t, filepath.Join("..", "..", "examples", testingExample, "tests", f.name+".tftest.hcl"))
+	text := readFileString(t, filepath.Join("..", "..", "examples", f.module, "tests", f.name+".tftest.hcl"))
 	return len(regexp.MustCompile(`(?m)^run "`).FindAllString(text, -1))
 }
 
@@ -120,10 +134,10 @@ func skipWithoutOverrideData(t *testing.T, ws *cliWorkspace) {
 	}
 }
 
-// exampleFixtures are the tokens of examples/testing/fixtures.json.
-func exampleFixtures(t *testing.T) []mockapi.Fixture {
+// exampleFixtures are the tokens and tasks of a testing module's fixtures.json.
+func exampleFixtures(t *testing.T, module string) mockapi.FixtureDocument {
 	t.Helper()
-	fixtures, err := mockapi.ParseFixtures([]byte(readFileString(t, filepath.Join("..", "..", "examples", testingExample, "fixtures.json"))))
+	fixtures, err := mockapi.ParseFixtureDocument([]byte(readFileString(t, filepath.Join("..", "..", "examples", module, "fixtures.json"))))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +187,7 @@ func (ws *cliWorkspace) removePreconditions() {
 func TestExamples_terraformTestSnippets(t *testing.T) {
 	var files []string
 	for _, f := range terraformTestFiles {
-		files = append(files, foldSpace(readFileString(t, filepath.Join("..", "..", "examples", testingExample, "tests", f.name+".tftest.hcl"))))
+		files = append(files, foldSpace(readFileString(t, filepath.Join("..", "..", "examples", f.module, "tests", f.name+".tftest.hcl"))))
 	}
 	snippets := 0
 	for _, block := range hclBlocks(readFileString(t, filepath.Join("..", "..", "README.md"))) {

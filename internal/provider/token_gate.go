@@ -14,6 +14,7 @@ var tokenGate = gateKind[client.Token]{
 	waitKind: waitKind{
 		noun:     "waitpoint token",
 		short:    "token",
+		answered: "is answered",
 		statuses: tokenStatuses,
 		final:    func(status string) bool { return status != string(client.StatusWaiting) }, // COMPLETED and TIMED_OUT never change again
 		success:  string(client.StatusCompleted),

@@ -108,6 +108,11 @@ func computedAttribute(a tokenAttribute) schema.Attribute {
 			ElementType:         types.StringType,
 			MarkdownDescription: a.description,
 		}
+	case types.Int64Type:
+		return schema.Int64Attribute{
+			Computed:            true,
+			MarkdownDescription: a.description,
+		}
 	case types.StringType:
 		return schema.StringAttribute{
 			Computed:            true,

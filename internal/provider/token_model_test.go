@@ -28,11 +28,11 @@ func TestComputedAttribute(t *testing.T) {
 	}
 	t.Run("unknown type", func(t *testing.T) {
 		defer func() {
-			if msg := fmt.Sprint(recover()); !strings.Contains(msg, `"attempts"`) || !strings.Contains(msg, "basetypes.Int64Type") {
+			if msg := fmt.Sprint(recover()); !strings.Contains(msg, `"ratio"`) || !strings.Contains(msg, "basetypes.Float64Type") {
 				t.Fatalf("panic %q does not name the attribute and its type", msg)
 			}
 		}()
-		computedAttribute(tokenAttribute{name: "attempts", typ: types.Int64Type, description: "How many attempts."})
+		computedAttribute(tokenAttribute{name: "ratio", typ: types.Float64Type, description: "A ratio."})
 	})
 }
 

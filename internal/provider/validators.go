@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"regexp"
 	"strings"
@@ -12,9 +13,13 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
@@ -30,14 +35,27 @@ var (
 )
 
 // tokenIDPattern refuses what would change the meaning of the request path:
-// separators, escapes, and a segment of dots only (`..`).
+// separators, escapes, and a segment of dots only (`..`). Run ids and task
+// ids, which go in paths too, are held to it.
 var tokenIDPattern = regexp.MustCompile(`^\.*[^\s/?#%.][^\s/?#%]*$`)
 
 // tokenIDValidator refuses an id that is not one, quoting it so that an
 // empty one reads as "".
-func tokenIDValidator() validator.String {
-	const rule = "must be a waitpoint token id: not empty, not only dots, without whitespace or any of / ? # %"
-	return stringValidator{description: rule, summary: "Invalid waitpoint token id", problem: func(id string) string {
+func tokenIDValidator() validator.String { return pathSegmentValidator("waitpoint token id") }
+
+// runIDValidator refuses a run id that would change the request's path.
+func runIDValidator() validator.String { return pathSegmentValidator("run id") }
+
+// taskIDValidator refuses a task id that would change the trigger's path:
+// the service takes any other (api-notes.md, "Unknown task").
+func taskIDValidator() validator.String { return pathSegmentValidator("task id") }
+
+// pathSegmentValidator refuses a name (a token's, a run's or a task's id)
+// that would change the meaning of the request path it goes in, quoting it
+// so that an empty one reads as "".
+func pathSegmentValidator(noun string) validator.String {
+	rule := "must be a " + noun + ": not empty, not only dots, without whitespace or any of / ? # %"
+	return stringValidator{description: rule, summary: "Invalid " + noun, problem: func(id string) string {
 		if tokenIDPattern.MatchString(id) {
 			return ""
 		}
@@ -212,6 +230,17 @@ func checkList(ctx context.Context, p path.Path, v types.List, validators ...val
 	return diags
 }
 
+// checkNumber is checkString for a number.
+func checkNumber(ctx context.Context, p path.Path, v types.Number, validators ...validator.Number) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, check := range validators {
+		var resp validator.NumberResponse
+		check.ValidateNumber(ctx, validator.NumberRequest{Path: p, PathExpression: p.Expression(), ConfigValue: v}, &resp)
+		diags.Append(resp.Diagnostics...)
+	}
+	return diags
+}
+
 // idempotencyKeyValidator refuses an empty key, which names no token.
 func idempotencyKeyValidator() validator.String { return stringvalidator.LengthAtLeast(1) }
 
@@ -230,12 +259,13 @@ func createdPeriodValidator() validator.String {
 	return stringvalidator.RegexMatches(createdPeriodPattern, "must be a period such as `30m`, `24h`, `7d`, `2w` or `1h30m` (units ms, s, m, h, d, w, y)")
 }
 
-// jsonValueValidator refuses text that is not JSON, of any value. Unlike the
-// other validators it never quotes the value: completion data may be a secret.
-func jsonValueValidator() validator.String {
+// jsonValueValidator refuses text that is not JSON, of any value, for the
+// attribute whose error summary is given. Unlike the other validators it never
+// quotes the value: completion data and a payload may be secrets.
+func jsonValueValidator(summary string) validator.String {
 	return stringValidator{
 		description: "must be JSON text of any value, such as `jsonencode({ endpoint = \"https://…\" })`",
-		summary:     "Invalid data",
+		summary:     summary,
 		problem: func(s string) string {
 			if !json.Valid([]byte(s)) {
 				return "must be JSON text of any value, such as jsonencode({ endpoint = \"https://…\" }) (the value is not shown: it may be a secret)"
@@ -331,4 +361,110 @@ func createdTagsValidators() []validator.List {
 		listvalidator.UniqueValues(),
 		listvalidator.ValueStringsAre(tagValidator()),
 	}
+}
+
+// The trigger endpoint's limits.
+const (
+	minRunMaxDuration = 5 * time.Second // the service raises a shorter max_duration to 5 s
+	maxRunMetadata    = 256 << 10       // bytes of metadata's JSON
+)
+
+// nonEmptyValidator refuses an empty name (a queue, a concurrency key, a
+// version), which the service would take as none.
+func nonEmptyValidator() validator.String { return stringvalidator.LengthAtLeast(1) }
+
+// runDurationValidator refuses a run's duration that parseRunDuration does not
+// read, or under least; withInstant also takes an RFC 3339 time (a delay's).
+func runDurationValidator(least time.Duration, withInstant bool) validator.String {
+	shape := runDurationShape
+	if withInstant {
+		shape += " or an RFC 3339 time such as \"2026-01-05T10:00:00Z\""
+	}
+	return stringValidator{
+		description: "must be " + strings.ReplaceAll(shape, `"`, "`"),
+		summary:     "Invalid duration",
+		problem: func(s string) string {
+			if _, err := parseRFC3339(s); withInstant && err == nil {
+				return ""
+			}
+			d, err := parseRunDuration(s)
+			switch {
+			case errors.Is(err, errNotServiceDuration):
+				return fmt.Sprintf("must be %s, got %q", shape, s)
+			case err != nil:
+				return err.Error()
+			case d < least:
+				return fmt.Sprintf("must be at least %s, got %q", client.FormatDuration(least), s)
+			}
+			return ""
+		},
+	}
+}
+
+// machineValidator refuses a machine the service does not have.
+func machineValidator() validator.String { return stringvalidator.OneOf(client.MachinePresets...) }
+
+// maxAttemptsValidator refuses attempts the service cannot make: none, or
+// more than its 32-bit count holds.
+func maxAttemptsValidator() validator.Number {
+	return wholeNumberValidator{least: 1, most: math.MaxInt32}
+}
+
+// metadataValidator refuses metadata that is not a JSON object, or larger
+// than the service stores.
+func metadataValidator() validator.String {
+	return stringValidator{
+		description: "must be JSON text of an object, such as `jsonencode({ release = \"v42\" })`, of at most 256 KiB",
+		summary:     "Invalid metadata",
+		problem: func(s string) string {
+			var object map[string]json.RawMessage
+			switch err := json.Unmarshal([]byte(s), &object); {
+			case err != nil || object == nil:
+				return fmt.Sprintf("must be JSON text of an object, such as jsonencode({ release = \"v42\" }), got %q", s)
+			case len(s) > maxRunMetadata:
+				return fmt.Sprintf("is %d bytes of JSON, more than the %d Trigger.dev stores", len(s), maxRunMetadata)
+			}
+			return ""
+		},
+	}
+}
+
+// gateNeedsWaitValidator refuses the gate's arguments beside `wait = false`
+// (gateWithoutWait), for the trigger action and the task run resource alike.
+type gateNeedsWaitValidator struct{}
+
+var (
+	_ action.ConfigValidator   = gateNeedsWaitValidator{}
+	_ resource.ConfigValidator = gateNeedsWaitValidator{}
+)
+
+func (gateNeedsWaitValidator) Description(context.Context) string {
+	return "statuses, output_contains, timeout and interval need a wait: they are refused with wait = false"
+}
+
+func (v gateNeedsWaitValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v gateNeedsWaitValidator) ValidateAction(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
+	resp.Diagnostics.Append(v.validate(ctx, req.Config)...)
+}
+
+func (v gateNeedsWaitValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	resp.Diagnostics.Append(v.validate(ctx, req.Config)...)
+}
+
+func (gateNeedsWaitValidator) validate(ctx context.Context, config tfsdk.Config) diag.Diagnostics {
+	var wait types.Bool
+	diags := config.GetAttribute(ctx, path.Root("wait"), &wait)
+	gate := map[string]attr.Value{}
+	for name := range (gateModel{}).gateArguments() {
+		var value attr.Value
+		diags.Append(config.GetAttribute(ctx, path.Root(name), &value)...)
+		gate[name] = value
+	}
+	if diags.HasError() {
+		return diags
+	}
+	return gateWithoutWait(wait, gate)
 }

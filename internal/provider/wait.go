@@ -78,18 +78,20 @@ func (w waitConfig) settings(ctx context.Context, p path.Path, k waitKind, statu
 	return s, diags
 }
 
-func waitSchemaAttribute() schema.Attribute {
+// waitSchemaAttribute is a read's `wait`, for a kind: statusesDescription
+// describes its `statuses`, with their default.
+func (k waitKind) waitSchemaAttribute(statusesDescription string) schema.Attribute {
 	return schema.SingleNestedAttribute{
 		Optional: true,
-		MarkdownDescription: "Block the read until the token reaches one of `statuses`, polling every `interval`. " +
-			"The read fails at once when the token reaches a status that can no longer become one of them, and after `timeout`. " +
-			"Defaults to no wait: the token is read once. " + interruptNote,
+		MarkdownDescription: fmt.Sprintf("Block the read until the %[1]s reaches one of `statuses`, polling every `interval`. "+
+			"The read fails at once when the %[1]s reaches a status that can no longer become one of them, and after `timeout`. "+
+			"Defaults to no wait: the %[1]s is read once. ", k.short) + k.interruptNote(),
 		Attributes: map[string]schema.Attribute{
 			"statuses": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
-				Validators:          statusListValidators(tokenStatuses...),
-				MarkdownDescription: "The statuses to wait for: `WAITING`, `COMPLETED` or `TIMED_OUT`. Defaults to any status but `WAITING` (`COMPLETED` and `TIMED_OUT`).",
+				Validators:          statusListValidators(k.statuses...),
+				MarkdownDescription: statusesDescription,
 			},
 			"timeout": schema.StringAttribute{
 				Optional:            true,
@@ -105,10 +107,12 @@ func waitSchemaAttribute() schema.Attribute {
 	}
 }
 
-// interruptNote says what Ctrl-C does to a wait.
-const interruptNote = "Ctrl-C ends the wait at once during `plan`, and during `apply` when the read happens in the apply itself. " +
-	"In the plan that `apply` runs first, only Terraform 1.16 or later passes a first Ctrl-C on to the provider: on Terraform 1.15 and earlier, and on OpenTofu 1.12, " +
-	"the wait runs on until the token is answered or `timeout` passes, and the apply then stops with `execution halted` without changing anything; a second Ctrl-C ends the CLI at once."
+// interruptNote says what Ctrl-C does to a read's wait.
+func (k waitKind) interruptNote() string {
+	return "Ctrl-C ends the wait at once during `plan`, and during `apply` when the read happens in the apply itself. " +
+		"In the plan that `apply` runs first, only Terraform 1.16 or later passes a first Ctrl-C on to the provider: on Terraform 1.15 and earlier, and on OpenTofu 1.12, " +
+		"the wait runs on until the " + k.short + " " + k.answered + " or `timeout` passes, and the apply then stops with `execution halted` without changing anything; a second Ctrl-C ends the CLI at once."
+}
 
 // waitError is a wait that ended without the thing reaching a wanted status.
 type waitError struct{ noun, message string }
@@ -147,7 +151,7 @@ func (k gateKind[T]) wait(ctx context.Context, name string, poll poller[T], s wa
 		case slices.Contains(s.statuses, status):
 			return last, nil
 		case status != "" && k.final(status):
-			return last, &waitError{k.noun, fmt.Sprintf("%s %s is %s and can no longer become %s", k.noun, name, status, want)}
+			return last, &waitError{k.noun, fmt.Sprintf("%s %s is %s%s and can no longer become %s", k.noun, name, status, k.endedWith(last), want)}
 		}
 		timer := time.NewTimer(s.interval)
 		select {
@@ -166,13 +170,41 @@ func (s waitSettings) ended(ctx, waitCtx context.Context, k waitKind, name, last
 	_, pastTimeout := errors.AsType[*client.WaitPastDeadlineError](err)
 	switch {
 	case ctx.Err() != nil:
-		return fmt.Errorf("%s %s: %w", k.noun, name, ctx.Err())
+		return &interruptedError{fmt.Errorf("%s %s: %w", k.noun, name, ctx.Err()), k.leftAs(lastStatus)}
 	case waitCtx.Err() == nil && !pastTimeout:
 		return err
 	}
-	return &waitError{k.noun, fmt.Sprintf("timed out after %s waiting for %s %s to become %s; %s",
-		client.FormatDuration(s.timeout), k.noun, name, joinStatuses(s.statuses), k.lastSeen(lastStatus))}
+	return &waitError{k.noun, fmt.Sprintf("timed out after %s waiting for %s %s to become %s; %s%s",
+		client.FormatDuration(s.timeout), k.noun, name, joinStatuses(s.statuses), k.lastSeen(lastStatus), sentence(k.leftAs(lastStatus)))}
 }
+
+// leftAs says what became of a thing whose wait ended early, by a timeout
+// or an interrupt, when the kind says it (a run goes on); "" otherwise.
+func (k waitKind) leftAs(lastStatus string) string {
+	if lastStatus == "" {
+		return ""
+	}
+	return k.afterEarlyEnd
+}
+
+// sentence is s as a sentence following another: "" stays "".
+func sentence(s string) string {
+	if s == "" {
+		return ""
+	}
+	return ". " + s
+}
+
+// interruptedError is a wait ended by an interrupt: err wraps the context's
+// error, and leftAs says what became of the thing, when the kind says it.
+type interruptedError struct {
+	err    error
+	leftAs string
+}
+
+func (e *interruptedError) Error() string { return e.err.Error() + sentence(e.leftAs) }
+
+func (e *interruptedError) Unwrap() error { return e.err }
 
 func joinStatuses(statuses []string) string {
 	return strings.Join(statuses, " or ")

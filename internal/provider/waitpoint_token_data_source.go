@@ -59,7 +59,7 @@ func waitpointTokenSchema() schema.Schema {
 		Sensitive:           true,
 		MarkdownDescription: "The token's callback URL: a POST to it completes the token without an API key, so it is a secret.",
 	}
-	attrs["wait"] = waitSchemaAttribute()
+	attrs["wait"] = tokenGate.waitSchemaAttribute("The statuses to wait for: `WAITING`, `COMPLETED` or `TIMED_OUT`. Defaults to any status but `WAITING` (`COMPLETED` and `TIMED_OUT`).")
 	return schema.Schema{
 		MarkdownDescription: "Reads one Trigger.dev waitpoint token, optionally waiting until it is completed or times out.",
 		Attributes:          attrs,

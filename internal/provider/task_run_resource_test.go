@@ -1,0 +1,319 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
+	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
+)
+
+// taskRunConfig is a task run resource with the given argument lines, and a
+// rollout that depends on it.
+func taskRunConfig(url, arguments string) string {
+	return providerBlock(url) + fmt.Sprintf(`
+resource "triggerdev_task_run" "smoke" {
+  task = "smoke-test"
+  %s
+}
+
+resource "terraform_data" "rollout" {
+  input      = "release-1"
+  depends_on = [triggerdev_task_run.smoke]
+}
+`, arguments)
+}
+
+// exitCode is a CLI run's exit status: 0, or what the CLI exited with.
+func exitCode(err error) int {
+	if exitErr, ok := errors.AsType[*exec.ExitError](err); ok {
+		return exitErr.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
+// TestAccTaskRun_lifecycle drives the CLI through a resource's life: create
+// triggers and waits; a plan refreshes the run's status with one request
+// and plans nothing, tags in any order; an unchanged apply triggers nothing;
+// a change of triggers makes a new run; destroy forgets with no request.
+func TestAccTaskRun_lifecycle(t *testing.T) {
+	t.Parallel()
+	ws := newCLIWorkspace(t)
+	mock, url := startMock(t, 0, smokeTask(&mockapi.TaskFixture{Output: json.RawMessage(`{"passed":true}`)}))
+	apply := func(release string) string {
+		ws.writeConfig(taskRunConfig(url, fmt.Sprintf(`tags            = ["release:1", "deploy"]
+  output_contains = jsonencode({ passed = true })
+  triggers        = { release = %q }`, release)))
+		out, err := ws.run("apply", "-auto-approve", "-input=false")
+		if err != nil {
+			t.Fatalf("apply of %s: %v\n%s", release, err, out)
+		}
+		return out
+	}
+	apply("1")
+	first := onlyRun(t, mock)
+	stored := ws.stateInstances()["triggerdev_task_run.smoke"]
+	if stored["id"] != first.ID || stored["status"] != "COMPLETED" || stored["output_json"] != `{"passed":true}` || stored["attempts"] != float64(1) ||
+		stored["finished_at"] == nil || stored["error"] != nil || fmt.Sprint(stored["tags"]) != "[release:1 deploy]" {
+		t.Fatalf("stored %v, want the completed run %s, its tags as configured", stored, first.ID)
+	}
+
+	mock.ResetRequests()
+	out, err := ws.run("plan", "-detailed-exitcode", "-input=false")
+	if exitCode(err) != 0 {
+		t.Fatalf("a plan after the apply must plan nothing (exit 0), got %v:\n%s", err, out)
+	}
+	if triggers, retrieves, others := runRequests(mock); triggers != 0 || retrieves != 1 || others != 0 {
+		t.Fatalf("the plan's refresh made %d triggers, %d retrieves, %d others; want one retrieve", triggers, retrieves, others)
+	}
+
+	mock.ResetRequests()
+	apply("1")
+	if triggers, _, _ := runRequests(mock); triggers != 0 {
+		t.Fatalf("an unchanged apply triggered %d runs", triggers)
+	}
+
+	apply("2")
+	if runs := mock.Runs(); len(runs) != 2 || ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != runs[0].ID {
+		t.Fatalf("a change of triggers must make a new run and store it: %d runs", len(runs))
+	}
+
+	mock.ResetRequests()
+	if out, err := ws.run("destroy", "-auto-approve", "-input=false", "-refresh=false"); err != nil || len(ws.stateInstances()) != 0 {
+		t.Fatalf("destroy: %v\n%s", err, out)
+	}
+	if n := len(mock.Requests()); n != 0 {
+		t.Fatalf("destroy made %d requests: it forgets the run, and cancels nothing", n)
+	}
+	for _, run := range mock.Runs() {
+		if run.Status != "COMPLETED" {
+			t.Fatalf("run %s is %s after destroy", run.ID, run.Status)
+		}
+	}
+}
+
+// TestAccTaskRun_options: every trigger option reaches the service as the
+// SDK sends it, and the provider's own idempotency key is replaced by the
+// configured one.
+func TestAccTaskRun_options(t *testing.T) {
+	t.Parallel()
+	ws := newCLIWorkspace(t)
+	mock, url := startMock(t, 0, smokeTask(&mockapi.TaskFixture{Versions: []string{"20250101.1"}}))
+	ws.writeConfig(taskRunConfig(url, `wait                = false
+  payload             = jsonencode({ release = "release-1", dry_run = false })
+  idempotency_key     = "release-1"
+  idempotency_key_ttl = "1h"
+  tags                = ["release:1"]
+  queue               = "deploys"
+  concurrency_key     = "tenant-1"
+  delay               = "1h30m"
+  ttl                 = "10m"
+  max_attempts        = 3
+  max_duration        = "15m"
+  machine             = "small-2x"
+  metadata            = jsonencode({ release = "release-1" })
+  lock_to_version     = "20250101.1"`))
+	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	run := onlyRun(t, mock)
+	got := fmt.Sprintf("%s %s %s %v %s %s %s %d %d %s %s %s %s %v", run.Status, *run.Payload, run.IdempotencyKey, run.Tags, run.Queue, run.ConcurrencyKey, run.TTL,
+		run.MaxAttempts, run.MaxDuration, run.Machine, *run.Metadata, run.LockToVersion, run.KeyExpiresAt.Sub(run.CreatedAt), run.DelayUntil.Sub(run.CreatedAt))
+	want := `DELAYED {"dry_run":false,"release":"release-1"} release-1 [release:1] deploys tenant-1 10m 3 900 small-2x {"release":"release-1"} 20250101.1 1h0m0s 1h30m0s`
+	if got != want {
+		t.Fatalf("the run has\n%s\nwant\n%s", got, want)
+	}
+	if stored := ws.stateInstances()["triggerdev_task_run.smoke"]; stored["status"] != "DELAYED" || stored["idempotency_key"] != "release-1" || stored["payload"] != nil {
+		t.Fatalf("stored %v", stored)
+	}
+}
+
+// TestAccTaskRun_import: a run triggered elsewhere, imported by id, is
+// adopted: the first plan updates in place (the arguments the service does
+// not report) and never replaces, the apply after it triggers nothing, and
+// the next plan is empty.
+func TestAccTaskRun_import(t *testing.T) {
+	t.Parallel()
+	ws := newCLIWorkspace(t)
+	mock, url := startMock(t, 0, smokeTask(&mockapi.TaskFixture{Output: json.RawMessage(`{"passed":true}`)}))
+	c, err := client.New(client.Config{APIKey: testAPIKey, BaseURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	triggered, err := c.TriggerTask(context.Background(), "smoke-test", client.TriggerRequest{IdempotencyKey: "release-7", Tags: []string{"release:7"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.writeConfig(taskRunConfig(url, `idempotency_key = "release-7"
+  tags            = ["release:7"]
+  output_contains = jsonencode({ passed = true })
+  timeout         = "5m"
+  machine         = "micro"`))
+	if out, err := ws.run("import", "-input=false", "triggerdev_task_run.smoke", triggered.ID); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	out, err := ws.run("plan", "-detailed-exitcode", "-input=false", "-target=triggerdev_task_run.smoke")
+	if exitCode(err) != 2 || !strings.Contains(out, "will be updated in-place") || strings.Contains(out, "must be replaced") {
+		t.Fatalf("the plan after the import must update in place, not replace: %v\n%s", err, out)
+	}
+	mock.ResetRequests()
+	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if triggers, _, _ := runRequests(mock); triggers != 0 || len(mock.Runs()) != 1 {
+		t.Fatalf("the apply after an import triggered %d runs", triggers)
+	}
+	if out, err := ws.run("plan", "-detailed-exitcode", "-input=false"); exitCode(err) != 0 {
+		t.Fatalf("the plan after the first apply must be empty: %v\n%s", err, out)
+	}
+	if out, err := ws.run("state", "rm", "triggerdev_task_run.smoke"); err != nil {
+		t.Fatalf("state rm: %v\n%s", err, out)
+	}
+	out, err = ws.run("import", "-input=false", "triggerdev_task_run.smoke", "run_a/b")
+	if err == nil || !strings.Contains(out, "must be a run id") {
+		t.Fatalf("an import of a bad id must be refused: %v\n%s", err, out)
+	}
+}
+
+// TestAccTaskRun_settingsCheckedAtRunTime: an argument unknown at validation
+// (from another resource) is checked before the trigger: no request.
+func TestAccTaskRun_settingsCheckedAtRunTime(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, argument, others string
+		value                  string
+		want                   string
+	}{
+		{"task", "task", ``, "smoke/test", `Attribute task must be a task id`},
+		{"payload", "payload", `task = "smoke-test"`, "{release", `Attribute payload must be JSON text of any value`},
+		{"machine", "machine", `task = "smoke-test"`, "huge", `Attribute machine value must be one of`},
+		{"max_duration", "max_duration", `task = "smoke-test"`, "1s", `Attribute max_duration must be at least 5s, got "1s"`},
+		{"delay", "delay", `task = "smoke-test"`, "soon", `Attribute delay must be a duration such as "30s"`},
+		{"metadata", "metadata", `task = "smoke-test"`, "[1]", `Attribute metadata must be JSON text of an object`},
+		{"wait = false with a timeout", "wait", `task = "smoke-test"` + "\n  timeout = \"1m\"", "false", `Attribute timeout has no effect with wait = false`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			mock, url := startMock(t, 0)
+			value := "terraform_data.setting.output"
+			if tc.argument == "wait" {
+				value = "tobool(terraform_data.setting.output)"
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: providerBlock(url) + fmt.Sprintf(`
+variable "setting" {}
+
+resource "terraform_data" "setting" {
+  input = var.setting
+}
+
+resource "triggerdev_task_run" "smoke" {
+  %s
+  %s = %s
+}
+`, tc.others, tc.argument, value),
+					ConfigVariables: config.Variables{"setting": config.StringVariable(tc.value)},
+					ExpectError:     wrappedText(tc.want),
+				}},
+			})
+			if n := len(mock.Requests()); n != 0 {
+				t.Fatalf("the mock saw %d requests: a bad argument must be refused before any", n)
+			}
+		})
+	}
+}
+
+// whenRunPolled ends with outcome the first run the mock is asked about that
+// has not ended, once asked: a task finishing while the provider waits.
+func whenRunPolled(t *testing.T, mock *mockapi.Server, outcome string, output []byte, runErr *mockapi.RunError) {
+	ctx, cancel := context.WithTimeout(context.Background(), hangBound)
+	defer cancel()
+	var id string
+	err := mock.WaitForRequests(ctx, func(rs []mockapi.Request) bool {
+		for _, r := range rs {
+			if run, ok := mock.Run(strings.TrimPrefix(r.Path, "/api/v3/runs/")); ok && r.Method == "GET" && run.FinishedAt == nil {
+				id = run.ID
+				return true
+			}
+		}
+		return false
+	})
+	if err == nil {
+		err = mock.EndRun(id, outcome, output, runErr)
+	}
+	if err != nil {
+		t.Errorf("ending the run once polled: %v", err)
+	}
+}
+
+// TestAccTaskRun_idempotencyKey: with a configured key, a failed run stores
+// nothing and lets the key go, so the next apply makes a new run; a run that
+// completed keeps it, so a replacement finds that run again instead of
+// running the task twice.
+func TestAccTaskRun_idempotencyKey(t *testing.T) {
+	t.Parallel()
+	ws := newCLIWorkspace(t)
+	mock, url := startMock(t, 0)
+	ws.writeConfig(taskRunConfig(url, `idempotency_key = "migration-7"
+  interval        = "1s"`))
+	go whenRunPolled(t, mock, "FAILED", nil, &mockapi.RunError{Message: "relation already exists"})
+	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err == nil || !strings.Contains(out, "relation already exists") || len(ws.stateInstances()) != 0 {
+		t.Fatalf("a failed run must fail the apply and store nothing: %v\n%s", err, out)
+	}
+	mock.ResetRequests()
+	go whenRunPolled(t, mock, "COMPLETED", []byte(`{"migrated":3}`), nil)
+	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("the next apply must run the task again: %v\n%s", err, out)
+	}
+	runs := mock.Runs()
+	if len(runs) != 2 || runs[0].Status != "COMPLETED" || runs[1].Status != "FAILED" {
+		t.Fatalf("want a new run after the failed one, got %d runs", len(runs))
+	}
+	if out, err := ws.run("apply", "-auto-approve", "-input=false", "-replace=triggerdev_task_run.smoke"); err != nil {
+		t.Fatalf("replace: %v\n%s", err, out)
+	}
+	if n := len(mock.Runs()); n != 2 || ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != runs[0].ID {
+		t.Fatalf("a replacement with a live key must find the completed run again, not run the task: %d runs", n)
+	}
+}
+
+// TestAccTaskRun_goneFromService: a run the service no longer has leaves the
+// state at refresh with a warning, and the next plan triggers the task again.
+func TestAccTaskRun_goneFromService(t *testing.T) {
+	t.Parallel()
+	ws := newCLIWorkspace(t)
+	mock, url := startMock(t, 0, smokeTask(&mockapi.TaskFixture{}), func(o *mockapi.Options) { o.Control = true })
+	ws.writeConfig(strings.Replace(taskRunConfig(url, ""), "provider \"triggerdev\" {", "provider \"triggerdev\" {\n  max_retries = 0", 1))
+	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	req, err := http.NewRequest(http.MethodPost, url+"/_mock/reset", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+testAPIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK || len(mock.Runs()) != 0 {
+		t.Fatalf("resetting the mock: %v %v", err, resp)
+	}
+	_ = resp.Body.Close()
+	out, err := ws.run("plan", "-detailed-exitcode", "-input=false")
+	if exitCode(err) != 2 || !strings.Contains(out, "triggerdev_task_run.smoke will be created") || !wrappedText("Warning: Run not found: removed from the state").MatchString(out) {
+		t.Fatalf("a run gone from the service must leave the state with a warning and be planned again: %v\n%s", err, out)
+	}
+}
