@@ -15,7 +15,9 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -188,7 +190,12 @@ func (tg *target) proxy() http.Handler {
 			}
 			body, err := io.ReadAll(resp.Body)
 			_ = resp.Body.Close()
+			// A callback URL names the proxy, as it would a service configured
+			// at the proxy's address: callbacks are then logged too.
+			body = serviceCallback.ReplaceAll(body, []byte(`${1}`+tg.URL+`/api/v1/waitpoints/tokens/`))
 			resp.Body = io.NopCloser(bytes.NewReader(body))
+			resp.ContentLength = int64(len(body))
+			resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
 			if err == nil {
 				tg.remember(body, resp.Request.Method == http.MethodPost && resp.Request.URL.Path == "/api/v1/waitpoints/tokens")
 			}
@@ -226,6 +233,9 @@ func (tg *target) remember(body []byte, create bool) {
 		}
 	}
 }
+
+// serviceCallback is the start of a callback URL in an answer, up to its path.
+var serviceCallback = regexp.MustCompile(`("url"\s*:\s*")[^"]*?/api/v1/waitpoints/tokens/`)
 
 type proxyStatus struct {
 	http.ResponseWriter

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -363,41 +362,35 @@ func TestAccWaitpointTokenResource_requestsAndWarnings(t *testing.T) {
 
 // TestAccWaitpointTokenResource_destroyWarning: destroy's warning tells what
 // becomes of the forgotten token by its status: a waiting one may still be
-// completed or time out, a completed or timed-out one stays as it is.
+// completed or time out, a completed or timed-out one stays as it is. Each
+// token is imported: a timed-out one cannot be created from configuration.
 func TestAccWaitpointTokenResource_destroyWarning(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		name   string
-		settle func(t *testing.T, mock *mockapi.Server, url, id string)
-		fate   string
+		name     string
+		spec     mockapi.TokenSpec
+		complete bool
+		fate     string
 	}{
-		{"waiting", func(*testing.T, *mockapi.Server, string, string) {}, "stays on Trigger.dev until it is completed or times out."},
-		{"completed", func(t *testing.T, mock *mockapi.Server, _, id string) {
-			if err := mock.Complete(id, []byte(`{"approved":true}`)); err != nil {
-				t.Fatal(err)
-			}
-		}, "stays on Trigger.dev, completed."},
-		{"timed out", func(t *testing.T, _ *mockapi.Server, url, id string) {
-			req, _ := http.NewRequest(http.MethodPost, url+"/_mock/tokens/"+id+"/timeout", nil)
-			req.Header.Set("Authorization", "Bearer "+testAPIKey)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil || resp.StatusCode != http.StatusOK {
-				t.Fatalf("timing the token out: %v %v", resp, err)
-			}
-			_ = resp.Body.Close()
-		}, "stays on Trigger.dev, timed out."},
+		{"waiting", mockapi.TokenSpec{}, false, "stays on Trigger.dev until it is completed or times out."},
+		{"completed", mockapi.TokenSpec{}, true, "stays on Trigger.dev, completed."},
+		{"timed out", mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)}, false, "stays on Trigger.dev, timed out."},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ws := newCLIWorkspace(t)
-			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.Control = true })
-			ws.writeConfig(tokenResourceConfig(url, attrs{}))
-			if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
-				t.Fatalf("apply: %v\n%s", err, out)
+			mock, url := startTarget(t)
+			id := mock.CreateToken(tc.spec).ID
+			if tc.complete {
+				if err := mock.Complete(id, []byte(`{"approved":true}`)); err != nil {
+					t.Fatal(err)
+				}
 			}
-			id := mock.Tokens()[0].ID
-			tc.settle(t, mock, url, id)
+			ws.writeConfig(tokenResourceConfig(url, attrs{}))
+			if out, err := ws.run("import", "-input=false", tokenResourceAddress, id); err != nil {
+				t.Fatalf("import: %v\n%s", err, out)
+			}
 			out, err := ws.run("destroy", "-auto-approve", "-input=false")
 			want := fmt.Sprintf("Trigger.dev cannot delete or cancel a waitpoint token: %q was removed from the Terraform state, and %s", id, tc.fate)
 			if err != nil || !wrappedText(want).MatchString(out) {
@@ -459,15 +452,8 @@ func replaceTokens(t *testing.T, url, fixtures string) {
 	}
 }
 
-// frozenMock starts a mock whose clock stands at the instant at, so that a
-// token's key expiry is known before it is made. The provider's own clock
-// stays the wall clock, days from any expiry a test compares it with.
-func frozenMock(t *testing.T, at time.Time) (*mockapi.Server, string) {
-	return startMock(t, 0, func(o *mockapi.Options) { o.Now = func() time.Time { return at } })
-}
-
-// requestsOf counts the requests the mock answered with method.
-func requestsOf(mock *mockapi.Server, method string) int {
+// requestsOf counts the requests the mock (or the proxy) answered with method.
+func requestsOf(mock interface{ Requests() []mockapi.Request }, method string) int {
 	n := 0
 	for _, r := range mock.Requests() {
 		if r.Method == method {
@@ -490,31 +476,41 @@ func liveKeyError(key, changedAndWays string) *regexp.Regexp {
 // configuration that made it plans no change.
 func TestAccWaitpointTokenResource_liveKeyChange(t *testing.T) {
 	t.Parallel()
-	now := time.Now().UTC().Truncate(time.Millisecond)
 	for name, tc := range map[string]struct {
 		ttl  string
-		ways string // the ways out the error gives
+		ways func(expires *time.Time) string // the ways out the error gives, from the key's expiry
 	}{
-		"key with a TTL": {ttl: "30d", ways: `Set a new idempotency_key, or wait until the key expires at ` + formatInstant(new(now.Add(30*24*time.Hour))) + ` and apply again, or undo the change.`},
-		"key for ever":   {ways: `Set a new idempotency_key (the key never expires: it has no idempotency_key_ttl), or undo the change.`},
+		"key with a TTL": {ttl: "30d", ways: func(expires *time.Time) string {
+			return `Set a new idempotency_key, or wait until the key expires at ` + formatInstant(expires) + ` and apply again, or undo the change.`
+		}},
+		"key for ever": {ways: func(*time.Time) string {
+			return `Set a new idempotency_key (the key never expires: it has no idempotency_key_ttl), or undo the change.`
+		}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := frozenMock(t, now)
-			made := attrs{"idempotency_key": "approval-42", "tags": []string{"approval"}, "timeout": "24h"}
-			changed := attrs{"idempotency_key": "approval-42", "tags": []string{"approval", "release:42"}, "timeout": "48h"}
+			mock, url := startTarget(t)
+			key := mock.name("approval-42")
+			made := attrs{"idempotency_key": key, "tags": []string{"approval"}, "timeout": "24h"}
+			changed := attrs{"idempotency_key": key, "tags": []string{"approval", "release:42"}, "timeout": "48h"}
 			if tc.ttl != "" {
 				made["idempotency_key_ttl"], changed["idempotency_key_ttl"] = tc.ttl, tc.ttl
 			}
 			var id string
+			// The refusal names the key's expiry, which the service sets when
+			// it makes the token: the first step's check fills it in.
+			refused := regexp.MustCompile(`^$`)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: tokenResourceConfig(url, made),
-					Check:  stateID(&id),
+					Check: mockHas(mock, &id, func(tok mockapi.Token) error {
+						*refused = *liveKeyError(key, "tags, timeout. "+tc.ways(tok.IdempotencyKeyExpiresAt))
+						return nil
+					}),
 				}, {
 					Config:      tokenResourceConfig(url, changed),
-					ExpectError: liveKeyError("approval-42", "tags, timeout. "+tc.ways),
+					ExpectError: refused,
 				}, {
 					Config: tokenResourceConfig(url, made),
 					ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -536,26 +532,25 @@ func TestAccWaitpointTokenResource_liveKeyChange(t *testing.T) {
 // has expired is replaced as any other: the new token takes the key over.
 func TestAccWaitpointTokenResource_expiredKeyChange(t *testing.T) {
 	t.Parallel()
-	var shift atomic.Int64 // the mock's clock, ahead of (or behind) the wall clock
-	shift.Store(int64(-48 * time.Hour))
-	mock, url := startMock(t, 0, func(o *mockapi.Options) {
-		o.Now = func() time.Time { return time.Now().Add(time.Duration(shift.Load())) }
-	})
-	var first, second string
+	mock, url := startTarget(t)
+	key := mock.name("approval-42")
+	// Made two days ago with a key live for a day: expired by now. (The
+	// service, which cannot back-date a token, makes one whose key lives 0s.)
+	first := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: key, IdempotencyKeyTTL: 24 * time.Hour, CreatedAt: time.Now().Add(-48 * time.Hour),
+		Tags: []string{"approval"}}).ID
+	var second string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			// Made two days ago with a key live for a day: expired by now.
-			Config: tokenResourceConfig(url, attrs{"idempotency_key": "approval-42", "idempotency_key_ttl": "1d", "tags": []string{"approval"}}),
-			Check:  stateID(&first),
+			Config:       tokenResourceConfig(url, attrs{"idempotency_key": key, "idempotency_key_ttl": "1d", "tags": []string{"approval"}}),
+			ResourceName: tokenResourceAddress, ImportState: true, ImportStateId: first, ImportStatePersist: true,
 		}, {
-			PreConfig: func() { shift.Store(0) },
-			Config:    tokenResourceConfig(url, attrs{"idempotency_key": "approval-42", "idempotency_key_ttl": "1d", "tags": []string{"approval", "release:42"}}),
+			Config: tokenResourceConfig(url, attrs{"idempotency_key": key, "idempotency_key_ttl": "1d", "tags": []string{"approval", "release:42"}}),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenResourceAddress, plancheck.ResourceActionDestroyBeforeCreate)},
 			},
 			Check: mockHas(mock, &second, func(tok mockapi.Token) error {
-				if second == first || tok.IdempotencyKey != "approval-42" || !slices.Equal(tok.Tags, []string{"approval", "release:42"}) {
+				if second == first || tok.IdempotencyKey != key || !slices.Equal(tok.Tags, []string{"approval", "release:42"}) {
 					return fmt.Errorf("the new token %q (the first %q) has key %q and tags %q", second, first, tok.IdempotencyKey, tok.Tags)
 				}
 				return nil
@@ -568,7 +563,7 @@ func TestAccWaitpointTokenResource_expiredKeyChange(t *testing.T) {
 // matter: listing them in another order plans no change.
 func TestAccWaitpointTokenResource_tagOrder(t *testing.T) {
 	t.Parallel()
-	_, url := startMock(t, 0)
+	_, url := startTarget(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -589,12 +584,13 @@ func TestAccWaitpointTokenResource_tagOrder(t *testing.T) {
 // key refuses.
 func TestAccWaitpointTokenResource_importWithConfiguration(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
-	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7", IdempotencyKeyTTL: 30 * 24 * time.Hour, Timeout: 24 * time.Hour,
+	mock, url := startTarget(t)
+	key := mock.name("release-7")
+	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: key, IdempotencyKeyTTL: 30 * 24 * time.Hour, Timeout: 24 * time.Hour,
 		Tags: []string{"release:7", "approval"}})
-	made := attrs{"idempotency_key": "release-7", "idempotency_key_ttl": "30d", "timeout": "24h", "tags": []string{"release:7", "approval"}}
+	made := attrs{"idempotency_key": key, "idempotency_key_ttl": "30d", "timeout": "24h", "tags": []string{"release:7", "approval"}}
 	config := tokenResourceConfig(url, made)
-	respelled := tokenResourceConfig(url, attrs{"idempotency_key": "release-7", "idempotency_key_ttl": "720h", "timeout": "1d", "tags": []string{"approval", "release:7"}})
+	respelled := tokenResourceConfig(url, attrs{"idempotency_key": key, "idempotency_key_ttl": "720h", "timeout": "1d", "tags": []string{"approval", "release:7"}})
 	importStep := func(kind resource.ImportStateKind) resource.TestStep {
 		return resource.TestStep{Config: config, ResourceName: tokenResourceAddress, ImportState: true, ImportStateKind: kind,
 			ImportStateId: tok.ID, ImportStatePersist: kind == resource.ImportCommandWithID,
@@ -615,9 +611,9 @@ func TestAccWaitpointTokenResource_importWithConfiguration(t *testing.T) {
 			noChange(respelled),
 			importStep(resource.ImportBlockWithResourceIdentity), // the identity the state holds
 			{
-				Config:      tokenResourceConfig(url, attrs{"idempotency_key": "release-7", "idempotency_key_ttl": "30d", "timeout": "48h", "tags": []string{"approval", "release:7"}}),
+				Config:      tokenResourceConfig(url, attrs{"idempotency_key": key, "idempotency_key_ttl": "30d", "timeout": "48h", "tags": []string{"approval", "release:7"}}),
 				PlanOnly:    true,
-				ExpectError: liveKeyError("release-7", "timeout. Set a new idempotency_key, or wait until the key expires at "+formatInstant(tok.IdempotencyKeyExpiresAt)),
+				ExpectError: liveKeyError(key, "timeout. Set a new idempotency_key, or wait until the key expires at "+formatInstant(tok.IdempotencyKeyExpiresAt)),
 			},
 		},
 	})
