@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -322,42 +323,66 @@ func cliHasIdentity(t *testing.T) bool {
 }
 
 // TestAccWaitpointTokenResource_requestsAndWarnings drives the CLI: the
-// requests one create and one refresh make; a token the service answers 404
-// for leaves the state with a warning; destroy forgets with a warning.
+// requests one create and one refresh make, and destroy's warning as it
+// forgets the token; a token the service answers 404 for (as the spec says,
+// where the service answers 500) leaves the state with a warning.
 func TestAccWaitpointTokenResource_requestsAndWarnings(t *testing.T) {
 	t.Parallel()
-	ws := newCLIWorkspace(t)
-	needsMock(t, "control API")
-	mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = http.StatusNotFound; o.Control = true })
-	ws.writeConfig(tokenResourceConfig(url, attrs{"tags": []string{"approval"}}))
-	run := func(args ...string) string {
+	run := func(t *testing.T, ws *cliWorkspace, args ...string) string {
+		t.Helper()
 		out, err := ws.run(args...)
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", args[0], err, out)
 		}
 		return out
 	}
-	run("apply", "-auto-approve", "-input=false")
-	id := mock.Tokens()[0].ID
-	wantRequests(t, mock, "one create", "POST /api/v1/waitpoints/tokens 200", "GET /api/v1/waitpoints/tokens/"+id+" 200")
-	run("plan", "-input=false", "-detailed-exitcode") // exit 2 (changes) fails run
-	wantRequests(t, mock, "one refresh", "GET /api/v1/waitpoints/tokens/"+id+" 200")
+	t.Run("found", func(t *testing.T) {
+		t.Parallel()
+		ws := newCLIWorkspace(t)
+		mock, url := startTarget(t)
+		ws.writeConfig(tokenResourceConfig(url, attrs{"tags": []string{"approval"}}))
+		run(t, ws, "apply", "-auto-approve", "-input=false")
+		id := mock.Tokens()[0].ID
+		wantRequests(t, mock, "one create", "POST /api/v1/waitpoints/tokens 200", "GET /api/v1/waitpoints/tokens/"+id+" 200")
+		run(t, ws, "plan", "-input=false", "-detailed-exitcode") // exit 2 (changes) fails run
+		wantRequests(t, mock, "one refresh", "GET /api/v1/waitpoints/tokens/"+id+" 200")
+		out := run(t, ws, "destroy", "-auto-approve", "-input=false")
+		if !wrappedText(fmt.Sprintf("Trigger.dev cannot delete or cancel a waitpoint token: %q was removed from the Terraform state, and stays on Trigger.dev until it is completed or times out.", id)).MatchString(out) {
+			t.Fatalf("destroy: want the warning naming %s:\n%s", id, out)
+		}
+		if left := ws.stateInstances(); len(left) != 0 {
+			t.Fatalf("destroy left %d instances in the state", len(left))
+		}
+	})
+	t.Run("not found", func(t *testing.T) {
+		t.Parallel()
+		needsMock(t, "404 for an unknown id, as the spec says (the service answers 500)")
+		ws := newCLIWorkspace(t)
+		mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = http.StatusNotFound })
+		ws.writeConfig(tokenResourceConfig(url, attrs{"tags": []string{"approval"}}))
+		run(t, ws, "apply", "-auto-approve", "-input=false")
+		unknown := ws.loseToken(mock.Tokens()[0].ID)
+		out, err := ws.run("plan", "-input=false", "-detailed-exitcode")
+		if !wrappedText("Warning: Waitpoint token not found: removed from the state").MatchString(out) || !strings.Contains(out, unknown) ||
+			!strings.Contains(out, "will be created") || err == nil {
+			t.Fatalf("a token answered 404: want a warning naming it and a new token planned: %v\n%s", err, out)
+		}
+		run(t, ws, "apply", "-auto-approve", "-input=false")
+		if got, newID := ws.stateInstances()[tokenResourceAddress]["id"], mock.Tokens()[0].ID; got != newID {
+			t.Fatalf("the apply must make a new token, %s, for the one not found: the state holds %v", newID, got)
+		}
+	})
+}
 
-	replaceTokens(t, url, "[]")
-	out, err := ws.run("plan", "-input=false", "-detailed-exitcode")
-	if !wrappedText("Warning: Waitpoint token not found: removed from the state").MatchString(out) || !strings.Contains(out, id) ||
-		!strings.Contains(out, "will be created") || err == nil {
-		t.Fatalf("a token answered 404: want a warning naming it and a new token planned: %v\n%s", err, out)
-	}
-	run("apply", "-auto-approve", "-input=false")
-	out = run("destroy", "-auto-approve", "-input=false")
-	newID := mock.Tokens()[0].ID
-	if !wrappedText(fmt.Sprintf("Trigger.dev cannot delete or cancel a waitpoint token: %q was removed from the Terraform state, and stays on Trigger.dev until it is completed or times out.", newID)).MatchString(out) {
-		t.Fatalf("destroy: want the warning naming %s:\n%s", newID, out)
-	}
-	if left := ws.stateInstances(); len(left) != 0 {
-		t.Fatalf("destroy left %d instances in the state", len(left))
-	}
+// loseToken makes the workspace's state name, in place of token id, one the
+// service has never made, as when the environment lost it: the service has no
+// way to delete one. It returns that id.
+func (ws *cliWorkspace) loseToken(id string) string {
+	ws.t.Helper()
+	const unknown = "waitpoint_unknown0000000000000000"
+	file := filepath.Join(ws.dir, "terraform.tfstate")
+	writeFile(ws.t, file, strings.ReplaceAll(readFileString(ws.t, file), id, unknown))
+	return unknown
 }
 
 // TestAccWaitpointTokenResource_destroyWarning: destroy's warning tells what
@@ -406,13 +431,12 @@ func TestAccWaitpointTokenResource_destroyWarning(t *testing.T) {
 func TestAccWaitpointTokenResource_unknownOn500(t *testing.T) {
 	t.Parallel()
 	ws := newCLIWorkspace(t)
-	needsMock(t, "control API")
-	_, url := startMock(t, 0, func(o *mockapi.Options) { o.Control = true })
+	mock, url := startTarget(t)
 	ws.writeConfig(tokenResourceConfig(url, attrs{}))
 	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
-	replaceTokens(t, url, "[]")
+	ws.loseToken(mock.Tokens()[0].ID)
 	out, err := ws.run("plan", "-input=false")
 	if err == nil || !wrappedText("Waitpoint token not found, or Trigger.dev failing").MatchString(out) || !wrappedText(environmentHint).MatchString(out) {
 		t.Fatalf("a 500: want the error with the environment hint: %v\n%s", err, out)
@@ -424,7 +448,10 @@ func TestAccWaitpointTokenResource_unknownOn500(t *testing.T) {
 
 // wantRequests checks the requests the mock answered since the last check,
 // and forgets them.
-func wantRequests(t *testing.T, mock *mockapi.Server, what string, want ...string) {
+func wantRequests(t *testing.T, mock interface {
+	Requests() []mockapi.Request
+	ResetRequests()
+}, what string, want ...string) {
 	t.Helper()
 	var got []string
 	for _, r := range mock.Requests() {
@@ -433,22 +460,6 @@ func wantRequests(t *testing.T, mock *mockapi.Server, what string, want ...strin
 	mock.ResetRequests()
 	if !slices.Equal(got, want) {
 		t.Fatalf("%s: the mock answered %q, want %q", what, got, want)
-	}
-}
-
-// replaceTokens replaces the mock's tokens with a fixtures document through
-// its control API: the service has no way to delete one.
-func replaceTokens(t *testing.T, url, fixtures string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPut, url+"/_mock/tokens", strings.NewReader(fixtures))
-	req.Header.Set("Authorization", "Bearer "+testAPIKey)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("replacing the mock's tokens: %d", resp.StatusCode)
 	}
 }
 
