@@ -237,9 +237,8 @@ func TestAccWaitpointTokenResource_keyMismatch(t *testing.T) {
 // returns that token: one token, and the state holds it.
 func TestAccWaitpointTokenResource_lostCreateAnswer(t *testing.T) {
 	t.Parallel()
-	needsMock(t, "faults")
-	mock, url := startMock(t, 0)
-	mock.InjectFault(mockapi.Fault{Status: http.StatusBadGateway, AfterWork: true})
+	mock, url := startTarget(t)
+	mock.LoseNextAnswer(http.StatusBadGateway)
 	var id string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
