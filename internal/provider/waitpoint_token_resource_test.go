@@ -251,7 +251,7 @@ func TestAccWaitpointTokenResource_lostCreateAnswer(t *testing.T) {
 	if len(tokens) != 1 || tokens[0].ID != id {
 		t.Fatalf("the mock holds %d tokens, the state %q: want exactly the one made by the lost create", len(tokens), id)
 	}
-	creates := slices.DeleteFunc(mock.Requests(), func(r mockapi.Request) bool { return r.Method != http.MethodPost })
+	creates := slices.DeleteFunc(served(mock.Requests()), func(r mockapi.Request) bool { return r.Method != http.MethodPost })
 	if len(creates) != 2 || creates[0].Status != http.StatusBadGateway || creates[1].Status != http.StatusOK {
 		t.Fatalf("want the lost create and its retry, got %v", creates)
 	}
@@ -445,15 +445,15 @@ func TestAccWaitpointTokenResource_unknownOn500(t *testing.T) {
 	}
 }
 
-// wantRequests checks the requests the mock answered since the last check,
-// and forgets them.
+// wantRequests checks the requests the mock answered since the last check
+// (less those the rate limiter refused), and forgets them.
 func wantRequests(t *testing.T, mock interface {
 	Requests() []mockapi.Request
 	ResetRequests()
 }, what string, want ...string) {
 	t.Helper()
 	var got []string
-	for _, r := range mock.Requests() {
+	for _, r := range served(mock.Requests()) {
 		got = append(got, fmt.Sprintf("%s %s %d", r.Method, r.Path, r.Status))
 	}
 	mock.ResetRequests()
@@ -462,10 +462,17 @@ func wantRequests(t *testing.T, mock interface {
 	}
 }
 
+// served are the requests the rate limiter let through: one it refused did
+// nothing, and the provider sends it again. The service's limiter is shared
+// by every test.
+func served(requests []mockapi.Request) []mockapi.Request {
+	return slices.DeleteFunc(requests, func(r mockapi.Request) bool { return r.Status == http.StatusTooManyRequests })
+}
+
 // requestsOf counts the requests the mock (or the proxy) answered with method.
 func requestsOf(mock interface{ Requests() []mockapi.Request }, method string) int {
 	n := 0
-	for _, r := range mock.Requests() {
+	for _, r := range served(mock.Requests()) {
 		if r.Method == method {
 			n++
 		}
