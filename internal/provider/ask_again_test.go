@@ -23,20 +23,28 @@ import (
 func TestAccWaitpointTokenResource_keyOfEndedToken(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name, key, status, nextKey string
-		spec                       mockapi.TokenSpec // when it was created; the key, timeout and tags are the configuration's
-		complete                   bool
+		name, status string
+		// The key is base+attempt, named for the test; the warning's next key base+next.
+		base, attempt, next string
+		spec                mockapi.TokenSpec // when it was created; the key, timeout and tags are the configuration's
+		complete            bool
 	}{
-		{name: "completed", key: "release-7", status: "COMPLETED", nextKey: "release-7-attempt-2", complete: true},
-		{name: "timed out", key: "release-7-attempt-3", status: "TIMED_OUT", nextKey: "release-7-attempt-4",
+		{name: "completed", status: "COMPLETED", base: "release-7", next: "-attempt-2", complete: true},
+		{name: "timed out", status: "TIMED_OUT", base: "release-7", attempt: "-attempt-3", next: "-attempt-4",
 			spec: mockapi.TokenSpec{CreatedAt: time.Now().Add(-2 * time.Hour)}},
-		{name: "waiting", key: "release-7", status: "WAITING"},
+		{name: "waiting", status: "WAITING", base: "release-7"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
+			if !tc.spec.CreatedAt.IsZero() {
+				// Timed out by the configuration's own timeout of an hour: the
+				// token was made two hours ago, which the service cannot do.
+				needsMock(t, "fixtures (a token created in the past)")
+			}
 			ws := newCLIWorkspace(t)
-			mock, url := startMock(t, 0)
-			tc.spec.IdempotencyKey, tc.spec.Timeout, tc.spec.Tags = tc.key, time.Hour, []string{"approval"}
+			mock, url := startTarget(t)
+			key := mock.name(tc.base) + tc.attempt
+			tc.spec.IdempotencyKey, tc.spec.Timeout, tc.spec.Tags = key, time.Hour, []string{"approval"}
 			id := mock.CreateToken(tc.spec).ID
 			if tc.complete {
 				if err := mock.Complete(id, []byte(`{"approved":false}`)); err != nil {
@@ -47,7 +55,7 @@ func TestAccWaitpointTokenResource_keyOfEndedToken(t *testing.T) {
 			if tok.Status != tc.status {
 				t.Fatalf("the mock's token is %s, not %s: the test proves nothing", tok.Status, tc.status)
 			}
-			ws.writeConfig(tokenResourceConfig(url, attrs{"idempotency_key": tc.key, "timeout": "1h", "tags": []string{"approval"}}))
+			ws.writeConfig(tokenResourceConfig(url, attrs{"idempotency_key": key, "timeout": "1h", "tags": []string{"approval"}}))
 			out, err := ws.run("apply", "-auto-approve", "-input=false")
 			if err != nil {
 				t.Fatalf("the apply must adopt the token: %v\n%s", err, out)
@@ -68,7 +76,7 @@ func TestAccWaitpointTokenResource_keyOfEndedToken(t *testing.T) {
 			want := wrappedText(fmt.Sprintf(`The idempotency key %q is live and names waitpoint token %q, which has ended: %s at %s. `+
 				`Trigger.dev returned it instead of creating a new token, so nobody is asked again, and its callback URL changes nothing. `+
 				`To ask again, use a new idempotency_key, such as one with an attempt number (%q), or wait until the key expires (never: it has no TTL).`,
-				tc.key, id, tc.status, formatInstant(tok.CompletedAt), tc.nextKey))
+				key, id, tc.status, formatInstant(tok.CompletedAt), mock.name(tc.base)+tc.next))
 			if !warned || !want.MatchString(out) {
 				t.Fatalf("the apply must warn %q:\n%s", want, out)
 			}
@@ -89,7 +97,8 @@ func TestAccExamples_createAndWaitAskAgain(t *testing.T) {
 	ws := newCLIWorkspace(t)
 	skipWithoutEphemeral(t, ws.openTofu, ws.version)
 	waits := !ws.openTofu && !ws.version.LessThan(tfversion.Version1_14_0)
-	mock, url := startMock(t, 0)
+	mock, url := startTarget(t)
+	release := mock.name("42")
 	answers := make(chan string, 1) // the approver's answer to the next notification
 	notified := make(chan string, 3)
 	notify := startNotifier(t, func(n notification) error {
@@ -111,7 +120,7 @@ func TestAccExamples_createAndWaitAskAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ws.env = append(ws.env, envAPIURL+"="+url, envAPIKey+"="+testAPIKey, "TF_VAR_release=42", "TF_VAR_notify_url="+notify)
+	ws.env = append(ws.env, envAPIURL+"="+url, envAPIKey+"="+testAPIKey, "TF_VAR_release="+release, "TF_VAR_notify_url="+notify)
 	const rollout, approval = "terraform_data.rollout", "triggerdev_waitpoint_token.approval"
 	declined := wrappedText(`its output's member "approved" is false, not true`)
 
@@ -156,7 +165,7 @@ func TestAccExamples_createAndWaitAskAgain(t *testing.T) {
 		t.Fatalf("the same key must take back token %s, and make no other:\n%s", first, out)
 	case !wrappedText(`Warning: Waitpoint token has already ended`).MatchString(out) ||
 		!wrappedText(fmt.Sprintf(`names waitpoint token %q, which has ended: COMPLETED at`, first)).MatchString(out) ||
-		!wrappedText(`such as one with an attempt number ("approval-42-attempt-2")`).MatchString(out):
+		!wrappedText(fmt.Sprintf(`such as one with an attempt number (%q)`, "approval-"+release+"-attempt-2")).MatchString(out):
 		t.Fatalf("the apply must warn that the token has ended, and how to ask again:\n%s", out)
 	}
 
@@ -165,8 +174,8 @@ func TestAccExamples_createAndWaitAskAgain(t *testing.T) {
 	_, urls, requests := step("3 (next attempt, approved)", true, 1)
 	second, _ := mock.Token(fmt.Sprint(ws.stateInstances()[approval]["id"]))
 	switch {
-	case second.ID == first || second.IdempotencyKey != "approval-42-attempt-2" || len(mock.Tokens()) != 2:
-		t.Fatalf("the next attempt must create a new token with key approval-42-attempt-2, not %+v", second)
+	case second.ID == first || second.IdempotencyKey != "approval-"+release+"-attempt-2" || len(mock.Tokens()) != 2:
+		t.Fatalf("the next attempt must create a new token with key approval-%s-attempt-2, not %+v", release, second)
 	case urls[0] != mock.CallbackURL(url, second.ID):
 		t.Fatal("the second notification must carry the new token's callback URL, not the declined one's")
 	case second.Status != "COMPLETED" || second.Output == nil || !strings.Contains(*second.Output, `"approved":true`):
@@ -206,7 +215,10 @@ func readAfterCallback(requests []mockapi.Request, id string) bool {
 // answerWhenPolled posts answer to the callback URL once the mock has
 // answered a read of its token after the notification, that is while the
 // wait action waits: the rollout cannot land before the answer.
-func answerWhenPolled(t *testing.T, mock *mockapi.Server, callback, answer string) {
+func answerWhenPolled(t *testing.T, mock interface {
+	requestWatcher
+	Requests() []mockapi.Request
+}, callback, answer string) {
 	segments := strings.Split(callback, "/") // …/tokens/{id}/callback/{hash}
 	id := segments[len(segments)-3]
 	reads := func(rs []mockapi.Request) int {

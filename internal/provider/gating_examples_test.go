@@ -425,14 +425,14 @@ func TestAccExamples_dataSourceWaitDestroy(t *testing.T) {
 		token mockapi.TokenSpec
 		want  string
 	}{
-		{"timed out", mockapi.TokenSpec{CreatedAt: time.Now().Add(-time.Hour), Timeout: time.Minute}, "TIMED_OUT"},
+		{"timed out", mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)}, "TIMED_OUT"},
 		{"pending", mockapi.TokenSpec{}, "timed out after 1s waiting for waitpoint token"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ws := newCLIWorkspace(t)
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			ws.copyExample("gating/wait-with-timeout")
 			main := filepath.Join(ws.dir, "main.tf")
 			writeFile(t, main, strings.Replace(readFileString(t, main), `timeout  = "15m"`, `timeout  = "1s"`, 1))

@@ -15,7 +15,9 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -104,6 +106,7 @@ type target struct {
 	callbacks map[string]string // callback URL by token id, as the service answered
 	created   []string          // the ids of the tokens the test created, oldest first
 	listedTag string            // the tag of the tokens listed made, which Tokens lists
+	lost      int               // the status that replaces the next answer (LoseNextAnswer); 0: none
 }
 
 // startTarget starts a test's target: an empty mock, or a proxy to the real
@@ -188,7 +191,12 @@ func (tg *target) proxy() http.Handler {
 			}
 			body, err := io.ReadAll(resp.Body)
 			_ = resp.Body.Close()
+			// A callback URL names the proxy, as it would a service configured
+			// at the proxy's address: callbacks are then logged too.
+			body = serviceCallback.ReplaceAll(body, []byte(`${1}`+tg.URL+`/api/v1/waitpoints/tokens/`))
 			resp.Body = io.NopCloser(bytes.NewReader(body))
+			resp.ContentLength = int64(len(body))
+			resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
 			if err == nil {
 				tg.remember(body, resp.Request.Method == http.MethodPost && resp.Request.URL.Path == "/api/v1/waitpoints/tokens")
 			}
@@ -197,10 +205,33 @@ func (tg *target) proxy() http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		done := tg.log.begin(r)
+		tg.mu.Lock()
+		lost := tg.lost
+		tg.lost = 0
+		tg.mu.Unlock()
+		if lost != 0 {
+			proxy.ServeHTTP(httptest.NewRecorder(), r) // the service does the work; its answer goes nowhere
+			http.Error(w, http.StatusText(lost), lost)
+			done(lost)
+			return
+		}
 		sw := &proxyStatus{ResponseWriter: w}
 		proxy.ServeHTTP(sw, r)
 		done(sw.status)
 	})
+}
+
+// LoseNextAnswer has the next request do its work and its answer lost on the
+// way back: the provider gets status instead, as from a gateway that gave up.
+// On the mock it is the fault {Status: status, AfterWork: true}.
+func (tg *target) LoseNextAnswer(status int) {
+	if tg.mock != nil {
+		tg.mock.InjectFault(mockapi.Fault{Status: status, AfterWork: true})
+		return
+	}
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	tg.lost = status
 }
 
 // remember keeps the callback URLs of a create, retrieve or list answer, and
@@ -226,6 +257,9 @@ func (tg *target) remember(body []byte, create bool) {
 		}
 	}
 }
+
+// serviceCallback is the start of a callback URL in an answer, up to its path.
+var serviceCallback = regexp.MustCompile(`("url"\s*:\s*")[^"]*?/api/v1/waitpoints/tokens/`)
 
 type proxyStatus struct {
 	http.ResponseWriter

@@ -92,20 +92,21 @@ func TestAccWaitpointTokenListResource_generateConfig(t *testing.T) {
 	if ws.version.LessThan(tfversion.Version1_14_0) {
 		t.Skip("terraform query needs Terraform 1.14 or later")
 	}
-	mock, url := startMock(t, 0)
-	mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7", IdempotencyKeyTTL: 30 * 24 * time.Hour, Timeout: 24 * time.Hour,
-		Tags: []string{"release:7", "approval"}})
-	mock.CreateToken(mockapi.TokenSpec{Timeout: 90 * time.Minute, Tags: []string{"approval"}})
-	mock.CreateToken(mockapi.TokenSpec{Tags: []string{"approval", "b", "a_b", "a-b"}})
+	mock, url := startTarget(t)
+	tag := mock.name("approval") // the test's own tokens, whatever else the service holds
+	mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: mock.name("release-7"), IdempotencyKeyTTL: 30 * 24 * time.Hour, Timeout: 24 * time.Hour,
+		Tags: []string{"release:7", tag}})
+	mock.CreateToken(mockapi.TokenSpec{Timeout: 90 * time.Minute, Tags: []string{tag}})
+	mock.CreateToken(mockapi.TokenSpec{Tags: []string{tag, "b", "a_b", "a-b"}})
 	ws.writeConfig(providerBlock(url))
-	writeFile(t, filepath.Join(ws.dir, "tokens.tfquery.hcl"), `
+	writeFile(t, filepath.Join(ws.dir, "tokens.tfquery.hcl"), fmt.Sprintf(`
 list "triggerdev_waitpoint_token" "approvals" {
   provider = triggerdev
   config {
-    tags = ["approval"]
+    tags = [%q]
   }
 }
-`)
+`, tag))
 	if out, err := ws.run("query", "-generate-config-out=generated.tf"); err != nil {
 		t.Fatalf("query: %v\n%s", err, out)
 	}

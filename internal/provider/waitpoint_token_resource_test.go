@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -237,9 +237,8 @@ func TestAccWaitpointTokenResource_keyMismatch(t *testing.T) {
 // returns that token: one token, and the state holds it.
 func TestAccWaitpointTokenResource_lostCreateAnswer(t *testing.T) {
 	t.Parallel()
-	needsMock(t, "faults")
-	mock, url := startMock(t, 0)
-	mock.InjectFault(mockapi.Fault{Status: http.StatusBadGateway, AfterWork: true})
+	mock, url := startTarget(t)
+	mock.LoseNextAnswer(http.StatusBadGateway)
 	var id string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -252,7 +251,7 @@ func TestAccWaitpointTokenResource_lostCreateAnswer(t *testing.T) {
 	if len(tokens) != 1 || tokens[0].ID != id {
 		t.Fatalf("the mock holds %d tokens, the state %q: want exactly the one made by the lost create", len(tokens), id)
 	}
-	creates := slices.DeleteFunc(mock.Requests(), func(r mockapi.Request) bool { return r.Method != http.MethodPost })
+	creates := slices.DeleteFunc(served(mock.Requests()), func(r mockapi.Request) bool { return r.Method != http.MethodPost })
 	if len(creates) != 2 || creates[0].Status != http.StatusBadGateway || creates[1].Status != http.StatusOK {
 		t.Fatalf("want the lost create and its retry, got %v", creates)
 	}
@@ -323,81 +322,99 @@ func cliHasIdentity(t *testing.T) bool {
 }
 
 // TestAccWaitpointTokenResource_requestsAndWarnings drives the CLI: the
-// requests one create and one refresh make; a token the service answers 404
-// for leaves the state with a warning; destroy forgets with a warning.
+// requests one create and one refresh make, and destroy's warning as it
+// forgets the token; a token the service answers 404 for (as the spec says,
+// where the service answers 500) leaves the state with a warning.
 func TestAccWaitpointTokenResource_requestsAndWarnings(t *testing.T) {
 	t.Parallel()
-	ws := newCLIWorkspace(t)
-	needsMock(t, "control API")
-	mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = http.StatusNotFound; o.Control = true })
-	ws.writeConfig(tokenResourceConfig(url, attrs{"tags": []string{"approval"}}))
-	run := func(args ...string) string {
+	run := func(t *testing.T, ws *cliWorkspace, args ...string) string {
+		t.Helper()
 		out, err := ws.run(args...)
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", args[0], err, out)
 		}
 		return out
 	}
-	run("apply", "-auto-approve", "-input=false")
-	id := mock.Tokens()[0].ID
-	wantRequests(t, mock, "one create", "POST /api/v1/waitpoints/tokens 200", "GET /api/v1/waitpoints/tokens/"+id+" 200")
-	run("plan", "-input=false", "-detailed-exitcode") // exit 2 (changes) fails run
-	wantRequests(t, mock, "one refresh", "GET /api/v1/waitpoints/tokens/"+id+" 200")
+	t.Run("found", func(t *testing.T) {
+		t.Parallel()
+		ws := newCLIWorkspace(t)
+		mock, url := startTarget(t)
+		ws.writeConfig(tokenResourceConfig(url, attrs{"tags": []string{"approval"}}))
+		run(t, ws, "apply", "-auto-approve", "-input=false")
+		id := mock.Tokens()[0].ID
+		wantRequests(t, mock, "one create", "POST /api/v1/waitpoints/tokens 200", "GET /api/v1/waitpoints/tokens/"+id+" 200")
+		run(t, ws, "plan", "-input=false", "-detailed-exitcode") // exit 2 (changes) fails run
+		wantRequests(t, mock, "one refresh", "GET /api/v1/waitpoints/tokens/"+id+" 200")
+		out := run(t, ws, "destroy", "-auto-approve", "-input=false")
+		if !wrappedText(fmt.Sprintf("Trigger.dev cannot delete or cancel a waitpoint token: %q was removed from the Terraform state, and stays on Trigger.dev until it is completed or times out.", id)).MatchString(out) {
+			t.Fatalf("destroy: want the warning naming %s:\n%s", id, out)
+		}
+		if left := ws.stateInstances(); len(left) != 0 {
+			t.Fatalf("destroy left %d instances in the state", len(left))
+		}
+	})
+	t.Run("not found", func(t *testing.T) {
+		t.Parallel()
+		needsMock(t, "404 for an unknown id, as the spec says (the service answers 500)")
+		ws := newCLIWorkspace(t)
+		mock, url := startMock(t, 0, func(o *mockapi.Options) { o.UnknownIDStatus = http.StatusNotFound })
+		ws.writeConfig(tokenResourceConfig(url, attrs{"tags": []string{"approval"}}))
+		run(t, ws, "apply", "-auto-approve", "-input=false")
+		unknown := ws.loseToken(mock.Tokens()[0].ID)
+		out, err := ws.run("plan", "-input=false", "-detailed-exitcode")
+		if !wrappedText("Warning: Waitpoint token not found: removed from the state").MatchString(out) || !strings.Contains(out, unknown) ||
+			!strings.Contains(out, "will be created") || err == nil {
+			t.Fatalf("a token answered 404: want a warning naming it and a new token planned: %v\n%s", err, out)
+		}
+		run(t, ws, "apply", "-auto-approve", "-input=false")
+		if got, newID := ws.stateInstances()[tokenResourceAddress]["id"], mock.Tokens()[0].ID; got != newID {
+			t.Fatalf("the apply must make a new token, %s, for the one not found: the state holds %v", newID, got)
+		}
+	})
+}
 
-	replaceTokens(t, url, "[]")
-	out, err := ws.run("plan", "-input=false", "-detailed-exitcode")
-	if !wrappedText("Warning: Waitpoint token not found: removed from the state").MatchString(out) || !strings.Contains(out, id) ||
-		!strings.Contains(out, "will be created") || err == nil {
-		t.Fatalf("a token answered 404: want a warning naming it and a new token planned: %v\n%s", err, out)
-	}
-	run("apply", "-auto-approve", "-input=false")
-	out = run("destroy", "-auto-approve", "-input=false")
-	newID := mock.Tokens()[0].ID
-	if !wrappedText(fmt.Sprintf("Trigger.dev cannot delete or cancel a waitpoint token: %q was removed from the Terraform state, and stays on Trigger.dev until it is completed or times out.", newID)).MatchString(out) {
-		t.Fatalf("destroy: want the warning naming %s:\n%s", newID, out)
-	}
-	if left := ws.stateInstances(); len(left) != 0 {
-		t.Fatalf("destroy left %d instances in the state", len(left))
-	}
+// loseToken makes the workspace's state name, in place of token id, one the
+// service has never made, as when the environment lost it: the service has no
+// way to delete one. It returns that id.
+func (ws *cliWorkspace) loseToken(id string) string {
+	ws.t.Helper()
+	const unknown = "waitpoint_unknown0000000000000000"
+	file := filepath.Join(ws.dir, "terraform.tfstate")
+	writeFile(ws.t, file, strings.ReplaceAll(readFileString(ws.t, file), id, unknown))
+	return unknown
 }
 
 // TestAccWaitpointTokenResource_destroyWarning: destroy's warning tells what
 // becomes of the forgotten token by its status: a waiting one may still be
-// completed or time out, a completed or timed-out one stays as it is.
+// completed or time out, a completed or timed-out one stays as it is. Each
+// token is imported: a timed-out one cannot be created from configuration.
 func TestAccWaitpointTokenResource_destroyWarning(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		name   string
-		settle func(t *testing.T, mock *mockapi.Server, url, id string)
-		fate   string
+		name     string
+		spec     mockapi.TokenSpec
+		complete bool
+		fate     string
 	}{
-		{"waiting", func(*testing.T, *mockapi.Server, string, string) {}, "stays on Trigger.dev until it is completed or times out."},
-		{"completed", func(t *testing.T, mock *mockapi.Server, _, id string) {
-			if err := mock.Complete(id, []byte(`{"approved":true}`)); err != nil {
-				t.Fatal(err)
-			}
-		}, "stays on Trigger.dev, completed."},
-		{"timed out", func(t *testing.T, _ *mockapi.Server, url, id string) {
-			req, _ := http.NewRequest(http.MethodPost, url+"/_mock/tokens/"+id+"/timeout", nil)
-			req.Header.Set("Authorization", "Bearer "+testAPIKey)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil || resp.StatusCode != http.StatusOK {
-				t.Fatalf("timing the token out: %v %v", resp, err)
-			}
-			_ = resp.Body.Close()
-		}, "stays on Trigger.dev, timed out."},
+		{"waiting", mockapi.TokenSpec{}, false, "stays on Trigger.dev until it is completed or times out."},
+		{"completed", mockapi.TokenSpec{}, true, "stays on Trigger.dev, completed."},
+		{"timed out", mockapi.TokenSpec{TimeoutAt: time.Now().Add(-time.Minute)}, false, "stays on Trigger.dev, timed out."},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ws := newCLIWorkspace(t)
-			mock, url := startMock(t, 0, func(o *mockapi.Options) { o.Control = true })
-			ws.writeConfig(tokenResourceConfig(url, attrs{}))
-			if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
-				t.Fatalf("apply: %v\n%s", err, out)
+			mock, url := startTarget(t)
+			id := mock.CreateToken(tc.spec).ID
+			if tc.complete {
+				if err := mock.Complete(id, []byte(`{"approved":true}`)); err != nil {
+					t.Fatal(err)
+				}
 			}
-			id := mock.Tokens()[0].ID
-			tc.settle(t, mock, url, id)
+			ws.writeConfig(tokenResourceConfig(url, attrs{}))
+			if out, err := ws.run("import", "-input=false", tokenResourceAddress, id); err != nil {
+				t.Fatalf("import: %v\n%s", err, out)
+			}
 			out, err := ws.run("destroy", "-auto-approve", "-input=false")
 			want := fmt.Sprintf("Trigger.dev cannot delete or cancel a waitpoint token: %q was removed from the Terraform state, and %s", id, tc.fate)
 			if err != nil || !wrappedText(want).MatchString(out) {
@@ -413,13 +430,12 @@ func TestAccWaitpointTokenResource_destroyWarning(t *testing.T) {
 func TestAccWaitpointTokenResource_unknownOn500(t *testing.T) {
 	t.Parallel()
 	ws := newCLIWorkspace(t)
-	needsMock(t, "control API")
-	_, url := startMock(t, 0, func(o *mockapi.Options) { o.Control = true })
+	mock, url := startTarget(t)
 	ws.writeConfig(tokenResourceConfig(url, attrs{}))
 	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
-	replaceTokens(t, url, "[]")
+	ws.loseToken(mock.Tokens()[0].ID)
 	out, err := ws.run("plan", "-input=false")
 	if err == nil || !wrappedText("Waitpoint token not found, or Trigger.dev failing").MatchString(out) || !wrappedText(environmentHint).MatchString(out) {
 		t.Fatalf("a 500: want the error with the environment hint: %v\n%s", err, out)
@@ -429,12 +445,15 @@ func TestAccWaitpointTokenResource_unknownOn500(t *testing.T) {
 	}
 }
 
-// wantRequests checks the requests the mock answered since the last check,
-// and forgets them.
-func wantRequests(t *testing.T, mock *mockapi.Server, what string, want ...string) {
+// wantRequests checks the requests the mock answered since the last check
+// (less those the rate limiter refused), and forgets them.
+func wantRequests(t *testing.T, mock interface {
+	Requests() []mockapi.Request
+	ResetRequests()
+}, what string, want ...string) {
 	t.Helper()
 	var got []string
-	for _, r := range mock.Requests() {
+	for _, r := range served(mock.Requests()) {
 		got = append(got, fmt.Sprintf("%s %s %d", r.Method, r.Path, r.Status))
 	}
 	mock.ResetRequests()
@@ -443,33 +462,17 @@ func wantRequests(t *testing.T, mock *mockapi.Server, what string, want ...strin
 	}
 }
 
-// replaceTokens replaces the mock's tokens with a fixtures document through
-// its control API: the service has no way to delete one.
-func replaceTokens(t *testing.T, url, fixtures string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPut, url+"/_mock/tokens", strings.NewReader(fixtures))
-	req.Header.Set("Authorization", "Bearer "+testAPIKey)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("replacing the mock's tokens: %d", resp.StatusCode)
-	}
+// served are the requests the rate limiter let through: one it refused did
+// nothing, and the provider sends it again. The service's limiter is shared
+// by every test.
+func served(requests []mockapi.Request) []mockapi.Request {
+	return slices.DeleteFunc(requests, func(r mockapi.Request) bool { return r.Status == http.StatusTooManyRequests })
 }
 
-// frozenMock starts a mock whose clock stands at the instant at, so that a
-// token's key expiry is known before it is made. The provider's own clock
-// stays the wall clock, days from any expiry a test compares it with.
-func frozenMock(t *testing.T, at time.Time) (*mockapi.Server, string) {
-	return startMock(t, 0, func(o *mockapi.Options) { o.Now = func() time.Time { return at } })
-}
-
-// requestsOf counts the requests the mock answered with method.
-func requestsOf(mock *mockapi.Server, method string) int {
+// requestsOf counts the requests the mock (or the proxy) answered with method.
+func requestsOf(mock interface{ Requests() []mockapi.Request }, method string) int {
 	n := 0
-	for _, r := range mock.Requests() {
+	for _, r := range served(mock.Requests()) {
 		if r.Method == method {
 			n++
 		}
@@ -490,31 +493,41 @@ func liveKeyError(key, changedAndWays string) *regexp.Regexp {
 // configuration that made it plans no change.
 func TestAccWaitpointTokenResource_liveKeyChange(t *testing.T) {
 	t.Parallel()
-	now := time.Now().UTC().Truncate(time.Millisecond)
 	for name, tc := range map[string]struct {
 		ttl  string
-		ways string // the ways out the error gives
+		ways func(expires *time.Time) string // the ways out the error gives, from the key's expiry
 	}{
-		"key with a TTL": {ttl: "30d", ways: `Set a new idempotency_key, or wait until the key expires at ` + formatInstant(new(now.Add(30*24*time.Hour))) + ` and apply again, or undo the change.`},
-		"key for ever":   {ways: `Set a new idempotency_key (the key never expires: it has no idempotency_key_ttl), or undo the change.`},
+		"key with a TTL": {ttl: "30d", ways: func(expires *time.Time) string {
+			return `Set a new idempotency_key, or wait until the key expires at ` + formatInstant(expires) + ` and apply again, or undo the change.`
+		}},
+		"key for ever": {ways: func(*time.Time) string {
+			return `Set a new idempotency_key (the key never expires: it has no idempotency_key_ttl), or undo the change.`
+		}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := frozenMock(t, now)
-			made := attrs{"idempotency_key": "approval-42", "tags": []string{"approval"}, "timeout": "24h"}
-			changed := attrs{"idempotency_key": "approval-42", "tags": []string{"approval", "release:42"}, "timeout": "48h"}
+			mock, url := startTarget(t)
+			key := mock.name("approval-42")
+			made := attrs{"idempotency_key": key, "tags": []string{"approval"}, "timeout": "24h"}
+			changed := attrs{"idempotency_key": key, "tags": []string{"approval", "release:42"}, "timeout": "48h"}
 			if tc.ttl != "" {
 				made["idempotency_key_ttl"], changed["idempotency_key_ttl"] = tc.ttl, tc.ttl
 			}
 			var id string
+			// The refusal names the key's expiry, which the service sets when
+			// it makes the token: the first step's check fills it in.
+			refused := regexp.MustCompile(`^$`)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: tokenResourceConfig(url, made),
-					Check:  stateID(&id),
+					Check: mockHas(mock, &id, func(tok mockapi.Token) error {
+						*refused = *liveKeyError(key, "tags, timeout. "+tc.ways(tok.IdempotencyKeyExpiresAt))
+						return nil
+					}),
 				}, {
 					Config:      tokenResourceConfig(url, changed),
-					ExpectError: liveKeyError("approval-42", "tags, timeout. "+tc.ways),
+					ExpectError: refused,
 				}, {
 					Config: tokenResourceConfig(url, made),
 					ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -536,26 +549,25 @@ func TestAccWaitpointTokenResource_liveKeyChange(t *testing.T) {
 // has expired is replaced as any other: the new token takes the key over.
 func TestAccWaitpointTokenResource_expiredKeyChange(t *testing.T) {
 	t.Parallel()
-	var shift atomic.Int64 // the mock's clock, ahead of (or behind) the wall clock
-	shift.Store(int64(-48 * time.Hour))
-	mock, url := startMock(t, 0, func(o *mockapi.Options) {
-		o.Now = func() time.Time { return time.Now().Add(time.Duration(shift.Load())) }
-	})
-	var first, second string
+	mock, url := startTarget(t)
+	key := mock.name("approval-42")
+	// Made two days ago with a key live for a day: expired by now. (The
+	// service, which cannot back-date a token, makes one whose key lives 0s.)
+	first := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: key, IdempotencyKeyTTL: 24 * time.Hour, CreatedAt: time.Now().Add(-48 * time.Hour),
+		Tags: []string{"approval"}}).ID
+	var second string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			// Made two days ago with a key live for a day: expired by now.
-			Config: tokenResourceConfig(url, attrs{"idempotency_key": "approval-42", "idempotency_key_ttl": "1d", "tags": []string{"approval"}}),
-			Check:  stateID(&first),
+			Config:       tokenResourceConfig(url, attrs{"idempotency_key": key, "idempotency_key_ttl": "1d", "tags": []string{"approval"}}),
+			ResourceName: tokenResourceAddress, ImportState: true, ImportStateId: first, ImportStatePersist: true,
 		}, {
-			PreConfig: func() { shift.Store(0) },
-			Config:    tokenResourceConfig(url, attrs{"idempotency_key": "approval-42", "idempotency_key_ttl": "1d", "tags": []string{"approval", "release:42"}}),
+			Config: tokenResourceConfig(url, attrs{"idempotency_key": key, "idempotency_key_ttl": "1d", "tags": []string{"approval", "release:42"}}),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenResourceAddress, plancheck.ResourceActionDestroyBeforeCreate)},
 			},
 			Check: mockHas(mock, &second, func(tok mockapi.Token) error {
-				if second == first || tok.IdempotencyKey != "approval-42" || !slices.Equal(tok.Tags, []string{"approval", "release:42"}) {
+				if second == first || tok.IdempotencyKey != key || !slices.Equal(tok.Tags, []string{"approval", "release:42"}) {
 					return fmt.Errorf("the new token %q (the first %q) has key %q and tags %q", second, first, tok.IdempotencyKey, tok.Tags)
 				}
 				return nil
@@ -568,7 +580,7 @@ func TestAccWaitpointTokenResource_expiredKeyChange(t *testing.T) {
 // matter: listing them in another order plans no change.
 func TestAccWaitpointTokenResource_tagOrder(t *testing.T) {
 	t.Parallel()
-	_, url := startMock(t, 0)
+	_, url := startTarget(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -589,12 +601,13 @@ func TestAccWaitpointTokenResource_tagOrder(t *testing.T) {
 // key refuses.
 func TestAccWaitpointTokenResource_importWithConfiguration(t *testing.T) {
 	t.Parallel()
-	mock, url := startMock(t, 0)
-	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: "release-7", IdempotencyKeyTTL: 30 * 24 * time.Hour, Timeout: 24 * time.Hour,
+	mock, url := startTarget(t)
+	key := mock.name("release-7")
+	tok := mock.CreateToken(mockapi.TokenSpec{IdempotencyKey: key, IdempotencyKeyTTL: 30 * 24 * time.Hour, Timeout: 24 * time.Hour,
 		Tags: []string{"release:7", "approval"}})
-	made := attrs{"idempotency_key": "release-7", "idempotency_key_ttl": "30d", "timeout": "24h", "tags": []string{"release:7", "approval"}}
+	made := attrs{"idempotency_key": key, "idempotency_key_ttl": "30d", "timeout": "24h", "tags": []string{"release:7", "approval"}}
 	config := tokenResourceConfig(url, made)
-	respelled := tokenResourceConfig(url, attrs{"idempotency_key": "release-7", "idempotency_key_ttl": "720h", "timeout": "1d", "tags": []string{"approval", "release:7"}})
+	respelled := tokenResourceConfig(url, attrs{"idempotency_key": key, "idempotency_key_ttl": "720h", "timeout": "1d", "tags": []string{"approval", "release:7"}})
 	importStep := func(kind resource.ImportStateKind) resource.TestStep {
 		return resource.TestStep{Config: config, ResourceName: tokenResourceAddress, ImportState: true, ImportStateKind: kind,
 			ImportStateId: tok.ID, ImportStatePersist: kind == resource.ImportCommandWithID,
@@ -615,9 +628,9 @@ func TestAccWaitpointTokenResource_importWithConfiguration(t *testing.T) {
 			noChange(respelled),
 			importStep(resource.ImportBlockWithResourceIdentity), // the identity the state holds
 			{
-				Config:      tokenResourceConfig(url, attrs{"idempotency_key": "release-7", "idempotency_key_ttl": "30d", "timeout": "48h", "tags": []string{"approval", "release:7"}}),
+				Config:      tokenResourceConfig(url, attrs{"idempotency_key": key, "idempotency_key_ttl": "30d", "timeout": "48h", "tags": []string{"approval", "release:7"}}),
 				PlanOnly:    true,
-				ExpectError: liveKeyError("release-7", "timeout. Set a new idempotency_key, or wait until the key expires at "+formatInstant(tok.IdempotencyKeyExpiresAt)),
+				ExpectError: liveKeyError(key, "timeout. Set a new idempotency_key, or wait until the key expires at "+formatInstant(tok.IdempotencyKeyExpiresAt)),
 			},
 		},
 	})
