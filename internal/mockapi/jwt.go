@@ -87,5 +87,37 @@ func (s *Server) verifyPublicToken(token string) (scopes []string, refusal strin
 	if err != nil || !hmac.Equal(got, s.mac(token[:dot])) || claims.Exp <= s.now().Unix() {
 		return nil, "Public Access Token is invalid"
 	}
+	if claims.Scopes == nil {
+		return []string{}, "" // a public token all the same: nil is the secret key's
+	}
 	return claims.Scopes, ""
+}
+
+// resource is what a route's authorization names: a type (runs, tasks,
+// tags, waitpoints) and an id.
+type resource struct{ kind, id string }
+
+// permits reports whether a public token's scopes allow action on any of
+// resources, as the service's JWT ability reads a scope: action:type[:id],
+// everything after the second colon the id; the action * is any action, the
+// type all any resource, and a bare admin everything.
+func permits(scopes []string, action string, resources ...resource) bool {
+	for _, scope := range scopes {
+		act, rest, _ := strings.Cut(scope, ":")
+		kind, id, _ := strings.Cut(rest, ":")
+		switch {
+		case act == "admin" && kind == "":
+			return true
+		case act != action && act != "*":
+			continue
+		case kind == "all":
+			return true
+		}
+		for _, r := range resources {
+			if kind == r.kind && (id == "" || id == r.id) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -188,7 +188,8 @@ func TestRuns_cancelRoute(t *testing.T) {
 	if r.status != http.StatusOK || r.body["id"] != id {
 		t.Fatalf("cancel: %d %s", r.status, r.raw)
 	}
-	if run := f.retrieveRun(id); run["status"] != "CANCELED" || run["isCancelled"] != true || run["finishedAt"] == nil {
+	// A run cancelled before it started has no finish time, as on the service.
+	if run := f.retrieveRun(id); run["status"] != "CANCELED" || run["isCancelled"] != true || run["finishedAt"] != nil {
 		t.Fatalf("cancelled run: %v", run)
 	}
 	done, _ := f.trigger("done", `{}`)
@@ -269,10 +270,18 @@ func TestRuns_triggerRefusals(t *testing.T) {
 		{"negative ttl", "t", `{"options":{"ttl":-1}}`, 400, `Number must be greater than or equal to 0 at "options.ttl"`},
 		{"queue without a name", "t", `{"options":{"queue":{}}}`, 400, `Required at "options.queue.name"`},
 		{"long tag", "t", `{"options":{"tags":["` + strings.Repeat("a", 129) + `"]}}`, 400, `Tags must be less than 128 characters at "options.tags[0]"`},
-		{"two problems at once", "t", `{"options":{"maxDuration":"1h","delay":true}}`, 400, `at "options.delay"; Expected number`},
+		{"two problems at once", "t", `{"options":{"maxDuration":"1h","delay":{}}}`, 400, `at "options.delay"; Expected number`},
+		{"problems in the schema's order", "t", `{"options":{"maxAttempts":"3","idempotencyKey":5,"queue":{}}}`, 400,
+			`Validation error: Required at "options.queue.name"; Expected string, received number at "options.idempotencyKey"; Expected number, received string at "options.maxAttempts"`},
+		{"concurrencyKey neither string nor number", "t", `{"options":{"concurrencyKey":{}}}`, 400,
+			`Validation error: Expected string, received object at "options.concurrencyKey", or Expected number, received object at "options.concurrencyKey"`},
+		{"ttl neither string nor number", "t", `{"options":{"ttl":[]}}`, 400,
+			`Validation error: Expected string, received array at "options.ttl", or Expected number, received array at "options.ttl"`},
+		{"delay not a date", "t", `{"options":{"delay":{}}}`, 400,
+			`Validation error: Expected string, received object at "options.delay", or Invalid date at "options.delay"`},
 		{"eleven tags", "t", `{"options":{"tags":["a","b","c","d","e","f","g","h","i","j","k"]}}`, 422, "Runs can only have 10 tags, you're trying to set 11."},
-		{"a version no task has", "t", `{"options":{"lockToVersion":"1.0"}}`, 422, "Task locked to version '1.0', but no worker found with that version."},
-		{"a version without the task", "t", `{"options":{"lockToVersion":"20260101.1"}}`, 422, "Task 't' not found on locked version '20260101.1'"},
+		{"a version no task has", "t", `{"options":{"lockToVersion":"1.0"}}`, 500, "Something went wrong"},
+		{"a version without the task", "t", `{"options":{"lockToVersion":"20260101.1"}}`, 422, "Task 't' not found on locked version '20260101.1'."},
 		{"metadata too large", "t", `{"options":{"metadata":{"a":"` + strings.Repeat("x", 256<<10) + `"}}}`, 413, "Metadata exceeds maximum size of 262144 bytes"},
 		{"body too large", "t", `{"payload":"` + strings.Repeat("x", 3<<20) + `"}`, 413, "Request body too large"},
 	}
