@@ -37,7 +37,16 @@ var triggerSteps = []step{
 	trigger("trigger blank tag", `{"options":{"tags":["{run}"," ",""]}}`),
 	trigger("trigger ttl seconds", `{"options":{"ttl":3661}}`),
 	trigger("trigger ttl zero", `{"options":{"ttl":0}}`),
-	trigger("trigger short ttl", `{"options":{"ttl":"1s","tags":["{run}"]}}`),
+	// Before the short ttl's run: its expiry, which the test awaits, comes
+	// after this key's second has passed.
+	trigger("trigger short key ttl", `{"options":{"idempotencyKey":"{run}-s","idempotencyKeyTTL":"1s"}}`),
+	trigger("trigger short ttl", `{"options":{"ttl":"1s","tags":["{run}"],"idempotencyKey":"{run}-e"}}`),
+	// As the official SDK sends a trigger: a hashed key, the user's key
+	// apart, and a superjson payload.
+	trigger("trigger as the SDK", `{"payload":"{\"json\":{\"when\":\"2026-01-01T00:00:00.000Z\",\"n\":1},\"meta\":{\"values\":{\"when\":[\"Date\"]}}}",`+
+		`"options":{"payloadType":"application/super+json","idempotencyKey":"{run}-sdk-hash","idempotencyKeyOptions":{"key":"{run}-sdk","scope":"global"},"tags":["{run}"]}}`),
+	trigger("trigger text payload", `{"payload":"plain words","options":{"payloadType":"text/plain"}}`),
+	trigger("trigger object payload of another type", `{"payload":{"a":1},"options":{"payloadType":"application/x-other"}}`),
 	trigger("trigger delay date", `{"options":{"delay":"2999-01-01T00:00:00Z"}}`),
 	trigger("trigger delay ms", `{"options":{"delay":32503680000000}}`),
 	trigger("trigger past delay", `{"options":{"delay":"2001-01-01T00:00:00Z"}}`),
@@ -65,6 +74,10 @@ var triggerSteps = []step{
 	post("trigger numeric tag", triggerPath, `{"options":{"tags":["{run}",5]}}`),
 	post("trigger long key", triggerPath, `{"options":{"idempotencyKey":"`+strings.Repeat("k", 2049)+`"}}`),
 	post("trigger large metadata", triggerPath, `{"options":{"metadata":{"m":"`+strings.Repeat("m", 300<<10)+`"}}}`),
+	post("trigger bad key options", triggerPath, `{"options":{"idempotencyKeyOptions":{"key":5,"scope":"task"}}}`),
+	post("trigger key options without scope", triggerPath, `{"options":{"idempotencyKeyOptions":{"key":"k"}}}`),
+	post("trigger key options not object", triggerPath, `{"options":{"idempotencyKeyOptions":"k"}}`),
+	post("trigger too large", triggerPath, `{"payload":"`+strings.Repeat("p", 3<<20)+`"}`),
 	get("trigger with GET", triggerPath),
 	post("trigger no task", "/api/v1/tasks//trigger", `{}`),
 	post("trigger trailing slash", triggerPath+"/", `{}`),
@@ -91,6 +104,14 @@ var runRetrieveSteps = []step{
 	get("retrieve max duration clamped", runPath+"{id:trigger max duration clamped}"),
 	get("retrieve null metadata", runPath+"{id:trigger null metadata}"),
 	get("retrieve odd task id", runPath+"{id:trigger odd task id}"),
+	get("retrieve as the SDK", runPath+"{id:trigger as the SDK}"),
+	get("retrieve text payload", runPath+"{id:trigger text payload}"),
+	get("retrieve object payload of another type", runPath+"{id:trigger object payload of another type}"),
+	// The key's second has passed: a new run; the expired run lets its key go.
+	trigger("trigger expired key", `{"options":{"idempotencyKey":"{run}-s"}}`),
+	trigger("trigger expired run's key", `{"options":{"idempotencyKey":"{run}-e"}}`),
+	get("retrieve expired run after its key went", runPath+"{id:trigger short ttl}"),
+	trigger("trigger as the SDK again", `{"payload":"{\"json\":null}","options":{"payloadType":"application/super+json","idempotencyKey":"{run}-sdk-hash","idempotencyKeyOptions":{"key":"{run}-sdk","scope":"global"}}}`),
 	get("retrieve unknown run", runPath+"run_zzzzzzzzzzzzzzzzzzzzzzzzzz"),
 	get("retrieve malformed run", runPath+"nope"),
 	get("retrieve run trailing slash", runPath+"{id:trigger queued}/"),

@@ -26,6 +26,26 @@ func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header)
 	var spec triggerSpec
 	var problems []string
 	problem := func(path, message string) { problems = append(problems, fmt.Sprintf("%s at %q", message, path)) }
+	// enumProblem notes zod's problem with object's key, which must be one of
+	// values, and returns it ("" when there is none).
+	enumProblem := func(path string, object *jsObject, key string, values []string) string {
+		quoted := "'" + strings.Join(values, "' | '") + "'"
+		v, present := object.values[key]
+		name, isString := v.(string)
+		var message string
+		switch {
+		case !present:
+			message = "Required"
+		case !isString:
+			message = fmt.Sprintf("Expected %s, received %s", quoted, jsTypeName(v))
+		case !slices.Contains(values, name):
+			message = fmt.Sprintf("Invalid enum value. Expected %s, received '%s'", quoted, name)
+		default:
+			return ""
+		}
+		problem(path, message)
+		return message
+	}
 	// union is zod's problem with a value that is neither a string nor a number.
 	union := func(path string, v any) {
 		problems = append(problems, fmt.Sprintf("%s at %q, or Expected number, received %s at %q", expectedString(v), path, jsTypeName(v), path))
@@ -97,27 +117,15 @@ func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header)
 			problem("options.idempotencyKeyOptions", "Expected object, received "+jsTypeName(v))
 		} else {
 			userKey, isString := keyOptions.values["key"].(string)
-			scope, _ := keyOptions.values["scope"].(string)
 			if !isString {
 				problem("options.idempotencyKeyOptions.key", expectedString(keyOptions.values["key"]))
 			}
-			if !slices.Contains([]string{"run", "attempt", "global"}, scope) {
-				problem("options.idempotencyKeyOptions.scope", "Invalid enum value. Expected 'run' | 'attempt' | 'global'")
-			}
+			enumProblem("options.idempotencyKeyOptions.scope", keyOptions, "scope", []string{"run", "attempt", "global"})
 			spec.userKey = userKey
 		}
 	}
-	if v, ok := options.values["machine"]; ok {
-		quoted := "'" + strings.Join(machinePresets, "' | '") + "'"
-		name, isString := v.(string)
-		switch {
-		case !isString:
-			problem("options.machine", fmt.Sprintf("Expected %s, received %s", quoted, jsTypeName(v)))
-		case !slices.Contains(machinePresets, name):
-			problem("options.machine", fmt.Sprintf("Invalid enum value. Expected %s, received '%s'", quoted, name))
-		default:
-			spec.machine = name
-		}
+	if _, ok := options.values["machine"]; ok && enumProblem("options.machine", options, "machine", machinePresets) == "" {
+		spec.machine = options.values["machine"].(string)
 	}
 	number := func(key string, integer bool) (float64, bool) {
 		v, ok := options.values[key]
