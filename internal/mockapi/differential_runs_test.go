@@ -56,6 +56,7 @@ var triggerSteps = []step{
 	trigger("trigger max duration clamped", `{"options":{"maxDuration":1}}`),
 	trigger("trigger null metadata", `{"options":{"metadata":null}}`),
 	trigger("trigger to cancel", `{"options":{"tags":["{run}"]}}`),
+	trigger("trigger for admin", `{}`),
 	trigger("trigger delayed to cancel", `{"options":{"delay":"1d"}}`),
 	{name: "trigger odd task id", method: http.MethodPost, path: "/api/v1/tasks/{run}%20x.y_z/trigger", body: `{}`, creates: true},
 	post("trigger lock to version", triggerPath, `{"options":{"lockToVersion":"20990101.1"}}`),
@@ -136,6 +137,15 @@ var afterCancelSteps = []step{
 	trigger("trigger cancelled run's key", `{"options":{"idempotencyKey":"{run}-k"}}`),
 }
 
+// withToken is a request with a public token of the environment with scopes.
+func withToken(method, name, path, scopes string) step {
+	st := step{name: name, method: method, path: path, headers: map[string]string{"Authorization": "Bearer {pat:" + scopes + "}"}}
+	if method == http.MethodPost {
+		st.body = `{}`
+	}
+	return st
+}
+
 // runAuthSteps need the run's own wrong key, as authSteps do.
 func runAuthSteps(run string) []step {
 	wrong := map[string]string{"Authorization": "Bearer tr_dev_wrong_" + run}
@@ -151,6 +161,24 @@ func runAuthSteps(run string) []step {
 		{name: "cancel wrong key", method: http.MethodPost, path: "/api/v2/runs/{id:trigger queued}/cancel", headers: wrong},
 		{name: "cancel by public token", method: http.MethodPost, path: "/api/v2/runs/{id:trigger queued}/cancel", headers: public},
 		{name: "trigger by public token", method: http.MethodPost, path: triggerPath, body: `{}`, headers: public},
+		withToken(http.MethodGet, "retrieve by a tag's scope", runPath+"{id:trigger every option}", "read:tags:b:c"),
+		withToken(http.MethodGet, "retrieve by another tag's scope", runPath+"{id:trigger every option}", "read:tags:b"),
+		withToken(http.MethodGet, "retrieve by the task's scope", runPath+"{id:trigger no payload}", "read:tasks:{run}-task"),
+		withToken(http.MethodGet, "retrieve by all runs' scope", runPath+"{id:trigger no payload}", "read:runs"),
+		withToken(http.MethodGet, "retrieve by read all", runPath+"{id:trigger no payload}", "read:all"),
+		withToken(http.MethodGet, "retrieve by any action", runPath+"{id:trigger no payload}", "*:runs:{id:trigger no payload}"),
+		withToken(http.MethodGet, "retrieve by a write scope", runPath+"{id:trigger no payload}", "write:runs:{id:trigger no payload}"),
+		withToken(http.MethodGet, "retrieve with no scopes", runPath+"{id:trigger no payload}", ""),
+		withToken(http.MethodPost, "cancel by admin", "/api/v2/runs/{id:trigger for admin}/cancel", "admin"),
+		withToken(http.MethodPost, "cancel by the task's write scope", "/api/v2/runs/{id:trigger numeric concurrency key}/cancel", "write:tasks:{run}-task"),
+		withToken(http.MethodPost, "cancel by a read scope", "/api/v2/runs/{id:trigger queued}/cancel", "read:all"),
+		withToken(http.MethodPost, "trigger by the task's scope", triggerPath, "trigger:tasks:{run}-task"),
+		withToken(http.MethodPost, "trigger by another task's scope", triggerPath, "trigger:tasks:{run}-other"),
+		withToken(http.MethodGet, "retrieve by a token without issuer and audience", runPath+"{id:trigger queued}", "read:all;bare"),
+		withToken(http.MethodGet, "retrieve by a token without expiry", runPath+"{id:trigger queued}", "read:all;forever"),
+		withToken(http.MethodGet, "retrieve by an expired token", runPath+"{id:trigger queued}", "read:all;expired"),
+		withToken(http.MethodGet, "retrieve by a token of two audiences", runPath+"{id:trigger queued}", "read:all;audiences"),
+		withToken(http.MethodGet, "retrieve by a token not yet valid", runPath+"{id:trigger queued}", "read:all;not yet"),
 		get("list runs", "/api/v1/runs?filter[tag]={run}"),
 	}
 }

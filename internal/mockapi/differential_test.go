@@ -2,6 +2,9 @@ package mockapi_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -47,6 +50,7 @@ type target struct {
 	urls            map[string]string // step name → callback path
 	jwts            map[string]string // step name → the create's x-trigger-jwt
 	symbols         map[string]string // token id or its body → step name
+	environment     string            // the environment's id, a public token's subject
 }
 
 func newTarget(name, base, key string) *target {
@@ -56,7 +60,9 @@ func newTarget(name, base, key string) *target {
 // step is one request sent to both targets. In path, query, body and header
 // values, {run} is the run's unique tag, {key} the target's key, {id:X},
 // {body:X}, {url:X} and {jwt:X} the id, id without waitpoint_, callback path
-// and public token of the token that step X created.
+// and public token of the token or run that step X created, and {pat:S} or
+// {pat:S;V} a public token of the environment with the space-separated
+// scopes S (and the variant V of publicToken).
 type step struct {
 	name    string
 	method  string
@@ -89,13 +95,14 @@ var (
 	generated    = regexp.MustCompile(`^[A-Za-z0-9_-]{24}$`)
 	allDigits    = regexp.MustCompile(`^\d+$`)
 	placeholders = regexp.MustCompile(`\{(id|body|url|jwt):([^}]+)\}`)
+	scopedToken  = regexp.MustCompile(`\{pat:([^};]*)(?:;([^}]*))?\}`)
 )
 
 // fill replaces a step's placeholders with the target's values.
 func (tg *target) fill(s, run string) string {
 	s = strings.ReplaceAll(s, "{run}", run)
 	s = strings.ReplaceAll(s, "{key}", tg.key)
-	return placeholders.ReplaceAllStringFunc(s, func(m string) string {
+	s = placeholders.ReplaceAllStringFunc(s, func(m string) string {
 		p := placeholders.FindStringSubmatch(m)
 		switch p[1] {
 		case "id":
@@ -106,6 +113,11 @@ func (tg *target) fill(s, run string) string {
 			return tg.urls[p[2]]
 		}
 		return tg.jwts[p[2]]
+	})
+	// After the others, which its scopes may hold.
+	return scopedToken.ReplaceAllStringFunc(s, func(m string) string {
+		p := scopedToken.FindStringSubmatch(m)
+		return tg.publicToken(strings.Fields(p[1]), p[2])
 	})
 }
 
@@ -123,18 +135,21 @@ func (tg *target) send(t *testing.T, st step, run string) answer {
 		if st.body != "" {
 			req.Header.Set("Content-Type", "application/json")
 		}
-		// The service refuses a body over its limit unread and leaves the
-		// connection stalled for a minute: such a request has its own.
-		req.Close = len(st.body) > 1<<20
 		if !st.noKey {
 			req.Header.Set("Authorization", "Bearer "+tg.key)
 		}
 		for k, v := range st.headers {
 			req.Header.Set(k, tg.fill(v, run))
 		}
-		res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := client.Do(req)
 		if err != nil {
 			t.Fatalf("%s %s: %v", tg.name, st.name, err)
+		}
+		if len(st.body) > 1<<20 {
+			// The service refuses a body over its limit unread, and the
+			// connection then stalls for a minute: it must not be reused.
+			defer client.CloseIdleConnections()
 		}
 		raw, err := io.ReadAll(res.Body)
 		_ = res.Body.Close()
@@ -185,7 +200,37 @@ func (tg *target) register(name string, a answer) {
 	var claims struct{ Sub string }
 	if json.Unmarshal([]byte(a.headers["X-Trigger-Jwt-Claims"]), &claims) == nil && claims.Sub != "" {
 		tg.symbols[claims.Sub] = "environment"
+		tg.environment = claims.Sub
 	}
+}
+
+// publicToken signs a public access token of the environment with scopes,
+// as the service does (HS256 with the secret key), lasting an hour; variant
+// changes its claims: "bare" has no issuer and audience, "forever" no
+// expiry, "expired" one past, "audiences" an array of them, "not yet" a
+// not-before to come.
+func (tg *target) publicToken(scopes []string, variant string) string {
+	now := time.Now().Unix()
+	claims := map[string]any{"sub": tg.environment, "pub": true, "scopes": scopes, "iss": "https://id.trigger.dev", "aud": "https://api.trigger.dev", "iat": now, "exp": now + 3600}
+	switch variant {
+	case "bare":
+		delete(claims, "iss")
+		delete(claims, "aud")
+	case "forever":
+		delete(claims, "exp")
+	case "expired":
+		claims["exp"] = now - 60
+	case "audiences":
+		claims["aud"] = []string{"https://other.example", "https://api.trigger.dev"}
+	case "not yet":
+		claims["nbf"] = now + 3600
+	}
+	enc := base64.RawURLEncoding
+	payload, _ := json.Marshal(claims)
+	signed := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + enc.EncodeToString(payload)
+	mac := hmac.New(sha256.New, []byte(tg.key))
+	mac.Write([]byte(signed))
+	return signed + "." + enc.EncodeToString(mac.Sum(nil))
 }
 
 // normalise turns an answer into comparable text, path by path: ids become

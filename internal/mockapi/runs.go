@@ -112,7 +112,7 @@ type runRecord struct {
 	Run
 	seq    int
 	cursor string
-	script *TaskFixture // nil: the run stays QUEUED until the control API ends it
+	script *TaskFixture // nil: the run stays QUEUED until the control API ends it or its ttl passes
 }
 
 // Run returns the current state of one run.

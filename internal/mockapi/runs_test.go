@@ -1,7 +1,11 @@
 package mockapi_test
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"regexp"
 	"slices"
@@ -138,6 +142,152 @@ func TestRuns_unscriptedTaskStaysQueued(t *testing.T) {
 	if run := f.retrieveRun(id); run["status"] != "COMPLETED" || run["output"].(map[string]any)["ok"] != 1.0 {
 		t.Fatalf("after the control API completed it: %v", run)
 	}
+}
+
+// TestRuns_developmentTTL: a trigger without a ttl gets the development
+// environment's 10m, after which a run still queued expires; a ttl of 0 is none.
+func TestRuns_developmentTTL(t *testing.T) {
+	f := newFixture(t, 0)
+	queued, _ := f.trigger("never-deployed", `{}`)
+	none, _ := f.trigger("never-deployed", `{"options":{"ttl":0}}`)
+	if run := f.retrieveRun(queued); run["ttl"] != "10m" || run["status"] != "QUEUED" {
+		t.Fatalf("a run triggered without a ttl: %v", run)
+	}
+	f.now = f.now.Add(10 * time.Minute)
+	if run := f.retrieveRun(queued); run["status"] != "EXPIRED" || run["expiredAt"] != "2026-01-05T10:10:00.000Z" {
+		t.Fatalf("its 10m passed: %v", run)
+	}
+	if run := f.retrieveRun(none); run["ttl"] != nil || run["status"] != "QUEUED" {
+		t.Fatalf("a run triggered with a ttl of 0: %v", run)
+	}
+}
+
+// TestRuns_regionAndTaskKind: the retrieve answer names the run's region,
+// in a development environment the environment's id (the public token's
+// subject); only list items carry taskKind.
+func TestRuns_regionAndTaskKind(t *testing.T) {
+	f := newFixture(t, 0)
+	r := f.call(http.MethodPost, "/api/v1/tasks/t/trigger", `{"options":{"tags":["region"]}}`, true)
+	var claims struct{ Sub string }
+	if err := json.Unmarshal([]byte(r.header.Get("x-trigger-jwt-claims")), &claims); err != nil || claims.Sub == "" {
+		t.Fatalf("the trigger's claims: %q %v", r.header.Get("x-trigger-jwt-claims"), err)
+	}
+	run := f.retrieveRun(str(r.body["id"]))
+	if run["region"] != claims.Sub || run["taskKind"] != nil {
+		t.Fatalf("retrieve: region %v (want %s), taskKind %v (want none)", run["region"], claims.Sub, run["taskKind"])
+	}
+	list := f.get("/api/v1/runs?filter[tag]=region")
+	items, _ := list.body["data"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["taskKind"] != "STANDARD" {
+		t.Fatalf("list: %s", list.raw)
+	}
+}
+
+// TestRuns_publicTokens: the trigger's public token reads its run, and only
+// it; it cannot cancel or trigger. A scope names an action, a type and an
+// id (everything after the second colon), or the type all, or a bare admin.
+func TestRuns_publicTokens(t *testing.T) {
+	f := newFixture(t, 0)
+	r := f.call(http.MethodPost, "/api/v1/tasks/t/trigger", `{"options":{"tags":["env:prod"]}}`, true)
+	id, own := str(r.body["id"]), r.header.Get("x-trigger-jwt")
+	other, _ := f.trigger("t", `{}`)
+	token := func(scopes ...string) string { return f.publicToken(r, scopes, nil) }
+	const forbidden = `{"code":"unauthorized","error":"Unauthorized","param":"access_token","type":"authorization"}`
+	cases := []struct {
+		name, method, path, token string
+		status                    int
+	}{
+		{"its own run", http.MethodGet, "/api/v3/runs/" + id, own, 200},
+		{"another run", http.MethodGet, "/api/v3/runs/" + other, own, 403},
+		{"an unknown run: 404 first", http.MethodGet, "/api/v3/runs/run_nosuchrun", own, 404},
+		{"cancel its run", http.MethodPost, "/api/v2/runs/" + id + "/cancel", own, 403},
+		{"trigger", http.MethodPost, "/api/v1/tasks/t/trigger", own, 403},
+		{"a tag's scope, with its colon", http.MethodGet, "/api/v3/runs/" + id, token("read:tags:env:prod"), 200},
+		{"a task's scope", http.MethodGet, "/api/v3/runs/" + other, token("read:tasks:t"), 200},
+		{"read of all runs", http.MethodGet, "/api/v3/runs/" + other, token("read:runs"), 200},
+		{"read of all", http.MethodGet, "/api/v3/runs/" + other, token("read:all"), 200},
+		{"admin", http.MethodPost, "/api/v2/runs/" + other + "/cancel", token("admin"), 200},
+		{"write of the task", http.MethodPost, "/api/v2/runs/" + id + "/cancel", token("write:tasks:t"), 200},
+		{"trigger of the task", http.MethodPost, "/api/v1/tasks/t/trigger", token("trigger:tasks:t"), 200},
+		{"trigger of another task", http.MethodPost, "/api/v1/tasks/u/trigger", token("trigger:tasks:t"), 403},
+		{"no scopes", http.MethodGet, "/api/v3/runs/" + id, token(), 403},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.withToken(tc.method, tc.path, tc.token)
+			if r.status != tc.status || tc.status == 403 && compact(t, r.raw) != forbidden {
+				t.Fatalf("%d %s, want %d", r.status, r.raw, tc.status)
+			}
+		})
+	}
+}
+
+// TestRuns_publicTokenClaims: a public token passes jose's checks as on the
+// service, or is refused as invalid (and spends a bucket of its own, not the
+// public token's 60 a minute).
+func TestRuns_publicTokenClaims(t *testing.T) {
+	f := newFixture(t, 0)
+	r := f.call(http.MethodPost, "/api/v1/tasks/t/trigger", `{}`, true)
+	cases := []struct {
+		name   string
+		edit   func(claims map[string]any)
+		status int
+	}{
+		{"as the service signs them", func(map[string]any) {}, 200},
+		{"no expiry", func(c map[string]any) { delete(c, "exp") }, 200},
+		{"audiences in an array", func(c map[string]any) { c["aud"] = []string{"https://other.example", "https://api.trigger.dev"} }, 200},
+		{"expired", func(c map[string]any) { c["exp"] = f.now.Add(-time.Second).Unix() }, 401},
+		{"no issuer and audience", func(c map[string]any) { delete(c, "iss"); delete(c, "aud") }, 401},
+		{"another audience", func(c map[string]any) { c["aud"] = "https://other.example" }, 401},
+		{"another issuer", func(c map[string]any) { c["iss"] = "https://other.example" }, 401},
+		{"not valid before an hour", func(c map[string]any) { c["nbf"] = f.now.Add(time.Hour).Unix() }, 401},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := f.withToken(http.MethodGet, "/api/v3/runs/"+str(r.body["id"]), f.publicToken(r, []string{"read:all"}, tc.edit))
+			limit := got.header.Get("x-ratelimit-limit")
+			if got.status != tc.status || tc.status == 401 && (compact(t, got.raw) != `{"error":"Public Access Token is invalid"}` || limit == "60") || tc.status == 200 && limit != "60" {
+				t.Fatalf("%d %s (limit %s), want %d", got.status, got.raw, limit, tc.status)
+			}
+		})
+	}
+}
+
+// publicToken is a public token of the environment of the trigger that
+// answered r, with scopes, signed as the service signs them (HS256 with the
+// secret key) and lasting an hour; edit changes its claims.
+func (f *fixture) publicToken(r response, scopes []string, edit func(claims map[string]any)) string {
+	var sub struct{ Sub string }
+	if err := json.Unmarshal([]byte(r.header.Get("x-trigger-jwt-claims")), &sub); err != nil {
+		f.t.Fatal(err)
+	}
+	claims := map[string]any{"sub": sub.Sub, "pub": true, "scopes": scopes, "iss": "https://id.trigger.dev", "aud": "https://api.trigger.dev", "exp": f.now.Add(time.Hour).Unix()}
+	if edit != nil {
+		edit(claims)
+	}
+	enc := base64.RawURLEncoding
+	payload, _ := json.Marshal(claims)
+	signed := enc.EncodeToString([]byte(`{"alg":"HS256"}`)) + "." + enc.EncodeToString(payload)
+	mac := hmac.New(sha256.New, []byte(key))
+	mac.Write([]byte(signed))
+	return signed + "." + enc.EncodeToString(mac.Sum(nil))
+}
+
+// withToken sends a request with an empty JSON object and a bearer token.
+func (f *fixture) withToken(method, path, bearer string) response {
+	f.t.Helper()
+	req, err := http.NewRequest(method, f.url+path, strings.NewReader(`{}`))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+bearer)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer func() { _ = res.Body.Close() }()
+	raw, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, header: res.Header, raw: raw}
 }
 
 func TestRuns_control(t *testing.T) {
