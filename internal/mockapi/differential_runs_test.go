@@ -17,6 +17,13 @@ func trigger(name, body string) step {
 	return step{name: name, method: http.MethodPost, path: triggerPath, body: body, creates: true}
 }
 
+// requestKeyed is a trigger with the run's request-level idempotency key,
+// which a client sends again when it retries the request (and which the
+// service, hashing it before it checks that it is a v4 UUID, ignores).
+func requestKeyed(name, path, body string) step {
+	return step{name: name, method: http.MethodPost, path: path, body: body, headers: map[string]string{"X-Trigger-Request-Idempotency-Key": "{uuid}"}, creates: true}
+}
+
 func cancelRun(name, id string) step {
 	return post(name, "/api/v2/runs/"+id+"/cancel", ``)
 }
@@ -29,6 +36,11 @@ var triggerSteps = []step{
 	{name: "trigger cached by header", method: http.MethodPost, path: triggerPath, body: `{"payload":1}`, headers: map[string]string{"Idempotency-Key": "{run}-k"}, creates: true},
 	{name: "trigger key in header", method: http.MethodPost, path: triggerPath, body: `{"payload":1,"options":{"tags":["{run}"]}}`, headers: map[string]string{"Idempotency-Key": "{run}-h", "Idempotency-Key-Ttl": "10m"}, creates: true},
 	{name: "trigger key of another task", method: http.MethodPost, path: "/api/v1/tasks/{run}-other/trigger", body: `{"options":{"idempotencyKey":"{run}-k"}}`, creates: true},
+	requestKeyed("trigger with request key", triggerPath, `{"payload":1}`),
+	requestKeyed("trigger replayed request", triggerPath, `{"payload":2,"options":{"tags":["{run}"]}}`),
+	requestKeyed("trigger request key of another task", "/api/v1/tasks/{run}-other/trigger", `{}`),
+	{name: "trigger request key not a UUID", method: http.MethodPost, path: triggerPath, body: `{}`, headers: map[string]string{"X-Trigger-Request-Idempotency-Key": "{run}-r"}, creates: true},
+	{name: "trigger request key not a UUID again", method: http.MethodPost, path: triggerPath, body: `{}`, headers: map[string]string{"X-Trigger-Request-Idempotency-Key": "{run}-r"}, creates: true},
 	trigger("trigger queued", `{"payload":{"x":1},"options":{"tags":["{run}"]}}`),
 	trigger("trigger no payload", `{}`),
 	trigger("trigger null payload", `{"payload":null,"options":{}}`),
@@ -105,6 +117,7 @@ var runRetrieveSteps = []step{
 	get("retrieve max duration clamped", runPath+"{id:trigger max duration clamped}"),
 	get("retrieve null metadata", runPath+"{id:trigger null metadata}"),
 	get("retrieve odd task id", runPath+"{id:trigger odd task id}"),
+	get("retrieve replayed request", runPath+"{id:trigger replayed request}"),
 	get("retrieve as the SDK", runPath+"{id:trigger as the SDK}"),
 	get("retrieve text payload", runPath+"{id:trigger text payload}"),
 	get("retrieve object payload of another type", runPath+"{id:trigger object payload of another type}"),

@@ -58,7 +58,8 @@ func newTarget(name, base, key string) *target {
 }
 
 // step is one request sent to both targets. In path, query, body and header
-// values, {run} is the run's unique tag, {key} the target's key, {id:X},
+// values, {run} is the run's unique tag, {uuid} a v4 UUID of its own, {key}
+// the target's key, {id:X},
 // {body:X}, {url:X} and {jwt:X} the id, id without waitpoint_, callback path
 // and public token of the token or run that step X created, and {pat:S} or
 // {pat:S;V} a public token of the environment with the space-separated
@@ -98,8 +99,16 @@ var (
 	scopedToken  = regexp.MustCompile(`\{pat:([^};]*)(?:;([^}]*))?\}`)
 )
 
+// runUUID is a v4 UUID of the run's own, drawn from its tag.
+func runUUID(run string) string {
+	b := sha256.Sum256([]byte(run))
+	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
 // fill replaces a step's placeholders with the target's values.
 func (tg *target) fill(s, run string) string {
+	s = strings.ReplaceAll(s, "{uuid}", runUUID(run))
 	s = strings.ReplaceAll(s, "{run}", run)
 	s = strings.ReplaceAll(s, "{key}", tg.key)
 	s = placeholders.ReplaceAllStringFunc(s, func(m string) string {

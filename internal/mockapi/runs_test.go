@@ -388,9 +388,33 @@ func TestRuns_idempotency(t *testing.T) {
 	}
 }
 
+// TestRuns_requestKeyIgnored: the service hashes a trigger's request-level
+// idempotency key (x-trigger-request-idempotency-key) with its scope before
+// checking that it is a v4 UUID, so it never is: a retried request makes
+// another run, whatever the key.
+func TestRuns_requestKeyIgnored(t *testing.T) {
+	f := newFixture(t, 0)
+	for _, requestKey := range []string{"0b7e6a52-8f6c-4e0a-9d1e-2f3a4b5c6d7e", "req-1"} {
+		first := f.callWithHeader("deploy", `{}`, "x-trigger-request-idempotency-key", requestKey)
+		retry := f.sendWithHeader("deploy", `{}`, "x-trigger-request-idempotency-key", requestKey)
+		if retry.body["id"] == first || retry.body["isCached"] != false {
+			t.Fatalf("request key %q: the retry answered %s, want a new run", requestKey, retry.raw)
+		}
+	}
+}
+
 func (f *fixture) callWithHeader(task, body, name, value string) string {
 	f.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, f.url+"/api/v1/tasks/"+task+"/trigger", strings.NewReader(body))
+	return str(f.sendWithHeader(task, body, name, value).body["id"])
+}
+
+// sendWithHeader triggers task with body and one more header.
+func (f *fixture) sendWithHeader(task, body, name, value string) response {
+	f.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, f.url+"/api/v1/tasks/"+task+"/trigger", strings.NewReader(body))
+	if err != nil {
+		f.t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set(name, value)
 	resp, err := http.DefaultClient.Do(req)
@@ -398,9 +422,10 @@ func (f *fixture) callWithHeader(task, body, name, value string) string {
 		f.t.Fatal(err)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	var out struct{ ID string }
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return out.ID
+	raw, _ := io.ReadAll(resp.Body)
+	r := response{status: resp.StatusCode, header: resp.Header, raw: raw}
+	_ = json.Unmarshal(raw, &r.body)
+	return r
 }
 
 func TestRuns_triggerRefusals(t *testing.T) {
