@@ -126,6 +126,8 @@ var runRetrieveSteps = []step{
 	trigger("trigger expired run's key", `{"options":{"idempotencyKey":"{run}-e"}}`),
 	get("retrieve expired run after its key went", runPath+"{id:trigger short ttl}"),
 	trigger("trigger as the SDK again", `{"payload":"{\"json\":null}","options":{"payloadType":"application/super+json","idempotencyKey":"{run}-sdk-hash","idempotencyKeyOptions":{"key":"{run}-sdk","scope":"global"}}}`),
+	{name: "retrieve as the SDK's API version", method: http.MethodGet, path: runPath + "{id:trigger every option}", headers: map[string]string{"X-Trigger-Api-Version": "2025-07-16"}},
+	{name: "retrieve expired as the SDK's API version", method: http.MethodGet, path: runPath + "{id:trigger short ttl}", headers: map[string]string{"X-Trigger-Api-Version": "2025-07-16"}},
 	get("retrieve unknown run", runPath+"run_zzzzzzzzzzzzzzzzzzzzzzzzzz"),
 	get("retrieve malformed run", runPath+"nope"),
 	get("retrieve run trailing slash", runPath+"{id:trigger queued}/"),
