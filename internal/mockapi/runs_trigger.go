@@ -26,9 +26,9 @@ func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header)
 	var spec triggerSpec
 	var problems []string
 	problem := func(path, message string) { problems = append(problems, fmt.Sprintf("%s at %q", message, path)) }
-	// enumProblem notes zod's problem with object's key, which must be one of
-	// values, and returns it ("" when there is none).
-	enumProblem := func(path string, object *jsObject, key string, values []string) string {
+	// enum reads object's key, which must be one of values, noting zod's
+	// problem with it otherwise (and returning "").
+	enum := func(path string, object *jsObject, key string, values []string) string {
 		quoted := "'" + strings.Join(values, "' | '") + "'"
 		v, present := object.values[key]
 		name, isString := v.(string)
@@ -41,10 +41,10 @@ func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header)
 		case !slices.Contains(values, name):
 			message = fmt.Sprintf("Invalid enum value. Expected %s, received '%s'", quoted, name)
 		default:
-			return ""
+			return name
 		}
 		problem(path, message)
-		return message
+		return ""
 	}
 	// union is zod's problem with a value that is neither a string nor a number.
 	union := func(path string, v any) {
@@ -120,12 +120,12 @@ func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header)
 			if !isString {
 				problem("options.idempotencyKeyOptions.key", expectedString(keyOptions.values["key"]))
 			}
-			enumProblem("options.idempotencyKeyOptions.scope", keyOptions, "scope", []string{"run", "attempt", "global"})
+			_ = enum("options.idempotencyKeyOptions.scope", keyOptions, "scope", []string{"run", "attempt", "global"})
 			spec.userKey = userKey
 		}
 	}
-	if _, ok := options.values["machine"]; ok && enumProblem("options.machine", options, "machine", machinePresets) == "" {
-		spec.machine = options.values["machine"].(string)
+	if _, ok := options.values["machine"]; ok {
+		spec.machine = enum("options.machine", options, "machine", machinePresets)
 	}
 	number := func(key string, integer bool) (float64, bool) {
 		v, ok := options.values[key]
