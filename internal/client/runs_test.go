@@ -227,7 +227,7 @@ func TestCancelRun(t *testing.T) {
 		}
 	}
 	run, err := c.RetrieveRun(ctx, triggered.ID)
-	if err != nil || run.Status != client.RunCanceled || run.Error == nil || run.Error.Message != "Canceled by user" || run.FinishedAt == nil {
+	if err != nil || run.Status != client.RunCanceled || run.Error == nil || run.Error.Message != "Canceled by user" || run.FinishedAt != nil { // never started: no finish time
 		t.Fatalf("the cancelled run: %+v %v", run, err)
 	}
 	if _, err := c.CancelRun(ctx, "run_nosuchrun"); err == nil || err.Error() != `cancel run "run_nosuchrun": HTTP 404: Resource not found` {

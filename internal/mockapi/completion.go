@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 )
 
@@ -85,7 +84,7 @@ func (s *Server) serveComplete(w http.ResponseWriter, r *http.Request, id string
 		return
 	}
 	// A public token must be scoped to this id, as the path gives it.
-	if scopes != nil && !slices.Contains(scopes, "write:waitpoints:"+id) {
+	if scopes != nil && !permits(scopes, "write", resource{"waitpoints", id}) {
 		writeUnauthorized(w)
 		return
 	}

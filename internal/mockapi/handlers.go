@@ -115,8 +115,16 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.serveToken(w, r, strings.TrimPrefix(path, tokensPath+"/"))
 	case s.serveRunRoutes(w, r, path): // answered when true
 	default:
-		writeError(w, http.StatusNotFound, "Not found")
+		writeNoRoute(w)
 	}
+}
+
+// writeNoRoute answers a path no API route serves as the service does: with
+// its dashboard's HTML 404 page.
+func writeNoRoute(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = io.WriteString(w, "<!DOCTYPE html><html lang=\"en\"><head><title>404 Page not found</title></head><body><h1>404</h1><p>Page not found</p></body></html>")
 }
 
 // serveTokens is the list (GET) and create (POST) route; the create action
@@ -150,7 +158,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, rest string)
 	}
 	switch {
 	case strings.Contains(rest, "/"):
-		writeError(w, http.StatusNotFound, "Not found")
+		writeNoRoute(w)
 	case !isRead(r):
 		writeRouteError(w, http.StatusMethodNotAllowed)
 	case s.authorized(w, r):

@@ -81,7 +81,9 @@ type Options struct {
 	Tokens   int       // how many tokens to seed
 	Fixtures []Fixture // when not nil, exactly these tokens instead of seeded ones
 	// Tasks scripts what the runs of each task do, by task id; a task not
-	// here is accepted and its runs stay QUEUED until the control API ends them.
+	// here is accepted and its runs stay QUEUED until the control API ends
+	// them or their ttl passes (10m unless the trigger gives one, as in a
+	// development environment).
 	Tasks     map[string]TaskFixture
 	Seed      int64            // seeds the generator; the same seed gives the same tokens
 	Now       func() time.Time // the clock; default time.Now

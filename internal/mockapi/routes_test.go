@@ -44,6 +44,20 @@ func TestRoutes_otherMethods(t *testing.T) {
 	}
 }
 
+// TestRoutes_noRoute: a path no API route serves is the dashboard's HTML 404
+// page, as on the service, whatever its method.
+func TestRoutes_noRoute(t *testing.T) {
+	f := newFixture(t, 0)
+	for _, target := range []string{"/api/v1/tasks//trigger", "/api/v2/runs/run_x/stop", "/api/v1/waitpoints/tokens/waitpoint_x/y", "/api/v9/nothing"} {
+		for _, method := range []string{http.MethodGet, http.MethodPost} {
+			r := f.call(method, target, "", true)
+			if r.status != http.StatusNotFound || r.header.Get("Content-Type") != "text/html; charset=utf-8" || !strings.HasPrefix(string(r.raw), "<!DOCTYPE html>") {
+				t.Errorf("%s %s: %d %s %s", method, target, r.status, r.header.Get("Content-Type"), r.raw)
+			}
+		}
+	}
+}
+
 // TestPackets_anySafePath: the packets route presigns any safe path, stored
 // or not (storage then answers 404), a storage protocol prefix stripped, and
 // refuses unsafe ones.

@@ -25,6 +25,10 @@ const (
 	minMaxDuration  = 5
 	maxMaxDuration  = 1<<31 - 1
 	canceledByUser  = "Canceled by user"
+	// developmentTTL is the ttl of a run whose trigger gives none, in a
+	// development environment, which the mock is: with no worker, such a
+	// run expires when it passes.
+	developmentTTL = "10m"
 )
 
 // Run statuses as the API reports them (x-trigger-api-version 2025-07-16).
@@ -108,7 +112,7 @@ type runRecord struct {
 	Run
 	seq    int
 	cursor string
-	script *TaskFixture // nil: the run stays QUEUED until the control API ends it
+	script *TaskFixture // nil: the run stays QUEUED until the control API ends it or its ttl passes
 }
 
 // Run returns the current state of one run.
@@ -245,7 +249,12 @@ func (s *Server) finish(r *runRecord, outcome string, value any, present bool, r
 	if outcome != runExpired && outcome != runCanceled && r.StartedAt == nil {
 		r.StartedAt, r.AttemptCount = &now, 1
 	}
-	r.Status, r.FinishedAt, r.UpdatedAt = outcome, &now, now
+	r.Status, r.UpdatedAt = outcome, now
+	// A cancel sets no completion time on a run that never started: the
+	// service's cancel passes none, and only a worker's ending sets one.
+	if outcome != runCanceled || r.StartedAt != nil {
+		r.FinishedAt = &now
+	}
 	return nil
 }
 
@@ -404,12 +413,14 @@ type runJSON struct {
 	BaseCostInCents int             `json:"baseCostInCents"`
 	DurationMs      int64           `json:"durationMs"`
 	Metadata        json.RawMessage `json:"metadata,omitempty"`
-	TaskKind        string          `json:"taskKind,omitempty"`
 }
 
 // retrieveRunJSON is the retrieve answer.
 type retrieveRunJSON struct {
 	runJSON
+	// Region is the run's region, or else its worker queue, which in a
+	// development environment is the environment's id.
+	Region              string          `json:"region"`
 	Depth               int             `json:"depth"`
 	TriggerFunction     string          `json:"triggerFunction"`
 	Payload             json.RawMessage `json:"payload,omitempty"`
@@ -427,7 +438,8 @@ type retrieveRunJSON struct {
 // listRunJSON is a list item.
 type listRunJSON struct {
 	runJSON
-	Env struct {
+	TaskKind string `json:"taskKind"`
+	Env      struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
 	} `json:"env"`
@@ -447,8 +459,7 @@ func (r *runRecord) json() runJSON {
 		CreatedAt:   formatTime(r.CreatedAt), UpdatedAt: formatTime(r.UpdatedAt),
 		StartedAt: formatTimePtr(r.StartedAt), FinishedAt: formatTimePtr(r.FinishedAt),
 		DelayedUntil: formatTimePtr(r.DelayUntil), TTL: r.TTL, ExpiredAt: formatTimePtr(r.ExpiredAt),
-		Tags:     slices.Clone(r.Tags),
-		TaskKind: "STANDARD",
+		Tags: slices.Clone(r.Tags),
 	}
 	out.IsSuccess = out.IsCompleted && r.Status == runCompleted
 	out.IsFailed = out.IsCompleted && r.Status != runCompleted
@@ -469,7 +480,7 @@ func (r *runRecord) json() runJSON {
 // retrieveJSON is the retrieve answer: payload and output decoded as the
 // service's parsePacketAsJson does, or as presigned URLs when stored apart.
 func (s *Server) retrieveRunJSON(r *runRecord, baseURL string) retrieveRunJSON {
-	out := retrieveRunJSON{runJSON: r.json(), TriggerFunction: "trigger", AttemptCount: r.AttemptCount, Attempts: []any{}, Error: r.Error}
+	out := retrieveRunJSON{runJSON: r.json(), Region: s.environmentID(), TriggerFunction: "trigger", AttemptCount: r.AttemptCount, Attempts: []any{}, Error: r.Error}
 	if r.UserKey != "" { // the service's getUserProvidedIdempotencyKey; the list shows the key itself
 		out.IdempotencyKey = r.UserKey
 	}
@@ -522,16 +533,16 @@ func (s *Server) serveRunRoutes(w http.ResponseWriter, r *http.Request, path str
 		}
 		if isRead(r) {
 			w.WriteHeader(http.StatusMethodNotAllowed) // the route's loader answers 405, no body
-		} else if s.authorized(w, r) {
-			s.serveTrigger(w, r, unescape(taskID))
+		} else if scopes, ok := s.authenticate(w, r, true); ok {
+			s.serveTrigger(w, r, unescape(taskID), scopes)
 		}
 		return true
 	}
 	if id, ok := strings.CutPrefix(path, runRetrievePath); ok && id != "" && !strings.Contains(id, "/") {
 		if !isRead(r) {
 			writeRouteError(w, http.StatusMethodNotAllowed)
-		} else if s.authorized(w, r) {
-			s.serveRunRetrieve(w, r, unescape(id))
+		} else if scopes, ok := s.authenticate(w, r, true); ok {
+			s.serveRunRetrieve(w, r, unescape(id), scopes)
 		}
 		return true
 	}
@@ -542,50 +553,80 @@ func (s *Server) serveRunRoutes(w http.ResponseWriter, r *http.Request, path str
 		}
 		if isRead(r) {
 			writeRouteError(w, http.StatusBadRequest) // the route has no loader
-		} else if s.authorized(w, r) {
-			s.serveRunCancel(w, unescape(id))
+		} else if scopes, ok := s.authenticate(w, r, true); ok {
+			s.serveRunCancel(w, unescape(id), scopes)
 		}
 		return true
 	}
 	return false
 }
 
-func (s *Server) serveRunRetrieve(w http.ResponseWriter, r *http.Request, id string) {
+// serveRunRetrieve answers the secret key, or a public token that may read
+// the run, its task or one of its tags (the 403 comes after the 404).
+func (s *Server) serveRunRetrieve(w http.ResponseWriter, r *http.Request, id string, scopes []string) {
 	s.mu.Lock()
 	rec := s.lookupRun(id)
 	var body retrieveRunJSON
-	if rec != nil {
+	allowed := rec != nil && (scopes == nil || permits(scopes, "read", rec.resources(true)...))
+	if allowed {
 		s.poll(rec)
 		body = s.retrieveRunJSON(rec, baseURLOf(r))
 	}
 	s.mu.Unlock()
-	if rec == nil {
+	switch {
+	case rec == nil:
 		// The route builder's answer when its resource is not found; the run
 		// may be on its way to the replica the route reads, so it asks for a retry.
 		w.Header().Set("x-should-retry", "true")
 		writeError(w, http.StatusNotFound, "Not found")
-		return
+	case !allowed:
+		writeUnauthorized(w)
+	default:
+		writeJSON(w, http.StatusOK, body)
 	}
-	writeJSON(w, http.StatusOK, body)
 }
 
-func (s *Server) serveRunCancel(w http.ResponseWriter, id string) {
+// serveRunCancel answers the secret key, or a public token that may write
+// the run or its task (the 403 comes after the 404).
+func (s *Server) serveRunCancel(w http.ResponseWriter, id string, scopes []string) {
 	s.mu.Lock()
 	rec := s.lookupRun(id)
-	if rec != nil {
+	allowed := rec != nil && (scopes == nil || permits(scopes, "write", rec.resources(false)...))
+	if allowed {
 		s.cancel(rec)
 	}
 	s.mu.Unlock()
-	if rec == nil {
+	switch {
+	case rec == nil:
 		writeError(w, http.StatusNotFound, "Resource not found") // the route builder's, before the action
-		return
+	case !allowed:
+		writeUnauthorized(w)
+	default:
+		writeJSON(w, http.StatusOK, map[string]string{"id": rec.ID})
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"id": rec.ID})
 }
 
-func (s *Server) serveTrigger(w http.ResponseWriter, r *http.Request, taskID string) {
+// resources are what a public token's scope can name to reach the run: the
+// run and its task, and for reading its tags too.
+func (r *runRecord) resources(withTags bool) []resource {
+	out := []resource{{"runs", r.ID}, {"tasks", r.TaskIdentifier}}
+	if withTags {
+		for _, tag := range r.Tags {
+			out = append(out, resource{"tags", tag})
+		}
+	}
+	return out
+}
+
+// serveTrigger answers the secret key, or a public token that may trigger
+// the task, checked after the body is read.
+func (s *Server) serveTrigger(w http.ResponseWriter, r *http.Request, taskID string, scopes []string) {
 	body, ok := readAPIBody(w, r, maxTriggerBody)
 	if !ok {
+		return
+	}
+	if scopes != nil && !permits(scopes, "trigger", resource{"tasks", taskID}) {
+		writeUnauthorized(w)
 		return
 	}
 	spec, status, message := s.parseTrigger(taskID, body, r.Header)
@@ -597,13 +638,13 @@ func (s *Server) serveTrigger(w http.ResponseWriter, r *http.Request, taskID str
 	rec, cached := s.trigger(taskID, spec)
 	id := rec.ID
 	s.mu.Unlock()
-	scopes := []string{"read:runs:" + id, "write:inputStreams:" + id}
+	granted := []string{"read:runs:" + id, "write:inputStreams:" + id}
 	claims, _ := json.Marshal(struct {
 		Sub    string   `json:"sub"`
 		Pub    bool     `json:"pub"`
 		Scopes []string `json:"scopes"`
-	}{s.environmentID(), true, scopes})
-	w.Header().Set("x-trigger-jwt", s.signJWT(scopes, 60*60))
+	}{s.environmentID(), true, granted})
+	w.Header().Set("x-trigger-jwt", s.signJWT(granted, 60*60))
 	w.Header().Set("x-trigger-jwt-claims", string(claims))
 	writeJSON(w, http.StatusOK, map[string]any{"id": id, "isCached": cached})
 }

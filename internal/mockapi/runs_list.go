@@ -150,7 +150,7 @@ func (s *Server) listRuns(q runListQuery) runListPage {
 		slices.Reverse(picked)
 	}
 	for _, r := range picked {
-		item := listRunJSON{runJSON: r.json()}
+		item := listRunJSON{runJSON: r.json(), TaskKind: "STANDARD"}
 		item.Env.ID, item.Env.Name = s.environmentID(), "dev"
 		page.Data = append(page.Data, item)
 	}

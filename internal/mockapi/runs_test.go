@@ -1,7 +1,11 @@
 package mockapi_test
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"regexp"
 	"slices"
@@ -140,6 +144,152 @@ func TestRuns_unscriptedTaskStaysQueued(t *testing.T) {
 	}
 }
 
+// TestRuns_developmentTTL: a trigger without a ttl gets the development
+// environment's 10m, after which a run still queued expires; a ttl of 0 is none.
+func TestRuns_developmentTTL(t *testing.T) {
+	f := newFixture(t, 0)
+	queued, _ := f.trigger("never-deployed", `{}`)
+	none, _ := f.trigger("never-deployed", `{"options":{"ttl":0}}`)
+	if run := f.retrieveRun(queued); run["ttl"] != "10m" || run["status"] != "QUEUED" {
+		t.Fatalf("a run triggered without a ttl: %v", run)
+	}
+	f.now = f.now.Add(10 * time.Minute)
+	if run := f.retrieveRun(queued); run["status"] != "EXPIRED" || run["expiredAt"] != "2026-01-05T10:10:00.000Z" {
+		t.Fatalf("its 10m passed: %v", run)
+	}
+	if run := f.retrieveRun(none); run["ttl"] != nil || run["status"] != "QUEUED" {
+		t.Fatalf("a run triggered with a ttl of 0: %v", run)
+	}
+}
+
+// TestRuns_regionAndTaskKind: the retrieve answer names the run's region,
+// in a development environment the environment's id (the public token's
+// subject); only list items carry taskKind.
+func TestRuns_regionAndTaskKind(t *testing.T) {
+	f := newFixture(t, 0)
+	r := f.call(http.MethodPost, "/api/v1/tasks/t/trigger", `{"options":{"tags":["region"]}}`, true)
+	var claims struct{ Sub string }
+	if err := json.Unmarshal([]byte(r.header.Get("x-trigger-jwt-claims")), &claims); err != nil || claims.Sub == "" {
+		t.Fatalf("the trigger's claims: %q %v", r.header.Get("x-trigger-jwt-claims"), err)
+	}
+	run := f.retrieveRun(str(r.body["id"]))
+	if run["region"] != claims.Sub || run["taskKind"] != nil {
+		t.Fatalf("retrieve: region %v (want %s), taskKind %v (want none)", run["region"], claims.Sub, run["taskKind"])
+	}
+	list := f.get("/api/v1/runs?filter[tag]=region")
+	items, _ := list.body["data"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["taskKind"] != "STANDARD" {
+		t.Fatalf("list: %s", list.raw)
+	}
+}
+
+// TestRuns_publicTokens: the trigger's public token reads its run, and only
+// it; it cannot cancel or trigger. A scope names an action, a type and an
+// id (everything after the second colon), or the type all, or a bare admin.
+func TestRuns_publicTokens(t *testing.T) {
+	f := newFixture(t, 0)
+	r := f.call(http.MethodPost, "/api/v1/tasks/t/trigger", `{"options":{"tags":["env:prod"]}}`, true)
+	id, own := str(r.body["id"]), r.header.Get("x-trigger-jwt")
+	other, _ := f.trigger("t", `{}`)
+	token := func(scopes ...string) string { return f.publicToken(r, scopes, nil) }
+	const forbidden = `{"code":"unauthorized","error":"Unauthorized","param":"access_token","type":"authorization"}`
+	cases := []struct {
+		name, method, path, token string
+		status                    int
+	}{
+		{"its own run", http.MethodGet, "/api/v3/runs/" + id, own, 200},
+		{"another run", http.MethodGet, "/api/v3/runs/" + other, own, 403},
+		{"an unknown run: 404 first", http.MethodGet, "/api/v3/runs/run_nosuchrun", own, 404},
+		{"cancel its run", http.MethodPost, "/api/v2/runs/" + id + "/cancel", own, 403},
+		{"trigger", http.MethodPost, "/api/v1/tasks/t/trigger", own, 403},
+		{"a tag's scope, with its colon", http.MethodGet, "/api/v3/runs/" + id, token("read:tags:env:prod"), 200},
+		{"a task's scope", http.MethodGet, "/api/v3/runs/" + other, token("read:tasks:t"), 200},
+		{"read of all runs", http.MethodGet, "/api/v3/runs/" + other, token("read:runs"), 200},
+		{"read of all", http.MethodGet, "/api/v3/runs/" + other, token("read:all"), 200},
+		{"admin", http.MethodPost, "/api/v2/runs/" + other + "/cancel", token("admin"), 200},
+		{"write of the task", http.MethodPost, "/api/v2/runs/" + id + "/cancel", token("write:tasks:t"), 200},
+		{"trigger of the task", http.MethodPost, "/api/v1/tasks/t/trigger", token("trigger:tasks:t"), 200},
+		{"trigger of another task", http.MethodPost, "/api/v1/tasks/u/trigger", token("trigger:tasks:t"), 403},
+		{"no scopes", http.MethodGet, "/api/v3/runs/" + id, token(), 403},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.withToken(tc.method, tc.path, tc.token)
+			if r.status != tc.status || tc.status == 403 && compact(t, r.raw) != forbidden {
+				t.Fatalf("%d %s, want %d", r.status, r.raw, tc.status)
+			}
+		})
+	}
+}
+
+// TestRuns_publicTokenClaims: a public token passes jose's checks as on the
+// service, or is refused as invalid (and spends a bucket of its own, not the
+// public token's 60 a minute).
+func TestRuns_publicTokenClaims(t *testing.T) {
+	f := newFixture(t, 0)
+	r := f.call(http.MethodPost, "/api/v1/tasks/t/trigger", `{}`, true)
+	cases := []struct {
+		name   string
+		edit   func(claims map[string]any)
+		status int
+	}{
+		{"as the service signs them", func(map[string]any) {}, 200},
+		{"no expiry", func(c map[string]any) { delete(c, "exp") }, 200},
+		{"audiences in an array", func(c map[string]any) { c["aud"] = []string{"https://other.example", "https://api.trigger.dev"} }, 200},
+		{"expired", func(c map[string]any) { c["exp"] = f.now.Add(-time.Second).Unix() }, 401},
+		{"no issuer and audience", func(c map[string]any) { delete(c, "iss"); delete(c, "aud") }, 401},
+		{"another audience", func(c map[string]any) { c["aud"] = "https://other.example" }, 401},
+		{"another issuer", func(c map[string]any) { c["iss"] = "https://other.example" }, 401},
+		{"not valid before an hour", func(c map[string]any) { c["nbf"] = f.now.Add(time.Hour).Unix() }, 401},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := f.withToken(http.MethodGet, "/api/v3/runs/"+str(r.body["id"]), f.publicToken(r, []string{"read:all"}, tc.edit))
+			limit := got.header.Get("x-ratelimit-limit")
+			if got.status != tc.status || tc.status == 401 && (compact(t, got.raw) != `{"error":"Public Access Token is invalid"}` || limit == "60") || tc.status == 200 && limit != "60" {
+				t.Fatalf("%d %s (limit %s), want %d", got.status, got.raw, limit, tc.status)
+			}
+		})
+	}
+}
+
+// publicToken is a public token of the environment of the trigger that
+// answered r, with scopes, signed as the service signs them (HS256 with the
+// secret key) and lasting an hour; edit changes its claims.
+func (f *fixture) publicToken(r response, scopes []string, edit func(claims map[string]any)) string {
+	var sub struct{ Sub string }
+	if err := json.Unmarshal([]byte(r.header.Get("x-trigger-jwt-claims")), &sub); err != nil {
+		f.t.Fatal(err)
+	}
+	claims := map[string]any{"sub": sub.Sub, "pub": true, "scopes": scopes, "iss": "https://id.trigger.dev", "aud": "https://api.trigger.dev", "exp": f.now.Add(time.Hour).Unix()}
+	if edit != nil {
+		edit(claims)
+	}
+	enc := base64.RawURLEncoding
+	payload, _ := json.Marshal(claims)
+	signed := enc.EncodeToString([]byte(`{"alg":"HS256"}`)) + "." + enc.EncodeToString(payload)
+	mac := hmac.New(sha256.New, []byte(key))
+	mac.Write([]byte(signed))
+	return signed + "." + enc.EncodeToString(mac.Sum(nil))
+}
+
+// withToken sends a request with an empty JSON object and a bearer token.
+func (f *fixture) withToken(method, path, bearer string) response {
+	f.t.Helper()
+	req, err := http.NewRequest(method, f.url+path, strings.NewReader(`{}`))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+bearer)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer func() { _ = res.Body.Close() }()
+	raw, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, header: res.Header, raw: raw}
+}
+
 func TestRuns_control(t *testing.T) {
 	cases := []struct {
 		name, path, body string
@@ -188,7 +338,8 @@ func TestRuns_cancelRoute(t *testing.T) {
 	if r.status != http.StatusOK || r.body["id"] != id {
 		t.Fatalf("cancel: %d %s", r.status, r.raw)
 	}
-	if run := f.retrieveRun(id); run["status"] != "CANCELED" || run["isCancelled"] != true || run["finishedAt"] == nil {
+	// A run cancelled before it started has no finish time, as on the service.
+	if run := f.retrieveRun(id); run["status"] != "CANCELED" || run["isCancelled"] != true || run["finishedAt"] != nil {
 		t.Fatalf("cancelled run: %v", run)
 	}
 	done, _ := f.trigger("done", `{}`)
@@ -237,9 +388,33 @@ func TestRuns_idempotency(t *testing.T) {
 	}
 }
 
+// TestRuns_requestKeyIgnored: the service hashes a trigger's request-level
+// idempotency key (x-trigger-request-idempotency-key) with its scope before
+// checking that it is a v4 UUID, so it never is: a retried request makes
+// another run, whatever the key.
+func TestRuns_requestKeyIgnored(t *testing.T) {
+	f := newFixture(t, 0)
+	for _, requestKey := range []string{"0b7e6a52-8f6c-4e0a-9d1e-2f3a4b5c6d7e", "req-1"} {
+		first := f.callWithHeader("deploy", `{}`, "x-trigger-request-idempotency-key", requestKey)
+		retry := f.sendWithHeader("deploy", `{}`, "x-trigger-request-idempotency-key", requestKey)
+		if retry.body["id"] == first || retry.body["isCached"] != false {
+			t.Fatalf("request key %q: the retry answered %s, want a new run", requestKey, retry.raw)
+		}
+	}
+}
+
 func (f *fixture) callWithHeader(task, body, name, value string) string {
 	f.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, f.url+"/api/v1/tasks/"+task+"/trigger", strings.NewReader(body))
+	return str(f.sendWithHeader(task, body, name, value).body["id"])
+}
+
+// sendWithHeader triggers task with body and one more header.
+func (f *fixture) sendWithHeader(task, body, name, value string) response {
+	f.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, f.url+"/api/v1/tasks/"+task+"/trigger", strings.NewReader(body))
+	if err != nil {
+		f.t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set(name, value)
 	resp, err := http.DefaultClient.Do(req)
@@ -247,9 +422,10 @@ func (f *fixture) callWithHeader(task, body, name, value string) string {
 		f.t.Fatal(err)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	var out struct{ ID string }
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return out.ID
+	raw, _ := io.ReadAll(resp.Body)
+	r := response{status: resp.StatusCode, header: resp.Header, raw: raw}
+	_ = json.Unmarshal(raw, &r.body)
+	return r
 }
 
 func TestRuns_triggerRefusals(t *testing.T) {
@@ -269,10 +445,22 @@ func TestRuns_triggerRefusals(t *testing.T) {
 		{"negative ttl", "t", `{"options":{"ttl":-1}}`, 400, `Number must be greater than or equal to 0 at "options.ttl"`},
 		{"queue without a name", "t", `{"options":{"queue":{}}}`, 400, `Required at "options.queue.name"`},
 		{"long tag", "t", `{"options":{"tags":["` + strings.Repeat("a", 129) + `"]}}`, 400, `Tags must be less than 128 characters at "options.tags[0]"`},
-		{"two problems at once", "t", `{"options":{"maxDuration":"1h","delay":true}}`, 400, `at "options.delay"; Expected number`},
+		{"two problems at once", "t", `{"options":{"maxDuration":"1h","delay":{}}}`, 400, `at "options.delay"; Expected number`},
+		{"problems in the schema's order", "t", `{"options":{"maxAttempts":"3","idempotencyKey":5,"queue":{}}}`, 400,
+			`Validation error: Required at "options.queue.name"; Expected string, received number at "options.idempotencyKey"; Expected number, received string at "options.maxAttempts"`},
+		{"concurrencyKey neither string nor number", "t", `{"options":{"concurrencyKey":{}}}`, 400,
+			`Validation error: Expected string, received object at "options.concurrencyKey", or Expected number, received object at "options.concurrencyKey"`},
+		{"ttl neither string nor number", "t", `{"options":{"ttl":[]}}`, 400,
+			`Validation error: Expected string, received array at "options.ttl", or Expected number, received array at "options.ttl"`},
+		{"key options' scope not one of the three", "t", `{"options":{"idempotencyKeyOptions":{"key":"k","scope":"task"}}}`, 400,
+			`Validation error: Invalid enum value. Expected 'run' | 'attempt' | 'global', received 'task' at "options.idempotencyKeyOptions.scope"`},
+		{"key options without a scope", "t", `{"options":{"idempotencyKeyOptions":{"key":"k"}}}`, 400,
+			`Validation error: Required at "options.idempotencyKeyOptions.scope"`},
+		{"delay not a date", "t", `{"options":{"delay":{}}}`, 400,
+			`Validation error: Expected string, received object at "options.delay", or Invalid date at "options.delay"`},
 		{"eleven tags", "t", `{"options":{"tags":["a","b","c","d","e","f","g","h","i","j","k"]}}`, 422, "Runs can only have 10 tags, you're trying to set 11."},
-		{"a version no task has", "t", `{"options":{"lockToVersion":"1.0"}}`, 422, "Task locked to version '1.0', but no worker found with that version."},
-		{"a version without the task", "t", `{"options":{"lockToVersion":"20260101.1"}}`, 422, "Task 't' not found on locked version '20260101.1'"},
+		{"a version no task has", "t", `{"options":{"lockToVersion":"1.0"}}`, 500, "Something went wrong"},
+		{"a version without the task", "t", `{"options":{"lockToVersion":"20260101.1"}}`, 422, "Task 't' not found on locked version '20260101.1'."},
 		{"metadata too large", "t", `{"options":{"metadata":{"a":"` + strings.Repeat("x", 256<<10) + `"}}}`, 413, "Metadata exceeds maximum size of 262144 bytes"},
 		{"body too large", "t", `{"payload":"` + strings.Repeat("x", 3<<20) + `"}`, 413, "Request body too large"},
 	}

@@ -17,14 +17,39 @@ var machinePresets = []string{"micro", "small-1x", "small-2x", "medium-1x", "med
 
 // parseTrigger reads a trigger's body and headers as the service does: the
 // body schema's problems are one 400 naming each (path and zod's words); then
-// too many tags are a 422, a version no task fixture deploys a 422, and
+// too many tags are a 422, a version lock checkVersion refuses, and
 // metadata over 256 KiB a 413. An unknown task is accepted, as every
 // environment accepts it (the run waits on the queue task/<id>). The
-// idempotency-key and idempotency-key-ttl headers win over the options.
+// idempotency-key and idempotency-key-ttl headers win over the options. A
+// trigger without a ttl gets the development environment's default.
 func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header) (triggerSpec, int, string) {
 	var spec triggerSpec
 	var problems []string
 	problem := func(path, message string) { problems = append(problems, fmt.Sprintf("%s at %q", message, path)) }
+	// enum reads object's key, which must be one of values, noting zod's
+	// problem with it otherwise (and returning "").
+	enum := func(path string, object *jsObject, key string, values []string) string {
+		quoted := "'" + strings.Join(values, "' | '") + "'"
+		v, present := object.values[key]
+		name, isString := v.(string)
+		var message string
+		switch {
+		case !present:
+			message = "Required"
+		case !isString:
+			message = fmt.Sprintf("Expected %s, received %s", quoted, jsTypeName(v))
+		case !slices.Contains(values, name):
+			message = fmt.Sprintf("Invalid enum value. Expected %s, received '%s'", quoted, name)
+		default:
+			return name
+		}
+		problem(path, message)
+		return ""
+	}
+	// union is zod's problem with a value that is neither a string nor a number.
+	union := func(path string, v any) {
+		problems = append(problems, fmt.Sprintf("%s at %q, or Expected number, received %s at %q", expectedString(v), path, jsTypeName(v), path))
+	}
 	spec.payload, spec.payloadType = payloadPacket(body), "application/json"
 	options := &jsObject{values: map[string]any{}}
 	if v, ok := body.values["options"]; ok {
@@ -45,32 +70,9 @@ func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header)
 		}
 		return s, isString
 	}
-	if key, ok := str("idempotencyKey"); ok {
-		if utf16Length(key) > maxIdempotencyKey {
-			problem("options.idempotencyKey", "idempotencyKey must be 2048 characters or less")
-		}
-		spec.key = key
-	}
-	ttlText, _ := str("idempotencyKeyTTL")
-	if v, ok := options.values["idempotencyKeyOptions"]; ok {
-		keyOptions, isObject := v.(*jsObject)
-		if !isObject {
-			problem("options.idempotencyKeyOptions", "Expected object, received "+jsTypeName(v))
-		} else {
-			userKey, isString := keyOptions.values["key"].(string)
-			scope, _ := keyOptions.values["scope"].(string)
-			if !isString {
-				problem("options.idempotencyKeyOptions.key", expectedString(keyOptions.values["key"]))
-			}
-			if !slices.Contains([]string{"run", "attempt", "global"}, scope) {
-				problem("options.idempotencyKeyOptions.scope", "Invalid enum value. Expected 'run' | 'attempt' | 'global'")
-			}
-			spec.userKey = userKey
-		}
-	}
+	// The options in the order of the service's schema, which is the order
+	// of zod's problems.
 	spec.lockToVersion, _ = str("lockToVersion")
-	payloadType, hasPayloadType := str("payloadType")
-	_, _ = str("metadataType")
 	if v, ok := options.values["queue"]; ok {
 		queue, isObject := v.(*jsObject)
 		if !isObject {
@@ -91,37 +93,39 @@ func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header)
 			f, _ := strconv.ParseFloat(string(v), 64)
 			spec.concurrencyKey = jsNumber(f)
 		default:
-			problem("options.concurrencyKey", "Invalid input")
+			union("options.concurrencyKey", v)
 		}
 	}
 	if v, ok := options.values["delay"]; ok {
-		switch v := v.(type) {
-		case string:
-			if at := parseDelay(v, s.now()); !at.IsZero() {
-				spec.delayUntil = &at
-			}
-		case json.Number:
-			ms, _ := strconv.ParseFloat(string(v), 64)
-			if math.Abs(ms) > maxDateMillis {
-				problem("options.delay", "Invalid input")
-			} else if at := time.UnixMilli(int64(ms)); at.After(s.now()) {
-				spec.delayUntil = &at
-			}
-		default:
-			problem("options.delay", "Invalid input")
+		// A string, or anything z.coerce.date takes; a past date is no delay.
+		if at, valid := parseTimeout(v, s.now()); !valid {
+			problems = append(problems, fmt.Sprintf("%s at %q, or Invalid date at %q", expectedString(v), "options.delay", "options.delay"))
+		} else if at.After(s.now()) {
+			spec.delayUntil = &at
 		}
 	}
-	if v, ok := options.values["machine"]; ok {
-		quoted := "'" + strings.Join(machinePresets, "' | '") + "'"
-		name, isString := v.(string)
-		switch {
-		case !isString:
-			problem("options.machine", fmt.Sprintf("Expected %s, received %s", quoted, jsTypeName(v)))
-		case !slices.Contains(machinePresets, name):
-			problem("options.machine", fmt.Sprintf("Invalid enum value. Expected %s, received '%s'", quoted, name))
-		default:
-			spec.machine = name
+	if key, ok := str("idempotencyKey"); ok {
+		if utf16Length(key) > maxIdempotencyKey {
+			problem("options.idempotencyKey", "idempotencyKey must be 2048 characters or less")
 		}
+		spec.key = key
+	}
+	ttlText, _ := str("idempotencyKeyTTL")
+	if v, ok := options.values["idempotencyKeyOptions"]; ok {
+		keyOptions, isObject := v.(*jsObject)
+		if !isObject {
+			problem("options.idempotencyKeyOptions", "Expected object, received "+jsTypeName(v))
+		} else {
+			userKey, isString := keyOptions.values["key"].(string)
+			if !isString {
+				problem("options.idempotencyKeyOptions.key", expectedString(keyOptions.values["key"]))
+			}
+			_ = enum("options.idempotencyKeyOptions.scope", keyOptions, "scope", []string{"run", "attempt", "global"})
+			spec.userKey = userKey
+		}
+	}
+	if _, ok := options.values["machine"]; ok {
+		spec.machine = enum("options.machine", options, "machine", machinePresets)
 	}
 	number := func(key string, integer bool) (float64, bool) {
 		v, ok := options.values[key]
@@ -146,6 +150,13 @@ func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header)
 	if n, ok := number("maxDuration", false); ok {
 		spec.maxDuration = int(min(max(n, minMaxDuration), maxMaxDuration))
 	}
+	_, _ = str("metadataType")
+	payloadType, hasPayloadType := str("payloadType")
+	rawTags, hasTags := options.values["tags"]
+	tags, tagProblem := parseTags(rawTags, hasTags)
+	if tagProblem != "" { // parseTags names the token's paths: tags, tags[0]
+		problems = append(problems, strings.ReplaceAll(tagProblem, `at "tags`, `at "options.tags`))
+	}
 	if v, ok := options.values["ttl"]; ok {
 		switch v := v.(type) {
 		case string:
@@ -161,13 +172,10 @@ func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header)
 				spec.ttl = stringifyDuration(int64(f))
 			}
 		default:
-			problem("options.ttl", "Invalid input")
+			union("options.ttl", v)
 		}
-	}
-	rawTags, hasTags := options.values["tags"]
-	tags, tagProblem := parseTags(rawTags, hasTags)
-	if tagProblem != "" { // parseTags names the token's paths: tags, tags[0]
-		problems = append(problems, strings.ReplaceAll(tagProblem, `at "tags`, `at "options.tags`))
+	} else {
+		spec.ttl = developmentTTL
 	}
 	if v, ok := options.values["metadata"]; ok && !jsFalsy(v) {
 		text := jsonStringify(v)
@@ -213,19 +221,20 @@ func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header)
 	return spec, 0, ""
 }
 
-// checkVersion refuses a version lock as the service's queue resolution does
-// when no deployed version (here: no task fixture's versions) has it, or when
-// the version does not have the task; the caller holds s.mu.
+// checkVersion refuses a version lock as the service does: a version no
+// worker has (here: no task fixture's versions) fails its engine-version
+// lookup with a plain error, a 500; a version without the task is the queue
+// resolution's 422. The caller holds s.mu.
 func (s *Server) checkVersion(taskID, version string) (int, string) {
 	if script := s.tasks[taskID]; script != nil && slices.Contains(script.Versions, version) {
 		return 0, ""
 	}
 	for _, script := range s.tasks {
 		if slices.Contains(script.Versions, version) {
-			return http.StatusUnprocessableEntity, fmt.Sprintf("Task '%s' not found on locked version '%s'", taskID, version)
+			return http.StatusUnprocessableEntity, fmt.Sprintf("Task '%s' not found on locked version '%s'.", taskID, version)
 		}
 	}
-	return http.StatusUnprocessableEntity, fmt.Sprintf("Task locked to version '%s', but no worker found with that version.", version)
+	return http.StatusInternalServerError, "Something went wrong"
 }
 
 // payloadPacket is the body's payload as the service stores it by default
