@@ -28,13 +28,7 @@ type queryDetail map[string]any
 // key's last value, numbers and dates as JavaScript reads them), returning
 // the problems it would answer 400 for.
 func parseListQuery(v url.Values, now time.Time) (listQuery, []queryDetail) {
-	last := func(key string) (string, bool) {
-		values := v[key]
-		if len(values) == 0 {
-			return "", false
-		}
-		return values[len(values)-1], true
-	}
+	last := func(key string) (string, bool) { return lastValue(v, key) }
 	q := listQuery{size: 25}
 	q.after, _ = last("page[after]")
 	q.before, _ = last("page[before]")
@@ -81,32 +75,61 @@ func parseListQuery(v url.Values, now time.Time) (listQuery, []queryDetail) {
 	}
 	tags, _ := last("filter[tags]")
 	q.tags = splitList(tags)
-	if p, _ := last("filter[createdAt][period]"); p != "" {
+	created := parseCreatedAt(v, now, func(key string) { problem(key, "invalid_date", "Invalid date", nil) })
+	q.from, q.to = created.from, created.to
+	// With a period too, the service keeps the later lower bound.
+	if created.since != nil && (q.from == nil || created.since.After(*q.from)) {
+		q.from = created.since
+	}
+	return q, details
+}
+
+// lastValue is key's last value in v: the service reads a query through
+// Object.fromEntries, so a repeated key counts as its last value.
+func lastValue(v url.Values, key string) (string, bool) {
+	values := v[key]
+	if len(values) == 0 {
+		return "", false
+	}
+	return values[len(values)-1], true
+}
+
+// createdAtFilter is a list's filter[createdAt] as the service reads it, for
+// the token and the run lists, which combine its parts each in its own way.
+type createdAtFilter struct {
+	period   bool       // a period was given, read or not
+	since    *time.Time // now less the period, when parse-duration reads it
+	from, to *time.Time
+}
+
+// parseCreatedAt reads filter[createdAt][period], [from] and [to], each its
+// key's last value; problem is called with the key of a date that is none.
+func parseCreatedAt(v url.Values, now time.Time, problem func(key string)) createdAtFilter {
+	var f createdAtFilter
+	if p, _ := lastValue(v, "filter[createdAt][period]"); p != "" {
+		f.period = true
 		// Never refused: what parse-duration cannot read is no filter.
 		if d, ok := parsePeriod(p); ok {
-			from := now.Add(-d)
-			q.from = &from
+			since := now.Add(-d)
+			f.since = &since
 		}
 	}
 	for _, bound := range []struct {
 		key string
 		dst **time.Time
-	}{{"filter[createdAt][from]", &q.from}, {"filter[createdAt][to]", &q.to}} {
-		s, ok := last(bound.key)
+	}{{"filter[createdAt][from]", &f.from}, {"filter[createdAt][to]", &f.to}} {
+		s, ok := lastValue(v, bound.key)
 		if !ok {
 			continue
 		}
 		t, ok := parseDate(s)
 		if !ok {
-			problem(bound.key, "invalid_date", "Invalid date", nil)
+			problem(bound.key)
 			continue
 		}
-		// With a period too, the service keeps the later lower bound.
-		if *bound.dst == nil || t.After(**bound.dst) {
-			*bound.dst = &t
-		}
+		*bound.dst = &t
 	}
-	return q, details
+	return f
 }
 
 // splitList splits a comma list as the service does: nothing trimmed, empty
