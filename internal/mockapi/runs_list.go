@@ -109,46 +109,15 @@ func (s *Server) serveRunList(w http.ResponseWriter, r *http.Request) {
 // caller holds s.mu.
 func (s *Server) listRuns(q runListQuery) runListPage {
 	page := runListPage{Data: []listRunJSON{}}
-	forward := q.before == ""
-	start, step := len(s.runs)-1, -1
-	if cursor, ok := s.runsByCursor[q.after]; ok && forward {
-		start = cursor.seq - 2
-	}
-	if !forward {
-		start, step = len(s.runs), +1
-		if cursor, ok := s.runsByCursor[q.before]; ok {
-			start = cursor.seq
-		}
-	}
-	var picked []*runRecord
-	more := false
-	for i := start; i >= 0 && i < len(s.runs); i += step {
-		r := s.runs[i]
+	picked, next, previous := onePage(s.runs, s.runsByCursor, q.after, q.before, q.size, func(r *runRecord) bool {
 		s.settle(r)
-		if !q.matches(r) {
-			continue
-		}
-		if len(picked) == q.size {
-			more = true
-			break
-		}
-		picked = append(picked, r)
-	}
-	if !forward {
-		slices.Reverse(picked)
-	}
+		return q.matches(r)
+	})
 	for _, r := range picked {
 		item := listRunJSON{runJSON: r.json()}
 		item.Env.ID, item.Env.Name = s.environmentID(), "dev"
 		page.Data = append(page.Data, item)
 	}
-	if len(picked) > 0 {
-		if forward && more || !forward && len(picked) == q.size {
-			page.Pagination.Next = picked[len(picked)-1].cursor
-		}
-		if !forward && more || forward && q.after != "" {
-			page.Pagination.Previous = picked[0].cursor
-		}
-	}
+	page.Pagination.Next, page.Pagination.Previous = next, previous
 	return page
 }
