@@ -19,8 +19,9 @@ const (
 // Statuses lists every status, in the order the API documents them.
 var Statuses = []Status{StatusWaiting, StatusCompleted, StatusTimedOut}
 
-// StatusStrings returns statuses as the strings the API uses.
-func StatusStrings(statuses []Status) []string {
+// StatusStrings returns statuses, a token's or a run's, as the strings the
+// API uses.
+func StatusStrings[S ~string](statuses []S) []string {
 	names := make([]string, len(statuses))
 	for i, s := range statuses {
 		names[i] = string(s)

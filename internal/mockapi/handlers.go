@@ -32,9 +32,8 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()})
-	logged, epoch := len(s.requests)-1, s.requestsEpoch
-	defer s.logAnswer(w, logged, epoch)
+	answered := s.log.Begin(r)
+	defer func() { answered(w.status) }()
 	if path := r.URL.EscapedPath(); len(path) > 1 && strings.HasSuffix(path, "/") {
 		s.mu.Unlock()
 		redirectWithoutSlash(w, r, path)
@@ -89,18 +88,6 @@ func redirectWithoutSlash(w http.ResponseWriter, r *http.Request, path string) {
 }
 
 var repeatedSlashes = regexp.MustCompile(`/+`)
-
-// logAnswer records the answer's status in the request log, unless
-// ResetRequests forgot the request meanwhile, and wakes WaitForRequests.
-func (s *Server) logAnswer(w *statusWriter, logged, epoch int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.requestsEpoch == epoch {
-		s.requests[logged].Status = w.status
-	}
-	close(s.answered)
-	s.answered = make(chan struct{})
-}
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.EscapedPath()

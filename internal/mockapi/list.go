@@ -28,13 +28,7 @@ type queryDetail map[string]any
 // key's last value, numbers and dates as JavaScript reads them), returning
 // the problems it would answer 400 for.
 func parseListQuery(v url.Values, now time.Time) (listQuery, []queryDetail) {
-	last := func(key string) (string, bool) {
-		values := v[key]
-		if len(values) == 0 {
-			return "", false
-		}
-		return values[len(values)-1], true
-	}
+	last := func(key string) (string, bool) { return lastValue(v, key) }
 	q := listQuery{size: 25}
 	q.after, _ = last("page[after]")
 	q.before, _ = last("page[before]")
@@ -81,32 +75,61 @@ func parseListQuery(v url.Values, now time.Time) (listQuery, []queryDetail) {
 	}
 	tags, _ := last("filter[tags]")
 	q.tags = splitList(tags)
-	if p, _ := last("filter[createdAt][period]"); p != "" {
+	created := parseCreatedAt(v, now, func(key string) { problem(key, "invalid_date", "Invalid date", nil) })
+	q.from, q.to = created.from, created.to
+	// With a period too, the service keeps the later lower bound.
+	if created.since != nil && (q.from == nil || created.since.After(*q.from)) {
+		q.from = created.since
+	}
+	return q, details
+}
+
+// lastValue is key's last value in v: the service reads a query through
+// Object.fromEntries, so a repeated key counts as its last value.
+func lastValue(v url.Values, key string) (string, bool) {
+	values := v[key]
+	if len(values) == 0 {
+		return "", false
+	}
+	return values[len(values)-1], true
+}
+
+// createdAtFilter is a list's filter[createdAt] as the service reads it, for
+// the token and the run lists, which combine its parts each in its own way.
+type createdAtFilter struct {
+	period   bool       // a period was given, read or not
+	since    *time.Time // now less the period, when parse-duration reads it
+	from, to *time.Time
+}
+
+// parseCreatedAt reads filter[createdAt][period], [from] and [to], each its
+// key's last value; problem is called with the key of a date that is none.
+func parseCreatedAt(v url.Values, now time.Time, problem func(key string)) createdAtFilter {
+	var f createdAtFilter
+	if p, _ := lastValue(v, "filter[createdAt][period]"); p != "" {
+		f.period = true
 		// Never refused: what parse-duration cannot read is no filter.
 		if d, ok := parsePeriod(p); ok {
-			from := now.Add(-d)
-			q.from = &from
+			since := now.Add(-d)
+			f.since = &since
 		}
 	}
 	for _, bound := range []struct {
 		key string
 		dst **time.Time
-	}{{"filter[createdAt][from]", &q.from}, {"filter[createdAt][to]", &q.to}} {
-		s, ok := last(bound.key)
+	}{{"filter[createdAt][from]", &f.from}, {"filter[createdAt][to]", &f.to}} {
+		s, ok := lastValue(v, bound.key)
 		if !ok {
 			continue
 		}
 		t, ok := parseDate(s)
 		if !ok {
-			problem(bound.key, "invalid_date", "Invalid date", nil)
+			problem(bound.key)
 			continue
 		}
-		// With a period too, the service keeps the later lower bound.
-		if *bound.dst == nil || t.After(**bound.dst) {
-			*bound.dst = &t
-		}
+		*bound.dst = &t
 	}
-	return q, details
+	return f
 }
 
 // splitList splits a comma list as the service does: nothing trimmed, empty
@@ -283,60 +306,67 @@ type listPage struct {
 // list answers one page, newest first; the caller holds s.mu.
 func (s *Server) list(q listQuery, baseURL string) listPage {
 	page := listPage{Data: []listItemJSON{}}
-	var picked []*record
-	var more bool
-	if q.before != "" {
-		picked, more = s.collect(q, s.startAfterCursor(q.before, true), +1)
-		slices.Reverse(picked)
-	} else {
-		picked, more = s.collect(q, s.startAfterCursor(q.after, false), -1)
-	}
+	picked, next, previous := onePage(s.records, s.byCursor, q.after, q.before, q.size, func(r *record) bool {
+		s.expire(r)
+		return q.matches(r)
+	})
 	for _, r := range picked {
 		page.Data = append(page.Data, r.listItemJSON(baseURL, s.callbackHash(r.ID)))
 	}
-	if len(picked) > 0 {
-		forward := q.before == ""
-		// A backward page has a next only when it is full.
-		if forward && more || !forward && len(picked) == q.size {
-			page.Pagination.Next = picked[len(picked)-1].cursor
-		}
-		if !forward && more || forward && (q.after != "") {
-			page.Pagination.Previous = picked[0].cursor
-		}
-	}
+	page.Pagination.Next, page.Pagination.Previous = next, previous
 	return page
 }
 
-// startAfterCursor is the index in s.records to scan from: just past the
-// cursor's token in the scan direction, or the newest token without one.
-func (s *Server) startAfterCursor(cursor string, backwards bool) int {
-	r, ok := s.byCursor[cursor]
-	switch {
-	case !ok && backwards:
-		return len(s.records) // nothing is newer than an unknown cursor
-	case !ok:
-		return len(s.records) - 1
-	case backwards:
-		return r.seq // records[seq-1] is the cursor's token
-	default:
-		return r.seq - 2
-	}
+// listed is what a list pages through, a token's record or a run's: its
+// seq (its index in the list's slice, plus one) and its cursor.
+type listed interface {
+	place() (seq int, cursor string)
 }
 
-// collect scans from index start in direction step for up to q.size matches,
-// reporting whether another match lies beyond them.
-func (s *Server) collect(q listQuery, start, step int) ([]*record, bool) {
-	var picked []*record
-	for i := start; i >= 0 && i < len(s.records); i += step {
-		r := s.records[i]
-		s.expire(r)
-		if !q.matches(r) {
+func (r *record) place() (int, string)    { return r.seq, r.cursor }
+func (r *runRecord) place() (int, string) { return r.seq, r.cursor }
+
+// onePage picks one page of all (oldest first), newest first, as the
+// service's lists page: from just past the cursor after (the newest without
+// one), or, with before, back toward the newest from just past it. keep
+// settles an item and says whether the query matches it. It returns the
+// page and the cursors of the next and the previous pages ("" for none).
+func onePage[T listed](all []T, byCursor map[string]T, after, before string, size int, keep func(T) bool) (picked []T, next, previous string) {
+	forward := before == ""
+	start, step := len(all)-1, -1
+	if forward {
+		if r, ok := byCursor[after]; ok {
+			seq, _ := r.place()
+			start = seq - 2
+		}
+	} else {
+		start, step = len(all), +1 // nothing is newer than an unknown cursor
+		if r, ok := byCursor[before]; ok {
+			start, _ = r.place() // all[seq-1] is the cursor's item
+		}
+	}
+	more := false
+	for i := start; i >= 0 && i < len(all); i += step {
+		if !keep(all[i]) {
 			continue
 		}
-		if len(picked) == q.size {
-			return picked, true
+		if len(picked) == size {
+			more = true
+			break
 		}
-		picked = append(picked, r)
+		picked = append(picked, all[i])
 	}
-	return picked, false
+	if !forward {
+		slices.Reverse(picked)
+	}
+	if len(picked) > 0 {
+		// A backward page has a next only when it is full.
+		if forward && more || !forward && len(picked) == size {
+			_, next = picked[len(picked)-1].place()
+		}
+		if !forward && more || forward && after != "" {
+			_, previous = picked[0].place()
+		}
+	}
+	return picked, next, previous
 }

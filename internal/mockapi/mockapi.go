@@ -150,6 +150,7 @@ type Server struct {
 	limit   RateLimit
 	started time.Time      // the clock at New: seeded tokens are created before it
 	control *http.ServeMux // the control API, when Options.Control
+	log     RequestLog     // what the API was asked, with its own lock
 
 	mu       sync.Mutex
 	records  []*record // oldest first: list order is this slice backwards
@@ -165,14 +166,7 @@ type Server struct {
 	// resets.
 	createdSinceStart uint64
 	faults            []Fault
-	requests          []Request
-	// requestsEpoch counts ResetRequests calls, so a request still in flight
-	// across one does not record its status into the new log.
-	requestsEpoch int
-	// answered is closed, and replaced, each time a request's answer is
-	// logged: WaitForRequests wakes on it.
-	answered chan struct{}
-	buckets  map[string]*bucket // by bucketOf's identifier
+	buckets           map[string]*bucket // by bucketOf's identifier
 }
 
 // New returns a Server seeded with opts.Tokens tokens.
@@ -184,7 +178,6 @@ func New(opts Options) *Server {
 		byID:     map[string]*record{},
 		byCursor: map[string]*record{},
 		blobs:    map[string]blob{},
-		answered: make(chan struct{}),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -257,44 +250,20 @@ func (s *Server) CallbackURL(baseURL, id string) string {
 }
 
 // Requests returns the requests received so far, oldest first.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
-}
+func (s *Server) Requests() []Request { return s.log.Requests() }
 
 // WaitForRequests blocks until done, called with the requests answered so far
 // (oldest first, each with its status), returns true, or until ctx ends. Tests
 // order events by what the mock has seen with it, never by sleeping.
 func (s *Server) WaitForRequests(ctx context.Context, done func([]Request) bool) error {
-	for {
-		s.mu.Lock()
-		answered := make([]Request, 0, len(s.requests))
-		for _, r := range s.requests {
-			if r.Status != 0 {
-				answered = append(answered, r)
-			}
-		}
-		wake := s.answered
-		s.mu.Unlock()
-		if done(answered) {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("the mock saw %d answered requests, not what was awaited: %w", len(answered), ctx.Err())
-		case <-wake:
-		}
+	if err := s.log.WaitForRequests(ctx, done); err != nil {
+		return fmt.Errorf("the mock %w", err)
 	}
+	return nil
 }
 
 // ResetRequests forgets the requests received so far.
-func (s *Server) ResetRequests() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests = nil
-	s.requestsEpoch++
-}
+func (s *Server) ResetRequests() { s.log.ResetRequests() }
 
 // ServeHTTP routes a request, after faults, the rate limit and authentication.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -17,17 +17,18 @@ type runListQuery struct {
 	after, before         string
 }
 
-// parseRunListQuery reads the run list's query, returning the problems the
-// service answers 400 for. Filters it has and the mock does not hold (env,
-// version, bulkAction, schedule, batch, queue, region, machine, isTest) are
-// accepted and ignored.
+// parseRunListQuery reads the run list's query (each key's last value, as
+// the token list's), returning the problems the service answers 400 for.
+// Filters it has and the mock does not hold (env, version, bulkAction,
+// schedule, batch, queue, region, machine, isTest) are accepted and ignored.
 func parseRunListQuery(v url.Values, now time.Time) (runListQuery, []queryDetail) {
-	q := runListQuery{size: 25, after: v.Get("page[after]"), before: v.Get("page[before]")}
+	last := func(key string) string { s, _ := lastValue(v, key); return s }
+	q := runListQuery{size: 25, after: last("page[after]"), before: last("page[before]")}
 	var details []queryDetail
 	problem := func(key, message string) {
 		details = append(details, queryDetail{"code": "custom", "message": message, "path": []string{key}})
 	}
-	if s := v.Get("page[size]"); s != "" {
+	if s := last("page[size]"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 100 {
 			problem("page[size]", "Number must be between 1 and 100")
@@ -35,7 +36,7 @@ func parseRunListQuery(v url.Values, now time.Time) (runListQuery, []queryDetail
 		q.size = n
 	}
 	var invalid []string
-	for _, st := range splitList(v.Get("filter[status]")) {
+	for _, st := range splitList(last("filter[status]")) {
 		switch {
 		case !slices.Contains(runStatuses, st):
 			invalid = append(invalid, st)
@@ -46,30 +47,17 @@ func parseRunListQuery(v url.Values, now time.Time) (runListQuery, []queryDetail
 	if invalid != nil {
 		problem("filter[status]", "Invalid status values: "+strings.Join(invalid, ", "))
 	}
-	q.tasks = splitList(v.Get("filter[taskIdentifier]"))
-	q.tags = splitList(v.Get("filter[tag]"))
-	if p := v.Get("filter[createdAt][period]"); p != "" {
-		if d, ok := parsePeriod(p); ok {
-			from := now.Add(-d)
-			q.from = &from
-		}
-	}
-	for _, bound := range []struct {
-		key string
-		dst **time.Time
-	}{{"filter[createdAt][from]", &q.from}, {"filter[createdAt][to]", &q.to}} {
-		if s := v.Get(bound.key); s != "" {
-			t, ok := parseDate(s)
-			if !ok {
-				problem(bound.key, "Invalid date")
-				continue
-			}
-			*bound.dst = &t
-		}
-	}
-	if q.from == nil && q.to == nil && v.Get("filter[createdAt][period]") == "" {
+	q.tasks = splitList(last("filter[taskIdentifier]"))
+	q.tags = splitList(last("filter[tag]"))
+	created := parseCreatedAt(v, now, func(key string) { problem(key, "Invalid date") })
+	switch {
+	case created.period: // the service's timeFilters: a period wins over from and to
+		q.from = created.since
+	case created.from == nil && created.to == nil:
 		from := now.Add(-defaultListPeriod) // the service's default period
 		q.from = &from
+	default:
+		q.from, q.to = created.from, created.to
 	}
 	return q, details
 }
@@ -121,46 +109,15 @@ func (s *Server) serveRunList(w http.ResponseWriter, r *http.Request) {
 // caller holds s.mu.
 func (s *Server) listRuns(q runListQuery) runListPage {
 	page := runListPage{Data: []listRunJSON{}}
-	forward := q.before == ""
-	start, step := len(s.runs)-1, -1
-	if cursor, ok := s.runsByCursor[q.after]; ok && forward {
-		start = cursor.seq - 2
-	}
-	if !forward {
-		start, step = len(s.runs), +1
-		if cursor, ok := s.runsByCursor[q.before]; ok {
-			start = cursor.seq
-		}
-	}
-	var picked []*runRecord
-	more := false
-	for i := start; i >= 0 && i < len(s.runs); i += step {
-		r := s.runs[i]
+	picked, next, previous := onePage(s.runs, s.runsByCursor, q.after, q.before, q.size, func(r *runRecord) bool {
 		s.settle(r)
-		if !q.matches(r) {
-			continue
-		}
-		if len(picked) == q.size {
-			more = true
-			break
-		}
-		picked = append(picked, r)
-	}
-	if !forward {
-		slices.Reverse(picked)
-	}
+		return q.matches(r)
+	})
 	for _, r := range picked {
 		item := listRunJSON{runJSON: r.json(), TaskKind: "STANDARD"}
 		item.Env.ID, item.Env.Name = s.environmentID(), "dev"
 		page.Data = append(page.Data, item)
 	}
-	if len(picked) > 0 {
-		if forward && more || !forward && len(picked) == q.size {
-			page.Pagination.Next = picked[len(picked)-1].cursor
-		}
-		if !forward && more || forward && q.after != "" {
-			page.Pagination.Previous = picked[0].cursor
-		}
-	}
+	page.Pagination.Next, page.Pagination.Previous = next, previous
 	return page
 }

@@ -551,6 +551,11 @@ func TestRuns_list(t *testing.T) {
 		{"filter[tag]=deploy:staging,n4", []string{other, smoke[0]}},
 		{"filter[status]=COMPLETED", smoke[:1]},
 		{"filter[status]=QUEUED&filter[taskIdentifier]=smoke", smoke[1:]},
+		// Each key's last value, as the service reads a query.
+		{"filter[status]=DONE&filter[status]=COMPLETED", smoke[:1]},
+		// A period wins over from and to (the service's timeFilters).
+		{"filter[createdAt][period]=1d&filter[createdAt][from]=" + f.now.Add(time.Hour).UTC().Format(time.RFC3339), append([]string{other}, smoke...)},
+		{"filter[createdAt][from]=" + f.now.Add(time.Hour).UTC().Format(time.RFC3339), nil},
 	}
 	for _, tc := range cases {
 		if got, _ := listRuns(tc.query); !slices.Equal(got, tc.want) {

@@ -44,9 +44,8 @@ func addClientError(diags *diag.Diagnostics, action string, err error) {
 	}
 	if unknown, ok := client.UnknownRun(err); ok {
 		diags.AddError("Run not found", fmt.Sprintf(
-			"No run %q exists in the environment of the API key (Trigger.dev answered %s). "+
-				"Runs belong to one environment of a project, and so do API keys (`tr_dev_…`, `tr_prod_…`): a key of another environment than the run's is the usual cause.",
-			unknown.RunID, unknown.Reply()))
+			"No run %q exists in the environment of the API key (Trigger.dev answered %s). %s",
+			unknown.RunID, unknown.Reply(), environmentHint(runGate.short)))
 		return
 	}
 	switch {
@@ -65,12 +64,15 @@ func addClientError(diags *diag.Diagnostics, action string, err error) {
 func addUnknownKeyError(diags *diag.Diagnostics, key, advice string) {
 	diags.AddError("Waitpoint token not found", fmt.Sprintf(
 		"No waitpoint token holds the idempotency key %q in the environment of the API key (a key that expired, or that a newer token took over, does not count). %s %s",
-		key, advice, environmentHint))
+		key, advice, environmentHint(tokenGate.short)))
 }
 
-// environmentHint says why a token that exists may not be found.
-const environmentHint = "Tokens belong to one environment of a project, and so do API keys (`tr_dev_…`, `tr_prod_…`): " +
-	"a key of another environment than the token's is the usual cause."
+// environmentHint says why a thing that exists, a token or a run (its
+// kind's short noun), may not be found.
+func environmentHint(short string) string {
+	return capitalized(short) + "s belong to one environment of a project, and so do API keys (`tr_dev_…`, `tr_prod_…`): " +
+		"a key of another environment than the " + short + "'s is the usual cause."
+}
 
 // unknownTokenMessage explains a retrieve answered 404, or 500 as the real
 // service answers an id its environment does not have.
@@ -78,10 +80,10 @@ func unknownTokenMessage(apiErr *client.APIError) (string, string) {
 	if apiErr.StatusCode == http.StatusNotFound {
 		return "Waitpoint token not found", fmt.Sprintf(
 			"No waitpoint token %q exists in the environment of the API key (Trigger.dev answered %s). %s",
-			apiErr.TokenID, apiErr.Reply(), environmentHint)
+			apiErr.TokenID, apiErr.Reply(), environmentHint(tokenGate.short))
 	}
 	return "Waitpoint token not found, or Trigger.dev failing", fmt.Sprintf(
 		"Trigger.dev answered %s to a read of waitpoint token %q. It answers so when no such token exists "+
 			"in the environment of the API key, so the token most likely does not exist there; otherwise the service is failing. %s",
-		apiErr.Reply(), apiErr.TokenID, environmentHint)
+		apiErr.Reply(), apiErr.TokenID, environmentHint(tokenGate.short))
 }

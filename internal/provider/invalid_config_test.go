@@ -142,13 +142,13 @@ var invalidConfigs = slices.Concat(withEphemeralRows([]invalidConfig{
 	{"resource: empty tag", tokenResource, attrs{"tags": []string{"a", ""}}, "tags[1]", `Attribute tags[1] must not be empty.`},
 	{"resource: tag with a comma", tokenResource, attrs{"tags": []string{"a,b"}}, "tags[0]", `Attribute tags[0] must not contain a comma: a tags filter is a comma-separated list and could never find it, got "a,b".`},
 	{"resource: tag too long", tokenResource, attrs{"tags": []string{strings.Repeat("t", 129)}}, "tags[0]", `Attribute tags[0] must be at most 128 characters (UTF-16 code units), got 129.`},
-}), gateRows([]invalidConfig{
+}), kindRows(tokenGateKinds, []invalidConfig{
 	{"statuses unknown status", "", attrs{"statuses": []string{"DONE"}}, "statuses[0]", `value must be one of: ["WAITING" "COMPLETED" "TIMED_OUT"], got: "DONE"`},
 	{"statuses empty", "", attrs{"statuses": []string{}}, "statuses", `Attribute statuses list must contain at least 1 elements, got: 0`},
 	{"output_contains an array", "", attrs{"output_contains": "[true]"}, "output_contains", `Attribute output_contains must be JSON text of an object`},
 	{"timeout in fractional weeks", "", attrs{"timeout": "0.5w"}, "timeout", `Attribute timeout must be a positive duration with a unit, such as "30m", "1h30m", "2d" or "1w"`},
 	{"interval under a second", "", attrs{"interval": "500ms"}, "interval", `Attribute interval must be at least 1s, got "500ms"`},
-}), triggerRows([]invalidConfig{
+}), kindRows(triggerKinds, []invalidConfig{
 	{"empty task", "", attrs{"task": ""}, "task", `Attribute task must be a task id: not empty, not only dots, without whitespace or any of / ? # %, got ""`},
 	{"task with a slash", "", attrs{"task": "deploy/smoke"}, "task", `got "deploy/smoke"`},
 	{"task with a space", "", attrs{"task": "smoke test"}, "task", `got "smoke test"`},
@@ -179,31 +179,25 @@ var invalidConfigs = slices.Concat(withEphemeralRows([]invalidConfig{
 	{"timeout in words", "", attrs{"timeout": "soon"}, "timeout", `Attribute timeout must be a positive duration with a unit`},
 }))
 
-// triggerRows are the rows of a trigger's arguments (the gate's included),
-// once for each kind that triggers a task: the action and the resource.
-func triggerRows(rows []invalidConfig) []invalidConfig {
+// kindRows are rows once for each kind, its name before the row's: the
+// gate's rows for the kinds that gate on a token (the wait action and the
+// wait resource), a trigger's (the gate's included) for the kinds that
+// trigger a task (the action and the resource).
+func kindRows(kinds []struct{ name, block string }, rows []invalidConfig) []invalidConfig {
 	var out []invalidConfig
-	for _, block := range []struct{ name, block string }{{"trigger action", triggerActionBlock}, {"task run", taskRunBlock}} {
+	for _, kind := range kinds {
 		for _, row := range rows {
-			row.name, row.block = block.name+": "+row.name, block.block
+			row.name, row.block = kind.name+": "+row.name, kind.block
 			out = append(out, row)
 		}
 	}
 	return out
 }
 
-// gateRows are the rows of the gate's arguments, once for each kind that
-// gates on a token: the wait action and the wait resource.
-func gateRows(rows []invalidConfig) []invalidConfig {
-	var out []invalidConfig
-	for _, block := range []struct{ name, block string }{{"wait action", waitActionBlock}, {"wait resource", tokenWaitResource}} {
-		for _, row := range rows {
-			row.name, row.block = block.name+": "+row.name, block.block
-			out = append(out, row)
-		}
-	}
-	return out
-}
+var (
+	tokenGateKinds = []struct{ name, block string }{{"wait action", waitActionBlock}, {"wait resource", tokenWaitResource}}
+	triggerKinds   = []struct{ name, block string }{{"trigger action", triggerActionBlock}, {"task run", taskRunBlock}}
+)
 
 // withEphemeralRows adds a copy of each of the data source's rows for the
 // ephemeral resource.

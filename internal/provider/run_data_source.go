@@ -93,11 +93,7 @@ func readRun(ctx context.Context, c *client.Client, id string, wait *waitConfig)
 		}
 		return run, diags
 	}
-	finals := make([]string, len(client.FinalRunStatuses))
-	for i, s := range client.FinalRunStatuses {
-		finals[i] = string(s)
-	}
-	settings, diags := wait.settings(ctx, path.Root("wait"), runGate.waitKind, finals)
+	settings, diags := wait.settings(ctx, path.Root("wait"), runGate.waitKind, client.StatusStrings(client.FinalRunStatuses))
 	if diags.HasError() {
 		return client.Run{}, diags
 	}

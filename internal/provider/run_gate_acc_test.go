@@ -29,15 +29,18 @@ type runGatedKind struct {
 	reports bool
 }
 
-var runGateAction = runGatedKind{
-	config: func(apiURL, arguments string) string {
-		return providerBlock(apiURL) + fmt.Sprintf(`
+// runGatePayload is the ephemeral payload both kinds trigger the task with.
+const runGatePayload = `
 variable "payload" {
   type      = string
   default   = "{\"release\":\"release-1\"}"
   ephemeral = true
 }
+`
 
+var runGateAction = runGatedKind{
+	config: func(apiURL, arguments string) string {
+		return providerBlock(apiURL) + runGatePayload + fmt.Sprintf(`
 action "triggerdev_trigger_task" "smoke" {
   config {
     task    = "smoke-test"
@@ -67,13 +70,7 @@ resource "terraform_data" "rollout" {
 
 var runGateResource = runGatedKind{
 	config: func(apiURL, arguments string) string {
-		return providerBlock(apiURL) + fmt.Sprintf(`
-variable "payload" {
-  type      = string
-  default   = "{\"release\":\"release-1\"}"
-  ephemeral = true
-}
-
+		return providerBlock(apiURL) + runGatePayload + fmt.Sprintf(`
 resource "triggerdev_task_run" "smoke" {
   task    = "smoke-test"
   payload = var.payload

@@ -16,23 +16,12 @@ import (
 )
 
 // runStatuses are every status of a run, as the service writes them.
-var runStatuses = func() []string {
-	out := make([]string, len(client.RunStatuses))
-	for i, s := range client.RunStatuses {
-		out[i] = string(s)
-	}
-	return out
-}()
+var runStatuses = client.StatusStrings(client.RunStatuses)
 
 // runAttribute is one computed attribute of a task run, shared by every
-// run-shaped schema: its type, its description, and how to read it off a
-// client.Run. The output, whose decoding can fail, is apart (outputJSONName).
-type runAttribute struct {
-	name        string
-	typ         attr.Type
-	description string
-	value       func(r client.Run) attr.Value
-}
+// run-shaped schema. The output, whose decoding can fail, is apart
+// (outputJSONName).
+type runAttribute = computedField[client.Run]
 
 // runAttributes are the attributes of a run, except `id` and `output_json`,
 // which each schema declares in its own way.
@@ -81,7 +70,7 @@ func runSchemaAttributes() map[string]schema.Attribute {
 		outputJSONName: schema.StringAttribute{Computed: true, MarkdownDescription: runOutputJSONDescription},
 	}
 	for _, a := range runAttributes {
-		attrs[a.name] = computedAttribute(tokenAttribute{name: a.name, typ: a.typ, description: a.description})
+		attrs[a.name] = computedAttribute(a)
 	}
 	return attrs
 }

@@ -100,7 +100,7 @@ type target struct {
 	URL  string
 	mock *mockapi.Server // nil against the service
 	env  *realEnvironment
-	log  *requestLog
+	log  *mockapi.RequestLog // the proxy's; nil on the mock, which keeps its own
 
 	mu        sync.Mutex
 	callbacks map[string]string // callback URL by token id, as the service answered
@@ -122,7 +122,7 @@ func startTarget(t testing.TB, opts ...func(*mockapi.Options)) (*target, string)
 		mock, url := startMock(t, 0, opts...)
 		return &target{t: t, URL: url, mock: mock}, url
 	}
-	tg := &target{t: t, env: env, log: newRequestLog(), callbacks: map[string]string{}}
+	tg := &target{t: t, env: env, log: &mockapi.RequestLog{}, callbacks: map[string]string{}}
 	srv := httptest.NewServer(tg.proxy())
 	t.Cleanup(srv.Close)
 	tg.URL = srv.URL
@@ -204,7 +204,7 @@ func (tg *target) proxy() http.Handler {
 		},
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		done := tg.log.begin(r)
+		done := tg.log.Begin(r)
 		tg.mu.Lock()
 		lost := tg.lost
 		tg.lost = 0
@@ -475,7 +475,7 @@ func (tg *target) Requests() []mockapi.Request {
 	if tg.mock != nil {
 		return tg.mock.Requests()
 	}
-	return tg.log.requests()
+	return tg.log.Requests()
 }
 
 // WaitForRequests is the mock's WaitForRequests, or the proxy's.
@@ -483,7 +483,10 @@ func (tg *target) WaitForRequests(ctx context.Context, done func([]mockapi.Reque
 	if tg.mock != nil {
 		return tg.mock.WaitForRequests(ctx, done)
 	}
-	return tg.log.wait(ctx, done)
+	if err := tg.log.WaitForRequests(ctx, done); err != nil {
+		return fmt.Errorf("the proxy to the service %w", err)
+	}
+	return nil
 }
 
 // ResetRequests forgets the requests received so far.
@@ -492,69 +495,5 @@ func (tg *target) ResetRequests() {
 		tg.mock.ResetRequests()
 		return
 	}
-	tg.log.reset()
-}
-
-// requestLog is the proxy's record of what the provider sent the service, so
-// that a test orders its events by what the service has answered, as it does
-// with the mock.
-type requestLog struct {
-	mu       sync.Mutex
-	log      []mockapi.Request
-	epoch    int
-	answered chan struct{} // closed, and replaced, at each answer
-}
-
-func newRequestLog() *requestLog { return &requestLog{answered: make(chan struct{})} }
-
-// begin logs a request; the function it returns records its status.
-func (l *requestLog) begin(r *http.Request) func(status int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.log = append(l.log, mockapi.Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()})
-	i, epoch := len(l.log)-1, l.epoch
-	return func(status int) {
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		if l.epoch == epoch {
-			l.log[i].Status = status
-		}
-		close(l.answered)
-		l.answered = make(chan struct{})
-	}
-}
-
-func (l *requestLog) requests() []mockapi.Request {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]mockapi.Request(nil), l.log...)
-}
-
-func (l *requestLog) reset() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.log = nil
-	l.epoch++
-}
-
-func (l *requestLog) wait(ctx context.Context, done func([]mockapi.Request) bool) error {
-	for {
-		l.mu.Lock()
-		var answered []mockapi.Request
-		for _, r := range l.log {
-			if r.Status != 0 {
-				answered = append(answered, r)
-			}
-		}
-		wake := l.answered
-		l.mu.Unlock()
-		if done(answered) {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("the service answered %d requests, not what was awaited: %w", len(answered), ctx.Err())
-		case <-wake:
-		}
-	}
+	tg.log.ResetRequests()
 }

@@ -155,7 +155,7 @@ data "triggerdev_waitpoint_token" "test" {
 				step.ConfigStateChecks = []statecheck.StateCheck{attrCheck("id", knownvalue.StringExact(newer.ID))}
 			} else {
 				step.ExpectError = regexp.MustCompile(`(?s)` + wrappedText(fmt.Sprintf(`No waitpoint token holds the idempotency key %q`, key)).String() + `.*` +
-					wrappedText("Wait for the token to be created with the `wait` setting").String() + `.*` + wrappedText(environmentHint[:40]).String())
+					wrappedText("Wait for the token to be created with the `wait` setting").String() + `.*` + wrappedText(environmentHint(tokenGate.short)[:40]).String())
 			}
 			if listed := listedIDs(t, url, key); !slices.Contains(listed, older.ID) {
 				t.Fatalf("the list by key shows %v, not the older token %s: the test proves nothing", listed, older.ID)

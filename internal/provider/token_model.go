@@ -25,14 +25,18 @@ const tokenTypeName = providerTypeName + "_waitpoint_token"
 // tokenStatuses are every status of a token, as the service writes them.
 var tokenStatuses = client.StatusStrings(client.Statuses)
 
-// tokenAttribute is one computed attribute shared by every token-shaped schema:
-// its type, its description, and how to read it off a client.Token.
-type tokenAttribute struct {
+// computedField is one computed attribute of what a kind reads off the
+// service (a client.Token, a client.Run), shared by every schema of that
+// shape: its type, its description, and how to read it off T.
+type computedField[T any] struct {
 	name        string
 	typ         attr.Type
 	description string
-	value       func(t client.Token) attr.Value
+	value       func(T) attr.Value
 }
+
+// tokenAttribute is one computed attribute shared by every token-shaped schema.
+type tokenAttribute = computedField[client.Token]
 
 var stringListType = types.ListType{ElemType: types.StringType}
 
@@ -95,7 +99,7 @@ func tokenSchemaAttributes() map[string]schema.Attribute {
 // computedAttribute is the schema attribute of a's type. A type it does not know
 // is a programming error that every schema read would hit, so it panics naming
 // the attribute rather than guess.
-func computedAttribute(a tokenAttribute) schema.Attribute {
+func computedAttribute[T any](a computedField[T]) schema.Attribute {
 	switch a.typ {
 	case types.BoolType:
 		return schema.BoolAttribute{
@@ -125,7 +129,7 @@ func computedAttribute(a tokenAttribute) schema.Attribute {
 			MarkdownDescription: a.description,
 		}
 	default:
-		panic(fmt.Sprintf("token attribute %q has type %s, which computedAttribute does not know: add a case for it", a.name, a.typ))
+		panic(fmt.Sprintf("attribute %q has type %s, which computedAttribute does not know: add a case for it", a.name, a.typ))
 	}
 }
 

@@ -155,7 +155,7 @@ func (r *waitpointTokenResource) Read(ctx context.Context, req resource.ReadRequ
 	if unknown, ok := client.UnknownToken(err); ok && unknown.StatusCode == 404 {
 		resp.Diagnostics.AddWarning("Waitpoint token not found: removed from the state",
 			fmt.Sprintf("Trigger.dev answered %s to a read of waitpoint token %q, so it was removed from the Terraform state, and the next apply creates a new one. %s",
-				unknown.Reply(), model.ID.ValueString(), environmentHint))
+				unknown.Reply(), model.ID.ValueString(), environmentHint(tokenGate.short)))
 		resp.State.RemoveResource(ctx)
 		// The framework wants an identity even for a removed resource, and
 		// has none when the CLI that stored the token had no identities.

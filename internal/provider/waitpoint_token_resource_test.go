@@ -437,7 +437,7 @@ func TestAccWaitpointTokenResource_unknownOn500(t *testing.T) {
 	}
 	ws.loseToken(mock.Tokens()[0].ID)
 	out, err := ws.run("plan", "-input=false")
-	if err == nil || !wrappedText("Waitpoint token not found, or Trigger.dev failing").MatchString(out) || !wrappedText(environmentHint).MatchString(out) {
+	if err == nil || !wrappedText("Waitpoint token not found, or Trigger.dev failing").MatchString(out) || !wrappedText(environmentHint(tokenGate.short)).MatchString(out) {
 		t.Fatalf("a 500: want the error with the environment hint: %v\n%s", err, out)
 	}
 	if _, kept := ws.stateInstances()[tokenResourceAddress]; !kept {
