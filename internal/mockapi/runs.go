@@ -286,6 +286,7 @@ func (s *Server) cancel(r *runRecord) {
 
 // triggerSpec is a trigger's body and headers as the service reads them.
 type triggerSpec struct {
+	received       time.Time // when the trigger arrived, to the millisecond
 	payload        *string
 	payloadType    string
 	key            string
@@ -307,7 +308,7 @@ type triggerSpec struct {
 // for the same task (cached); a run that failed, crashed, timed out or
 // expired, or whose key expired, lets the key go. The caller holds s.mu.
 func (s *Server) trigger(taskID string, spec triggerSpec) (r *runRecord, cached bool) {
-	now := s.now().UTC().Truncate(time.Millisecond)
+	now := spec.received
 	if spec.key != "" {
 		if old := s.runHolding(taskID, spec.key); old != nil {
 			s.settle(old)

@@ -23,7 +23,9 @@ var machinePresets = []string{"micro", "small-1x", "small-2x", "medium-1x", "med
 // idempotency-key and idempotency-key-ttl headers win over the options. A
 // trigger without a ttl gets the development environment's default.
 func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header) (triggerSpec, int, string) {
-	var spec triggerSpec
+	// One reading of the clock: the run's creation and its delay are times
+	// from the same instant.
+	spec := triggerSpec{received: s.now().UTC().Truncate(time.Millisecond)}
 	var problems []string
 	problem := func(path, message string) { problems = append(problems, fmt.Sprintf("%s at %q", message, path)) }
 	// enum reads object's key, which must be one of values, noting zod's
@@ -98,9 +100,9 @@ func (s *Server) parseTrigger(taskID string, body *jsObject, header http.Header)
 	}
 	if v, ok := options.values["delay"]; ok {
 		// A string, or anything z.coerce.date takes; a past date is no delay.
-		if at, valid := parseTimeout(v, s.now()); !valid {
+		if at, valid := parseTimeout(v, spec.received); !valid {
 			problems = append(problems, fmt.Sprintf("%s at %q, or Invalid date at %q", expectedString(v), "options.delay", "options.delay"))
-		} else if at.After(s.now()) {
+		} else if at.After(spec.received) {
 			spec.delayUntil = &at
 		}
 	}

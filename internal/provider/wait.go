@@ -170,21 +170,12 @@ func (s waitSettings) ended(ctx, waitCtx context.Context, k waitKind, name, last
 	_, pastTimeout := errors.AsType[*client.WaitPastDeadlineError](err)
 	switch {
 	case ctx.Err() != nil:
-		return &interruptedError{fmt.Errorf("%s %s: %w", k.noun, name, ctx.Err()), k.leftAs(lastStatus)}
+		return &interruptedError{fmt.Errorf("%s %s: %w", k.noun, name, ctx.Err()), k.afterEarlyEnd}
 	case waitCtx.Err() == nil && !pastTimeout:
 		return err
 	}
 	return &waitError{k.noun, fmt.Sprintf("timed out after %s waiting for %s %s to become %s; %s%s",
-		client.FormatDuration(s.timeout), k.noun, name, joinStatuses(s.statuses), k.lastSeen(lastStatus), sentence(k.leftAs(lastStatus)))}
-}
-
-// leftAs says what became of a thing whose wait ended early, by a timeout
-// or an interrupt, when the kind says it (a run goes on); "" otherwise.
-func (k waitKind) leftAs(lastStatus string) string {
-	if lastStatus == "" {
-		return ""
-	}
-	return k.afterEarlyEnd
+		client.FormatDuration(s.timeout), k.noun, name, joinStatuses(s.statuses), k.lastSeen(lastStatus), sentence(k.afterEarlyEnd))}
 }
 
 // sentence is s as a sentence following another: "" stays "".
