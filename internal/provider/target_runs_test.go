@@ -24,7 +24,7 @@ import (
 // triggerLog is the proxy's record of the runs the service's triggers made.
 type triggerLog struct {
 	mu   sync.Mutex
-	ids  []string                // oldest first, each once
+	ids  []string               // oldest first, each once
 	sent map[string]sentTrigger // the options of the trigger that made each run
 }
 
