@@ -46,63 +46,89 @@ func exitCode(err error) int {
 }
 
 // TestAccTaskRun_lifecycle drives the CLI through a resource's life: create
-// triggers and waits; a plan refreshes the run's status with one request
-// and plans nothing, tags in any order; an unchanged apply triggers nothing;
-// a change of triggers makes a new run; destroy forgets with no request.
+// triggers (and waits, unless told not to); a plan refreshes the run's status
+// with one request and plans nothing, tags in any order; an unchanged apply
+// triggers nothing; a change of triggers makes a new run; destroy forgets
+// with no request, and cancels nothing: a run still going on says so.
 func TestAccTaskRun_lifecycle(t *testing.T) {
 	t.Parallel()
-	needsMock(t, endsRun)
-	ws := newCLIWorkspace(t)
-	mock, url := startTarget(t, smokeTask(&mockapi.TaskFixture{Output: json.RawMessage(`{"passed":true}`)}))
-	apply := func(release string) string {
-		ws.writeConfig(taskRunConfig(url, "smoke-test", fmt.Sprintf(`tags            = ["release:1", "deploy"]
-  output_contains = jsonencode({ passed = true })
-  triggers        = { release = %q }`, release)))
-		out, err := ws.run("apply", "-auto-approve", "-input=false")
-		if err != nil {
-			t.Fatalf("apply of %s: %v\n%s", release, err, out)
-		}
-		return out
+	cases := []struct {
+		name      string
+		task      *mockapi.TaskFixture // on the mock; a case with one needs it
+		arguments string
+		status    string // the run's, stored and after destroy
+		output    any    // the stored output_json
+		attempts  float64
+		finished  bool // the run has a finished_at
+	}{
+		{"waits for a run that completes", &mockapi.TaskFixture{Output: json.RawMessage(`{"passed":true}`)},
+			`output_contains = jsonencode({ passed = true })`, "COMPLETED", `{"passed":true}`, 1, true},
+		{"triggers a run that goes on", nil, `wait = false`, "QUEUED", nil, 0, false},
 	}
-	apply("1")
-	first := onlyRun(t, mock)
-	stored := ws.stateInstances()["triggerdev_task_run.smoke"]
-	if stored["id"] != first.ID || stored["status"] != "COMPLETED" || stored["output_json"] != `{"passed":true}` || stored["attempts"] != float64(1) ||
-		stored["finished_at"] == nil || stored["error"] != nil || fmt.Sprint(stored["tags"]) != "[release:1 deploy]" {
-		t.Fatalf("stored %v, want the completed run %s, its tags as configured", stored, first.ID)
-	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if tc.task != nil {
+				needsMock(t, endsRun)
+			}
+			ws := newCLIWorkspace(t)
+			mock, url := startTarget(t, smokeTask(tc.task))
+			releaseTag, deploy := mock.name("release:1"), mock.name("deploy")
+			apply := func(release string) string {
+				ws.writeConfig(taskRunConfig(url, mock.name("smoke-test"), fmt.Sprintf(`tags            = [%q, %q]
+  %s
+  triggers        = { release = %q }`, releaseTag, deploy, tc.arguments, release)))
+				out, err := ws.run("apply", "-auto-approve", "-input=false")
+				if err != nil {
+					t.Fatalf("apply of %s: %v\n%s", release, err, out)
+				}
+				return out
+			}
+			apply("1")
+			first := onlyRun(t, mock)
+			stored := ws.stateInstances()["triggerdev_task_run.smoke"]
+			if stored["id"] != first.ID || stored["status"] != tc.status || stored["output_json"] != tc.output || stored["attempts"] != tc.attempts ||
+				(stored["finished_at"] != nil) != tc.finished || stored["error"] != nil || fmt.Sprint(stored["tags"]) != fmt.Sprintf("[%s %s]", releaseTag, deploy) {
+				t.Fatalf("stored %v, want the %s run %s, its tags as configured", stored, tc.status, first.ID)
+			}
 
-	mock.ResetRequests()
-	out, err := ws.run("plan", "-detailed-exitcode", "-input=false")
-	if exitCode(err) != 0 {
-		t.Fatalf("a plan after the apply must plan nothing (exit 0), got %v:\n%s", err, out)
-	}
-	if triggers, retrieves, others := runRequests(mock); triggers != 0 || retrieves != 1 || others != 0 {
-		t.Fatalf("the plan's refresh made %d triggers, %d retrieves, %d others; want one retrieve", triggers, retrieves, others)
-	}
+			mock.ResetRequests()
+			out, err := ws.run("plan", "-detailed-exitcode", "-input=false")
+			if exitCode(err) != 0 {
+				t.Fatalf("a plan after the apply must plan nothing (exit 0), got %v:\n%s", err, out)
+			}
+			if triggers, retrieves, others := runRequests(mock); triggers != 0 || retrieves != 1 || others != 0 {
+				t.Fatalf("the plan's refresh made %d triggers, %d retrieves, %d others; want one retrieve", triggers, retrieves, others)
+			}
 
-	mock.ResetRequests()
-	apply("1")
-	if triggers, _, _ := runRequests(mock); triggers != 0 {
-		t.Fatalf("an unchanged apply triggered %d runs", triggers)
-	}
+			mock.ResetRequests()
+			apply("1")
+			if triggers, _, _ := runRequests(mock); triggers != 0 {
+				t.Fatalf("an unchanged apply triggered %d runs", triggers)
+			}
 
-	apply("2")
-	if runs := mock.Runs(); len(runs) != 2 || ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != runs[0].ID {
-		t.Fatalf("a change of triggers must make a new run and store it: %d runs", len(runs))
-	}
+			apply("2")
+			if runs := mock.Runs(); len(runs) != 2 || ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != runs[0].ID {
+				t.Fatalf("a change of triggers must make a new run and store it: %d runs", len(runs))
+			}
 
-	mock.ResetRequests()
-	if out, err := ws.run("destroy", "-auto-approve", "-input=false", "-refresh=false"); err != nil || len(ws.stateInstances()) != 0 {
-		t.Fatalf("destroy: %v\n%s", err, out)
-	}
-	if n := len(mock.Requests()); n != 0 {
-		t.Fatalf("destroy made %d requests: it forgets the run, and cancels nothing", n)
-	}
-	for _, run := range mock.Runs() {
-		if run.Status != "COMPLETED" {
-			t.Fatalf("run %s is %s after destroy", run.ID, run.Status)
-		}
+			mock.ResetRequests()
+			out, err = ws.run("destroy", "-auto-approve", "-input=false", "-refresh=false")
+			if err != nil || len(ws.stateInstances()) != 0 {
+				t.Fatalf("destroy: %v\n%s", err, out)
+			}
+			if forgotten := wrappedText("Warning: Run forgotten, not cancelled").MatchString(out); forgotten == tc.finished {
+				t.Fatalf("destroy of a %s run warned %v that the run goes on:\n%s", tc.status, forgotten, out)
+			}
+			if n := len(mock.Requests()); n != 0 {
+				t.Fatalf("destroy made %d requests: it forgets the run, and cancels nothing", n)
+			}
+			for _, run := range mock.Runs() {
+				if run.Status != tc.status {
+					t.Fatalf("run %s is %s after destroy, want %s", run.ID, run.Status, tc.status)
+				}
+			}
+		})
 	}
 }
 
