@@ -307,34 +307,54 @@ func whenRunPolled(t *testing.T, mock *mockapi.Server, outcome string, output []
 
 // TestAccTaskRun_idempotencyKey: with a configured key, a failed run stores
 // nothing and lets the key go, so the next apply makes a new run; a run that
-// completed keeps it, so a replacement finds that run again instead of
-// running the task twice.
+// completed keeps it, and so does one still going on, so a replacement finds
+// that run again instead of running the task twice.
 func TestAccTaskRun_idempotencyKey(t *testing.T) {
 	t.Parallel()
-	needsMock(t, endsRun)
-	ws := newCLIWorkspace(t)
-	mock, url := startTarget(t)
-	ws.writeConfig(taskRunConfig(url, "smoke-test", `idempotency_key = "migration-7"
+	t.Run("a failed run lets it go, a completed one keeps it", func(t *testing.T) {
+		t.Parallel()
+		needsMock(t, endsRun)
+		ws := newCLIWorkspace(t)
+		mock, url := startTarget(t)
+		ws.writeConfig(taskRunConfig(url, "smoke-test", `idempotency_key = "migration-7"
   interval        = "1s"`))
-	go whenRunPolled(t, mock.mock, "FAILED", nil, &mockapi.RunError{Message: "relation already exists"})
-	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err == nil || !strings.Contains(out, "relation already exists") || len(ws.stateInstances()) != 0 {
-		t.Fatalf("a failed run must fail the apply and store nothing: %v\n%s", err, out)
-	}
-	mock.ResetRequests()
-	go whenRunPolled(t, mock.mock, "COMPLETED", []byte(`{"migrated":3}`), nil)
-	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
-		t.Fatalf("the next apply must run the task again: %v\n%s", err, out)
-	}
-	runs := mock.Runs()
-	if len(runs) != 2 || runs[0].Status != "COMPLETED" || runs[1].Status != "FAILED" {
-		t.Fatalf("want a new run after the failed one, got %d runs", len(runs))
-	}
-	if out, err := ws.run("apply", "-auto-approve", "-input=false", "-replace=triggerdev_task_run.smoke"); err != nil {
-		t.Fatalf("replace: %v\n%s", err, out)
-	}
-	if n := len(mock.Runs()); n != 2 || ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != runs[0].ID {
-		t.Fatalf("a replacement with a live key must find the completed run again, not run the task: %d runs", n)
-	}
+		go whenRunPolled(t, mock.mock, "FAILED", nil, &mockapi.RunError{Message: "relation already exists"})
+		if out, err := ws.run("apply", "-auto-approve", "-input=false"); err == nil || !strings.Contains(out, "relation already exists") || len(ws.stateInstances()) != 0 {
+			t.Fatalf("a failed run must fail the apply and store nothing: %v\n%s", err, out)
+		}
+		mock.ResetRequests()
+		go whenRunPolled(t, mock.mock, "COMPLETED", []byte(`{"migrated":3}`), nil)
+		if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+			t.Fatalf("the next apply must run the task again: %v\n%s", err, out)
+		}
+		runs := mock.Runs()
+		if len(runs) != 2 || runs[0].Status != "COMPLETED" || runs[1].Status != "FAILED" {
+			t.Fatalf("want a new run after the failed one, got %d runs", len(runs))
+		}
+		if out, err := ws.run("apply", "-auto-approve", "-input=false", "-replace=triggerdev_task_run.smoke"); err != nil {
+			t.Fatalf("replace: %v\n%s", err, out)
+		}
+		if n := len(mock.Runs()); n != 2 || ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != runs[0].ID {
+			t.Fatalf("a replacement with a live key must find the completed run again, not run the task: %d runs", n)
+		}
+	})
+	t.Run("a run still going on keeps it", func(t *testing.T) {
+		t.Parallel()
+		ws := newCLIWorkspace(t)
+		mock, url := startTarget(t)
+		ws.writeConfig(taskRunConfig(url, mock.name("smoke-test"), fmt.Sprintf(`idempotency_key = %q
+  wait            = false`, mock.name("migration-7"))))
+		if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+			t.Fatalf("apply: %v\n%s", err, out)
+		}
+		run := onlyRun(t, mock)
+		if out, err := ws.run("apply", "-auto-approve", "-input=false", "-replace=triggerdev_task_run.smoke"); err != nil {
+			t.Fatalf("replace: %v\n%s", err, out)
+		}
+		if n := len(mock.Runs()); n != 1 || ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != run.ID {
+			t.Fatalf("a replacement with a live key must find the %s run %s again, not run the task: %d runs", run.Status, run.ID, n)
+		}
+	})
 }
 
 // TestAccTaskRun_goneFromService: a run the service no longer has (its id in
