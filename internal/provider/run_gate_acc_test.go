@@ -16,8 +16,8 @@ import (
 // rollout on its run, as the run gate's tests drive it: the same cases run
 // over the action (Terraform 1.14 or later) and the resource (every CLI).
 type runGatedKind struct {
-	// config triggers the task with the given argument lines and gates the rollout.
-	config func(apiURL, arguments string) string
+	// config triggers task with the given argument lines and gates the rollout.
+	config func(apiURL, task, arguments string) string
 	// workspace is a CLI workspace whose CLI has the kind; it skips otherwise.
 	workspace func(t *testing.T) *cliWorkspace
 	// readsUnwaited is how often the kind reads a run it does not wait for:
@@ -39,11 +39,11 @@ variable "payload" {
 `
 
 var runGateAction = runGatedKind{
-	config: func(apiURL, arguments string) string {
+	config: func(apiURL, task, arguments string) string {
 		return providerBlock(apiURL) + runGatePayload + fmt.Sprintf(`
 action "triggerdev_trigger_task" "smoke" {
   config {
-    task    = "smoke-test"
+    task    = %q
     payload = var.payload
     %s
   }
@@ -58,7 +58,7 @@ resource "terraform_data" "rollout" {
     }
   }
 }
-`, arguments)
+`, task, arguments)
 	},
 	workspace: func(t *testing.T) *cliWorkspace {
 		ws := newCLIWorkspace(t)
@@ -69,10 +69,10 @@ resource "terraform_data" "rollout" {
 }
 
 var runGateResource = runGatedKind{
-	config: func(apiURL, arguments string) string {
+	config: func(apiURL, task, arguments string) string {
 		return providerBlock(apiURL) + runGatePayload + fmt.Sprintf(`
 resource "triggerdev_task_run" "smoke" {
-  task    = "smoke-test"
+  task    = %q
   payload = var.payload
   %s
 }
@@ -81,7 +81,7 @@ resource "terraform_data" "rollout" {
   input      = "release-1"
   depends_on = [triggerdev_task_run.smoke]
 }
-`, arguments)
+`, task, arguments)
 	},
 	workspace:     newCLIWorkspace,
 	readsUnwaited: 1,
@@ -92,8 +92,14 @@ func TestAccTriggerTaskAction_gate(t *testing.T) { testRunGate(t, runGateAction)
 
 func TestAccTaskRun_gate(t *testing.T) { testRunGate(t, runGateResource) }
 
-// smokeTask scripts the task the run gate's tests trigger; nil leaves it
-// unscripted, so that its runs stay QUEUED.
+// endsRun is the mock's power a test needs when a run must end other than
+// by a cancel: the service's runs of the tests' tasks, which no worker has,
+// stay QUEUED.
+const endsRun = "task scripts or control API (a run that ends)"
+
+// smokeTask scripts the task the run gate's tests trigger, "smoke-test" on
+// the mock; nil leaves it unscripted, so that its runs stay QUEUED, as they
+// do on the service.
 func smokeTask(fixture *mockapi.TaskFixture) func(*mockapi.Options) {
 	return func(o *mockapi.Options) {
 		if fixture != nil {
@@ -102,9 +108,9 @@ func smokeTask(fixture *mockapi.TaskFixture) func(*mockapi.Options) {
 	}
 }
 
-// runRequests counts the mock's trigger and retrieve requests.
-func runRequests(mock *mockapi.Server) (triggers, retrieves, others int) {
-	for _, r := range mock.Requests() {
+// runRequests counts the trigger and retrieve requests the target served.
+func runRequests(tg *target) (triggers, retrieves, others int) {
+	for _, r := range served(tg.Requests()) {
 		switch {
 		case r.Method == "POST" && strings.HasPrefix(r.Path, "/api/v1/tasks/"):
 			triggers++
@@ -117,12 +123,12 @@ func runRequests(mock *mockapi.Server) (triggers, retrieves, others int) {
 	return triggers, retrieves, others
 }
 
-// onlyRun is the one run the mock holds.
-func onlyRun(t *testing.T, mock *mockapi.Server) mockapi.Run {
+// onlyRun is the one run the mock holds, or the test triggered on the service.
+func onlyRun(t *testing.T, tg *target) mockapi.Run {
 	t.Helper()
-	runs := mock.Runs()
+	runs := tg.Runs()
 	if len(runs) != 1 {
-		t.Fatalf("the mock holds %d runs, want one", len(runs))
+		t.Fatalf("the target holds %d runs of the test, want one", len(runs))
 	}
 	return runs[0]
 }
@@ -131,8 +137,11 @@ func onlyRun(t *testing.T, mock *mockapi.Server) mockapi.Run {
 func testRunGate(t *testing.T, kind runGatedKind) {
 	t.Parallel()
 	cases := []struct {
-		name      string
+		name string
+		// task scripts the run on the mock; a case with one needs the mock,
+		// unless the run must not end for the case to pass either way.
 		task      *mockapi.TaskFixture
+		ends      bool // the case needs the run to end (the mock's endsRun)
 		arguments string
 		// want is the apply's error; nil for an apply that goes on.
 		want *regexp.Regexp
@@ -142,25 +151,30 @@ func testRunGate(t *testing.T, kind runGatedKind) {
 		// polls and the one that sees its end; -1 when the timeout decides.
 		retrieves int
 	}{
-		{"passes once the run completes", &mockapi.TaskFixture{Output: json.RawMessage(`{"passed":true,"checks":3}`), Polls: 2},
+		{"passes once the run completes", &mockapi.TaskFixture{Output: json.RawMessage(`{"passed":true,"checks":3}`), Polls: 2}, true,
 			`output_contains = jsonencode({ passed = true })` + "\n" + `interval = "1s"`, nil, "COMPLETED", 3},
-		{"declined by the output", &mockapi.TaskFixture{Output: json.RawMessage(`{"passed":false}`)},
+		{"declined by the output", &mockapi.TaskFixture{Output: json.RawMessage(`{"passed":false}`)}, true,
 			`output_contains = jsonencode({ passed = true })`, wrappedText(`its output's member "passed" is false, not true`), "COMPLETED", 1},
-		{"a failed run", &mockapi.TaskFixture{Outcome: "FAILED", Error: &mockapi.RunError{Message: "2 of 3 checks failed"}},
+		{"a failed run", &mockapi.TaskFixture{Outcome: "FAILED", Error: &mockapi.RunError{Message: "2 of 3 checks failed"}}, true,
 			``, wrappedText(`is FAILED (error: "2 of 3 checks failed") and can no longer become COMPLETED`), "FAILED", 1},
-		{"a listed failure passes", &mockapi.TaskFixture{Outcome: "FAILED"},
+		{"a listed failure passes", &mockapi.TaskFixture{Outcome: "FAILED"}, true,
 			`statuses = ["COMPLETED", "FAILED"]`, nil, "FAILED", 1},
-		{"the wait times out, the run goes on", nil,
+		{"the wait times out, the run goes on", nil, false,
 			`timeout = "1s"` + "\n" + `interval = "1s"`, wrappedTexts("timed out after 1s waiting for run", "its last status was QUEUED", "The run was not cancelled: it goes on"), "QUEUED", -1},
-		{"wait = false triggers only", &mockapi.TaskFixture{Output: json.RawMessage(`{"passed":false}`), Polls: 5},
+		// On the mock, a run that a wait would see decline; on the service, one that never ends.
+		{"wait = false triggers only", &mockapi.TaskFixture{Output: json.RawMessage(`{"passed":false}`), Polls: 5}, false,
 			`wait = false`, nil, "QUEUED", kind.readsUnwaited},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
+			if tc.ends {
+				needsMock(t, endsRun)
+			}
 			ws := kind.workspace(t)
-			mock, url := startMock(t, 0, smokeTask(tc.task))
-			ws.writeConfig(kind.config(url, tc.arguments))
+			mock, url := startTarget(t, smokeTask(tc.task))
+			task := mock.name("smoke-test")
+			ws.writeConfig(kind.config(url, task, tc.arguments))
 			out, err := ws.run("apply", "-auto-approve", "-input=false")
 			stored := ws.stateInstances()
 			_, rolledOut := stored[rolloutAddress]
@@ -173,8 +187,8 @@ func testRunGate(t *testing.T, kind runGatedKind) {
 				t.Fatalf("a failed gate stored %v:\n%s", stored, out)
 			}
 			run := onlyRun(t, mock)
-			if run.Status != tc.status || run.TaskIdentifier != "smoke-test" || run.Payload == nil || *run.Payload != `{"release":"release-1"}` {
-				t.Fatalf("the run is %s of %q with payload %v, want %s of smoke-test with the configured payload", run.Status, run.TaskIdentifier, run.Payload, tc.status)
+			if run.Status != tc.status || run.TaskIdentifier != task || run.Payload == nil || *run.Payload != `{"release":"release-1"}` {
+				t.Fatalf("the run is %s of %q with payload %v, want %s of %s with the configured payload", run.Status, run.TaskIdentifier, run.Payload, tc.status, task)
 			}
 			if !strings.HasPrefix(run.IdempotencyKey, "terraform-") {
 				t.Fatalf("the trigger sent the key %q, not one of the provider's own", run.IdempotencyKey)
@@ -184,7 +198,7 @@ func testRunGate(t *testing.T, kind runGatedKind) {
 				t.Fatalf("%d triggers, %d retrieves, %d other requests; want 1 trigger and %d retrieves", triggers, retrieves, others, tc.retrieves)
 			}
 			// The console names the run, which a user can open in the dashboard.
-			if triggered := fmt.Sprintf("triggered run %q of task \"smoke-test\"", run.ID); kind.reports && !strings.Contains(out, triggered) {
+			if triggered := fmt.Sprintf("triggered run %q of task %q", run.ID, task); kind.reports && !strings.Contains(out, triggered) {
 				t.Fatalf("the action did not report %s:\n%s", triggered, out)
 			}
 			if kind.stored != "" && tc.want == nil {
@@ -208,8 +222,8 @@ func TestAccTaskRun_interrupt(t *testing.T) { testRunGateInterrupt(t, runGateRes
 func testRunGateInterrupt(t *testing.T, kind runGatedKind) {
 	t.Parallel()
 	ws := kind.workspace(t)
-	mock, url := startMock(t, 0) // the task is unscripted: its run stays QUEUED
-	ws.writeConfig(kind.config(url, `timeout  = "10m"`+"\n"+`interval = "1s"`))
+	mock, url := startTarget(t) // the task is unscripted: its run stays QUEUED
+	ws.writeConfig(kind.config(url, mock.name("smoke-test"), `timeout  = "10m"`+"\n"+`interval = "1s"`))
 	ctx, cancel := context.WithTimeout(t.Context(), hangBound) // only to catch a hang
 	defer cancel()
 	cli := startCLI(t, ws, "apply", "-input=false", "-auto-approve")
@@ -238,19 +252,38 @@ func testRunGateInterrupt(t *testing.T, kind runGatedKind) {
 }
 
 // TestAccTriggerTaskAction_idempotencyKey: with a configured key, the action
-// run again (the rollout replaced) finds the run that completed instead of
-// triggering a second one, and says so on the console.
+// run again (the rollout replaced) finds the run the first made, one that
+// completed or one still going on, instead of triggering a second one, and
+// says so on the console.
 func TestAccTriggerTaskAction_idempotencyKey(t *testing.T) {
 	t.Parallel()
-	ws := runGateAction.workspace(t)
-	mock, url := startMock(t, 0, smokeTask(&mockapi.TaskFixture{Output: json.RawMessage(`{"passed":true}`)}))
-	ws.writeConfig(runGateAction.config(url, `idempotency_key = "smoke-release-1"`+"\n"+`output_contains = jsonencode({ passed = true })`))
-	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
-		t.Fatalf("apply: %v\n%s", err, out)
+	cases := []struct {
+		name      string
+		task      *mockapi.TaskFixture
+		arguments string
+	}{
+		{"a run that completed", &mockapi.TaskFixture{Output: json.RawMessage(`{"passed":true}`)}, `output_contains = jsonencode({ passed = true })`},
+		{"a run still going on", nil, `wait = false`},
 	}
-	run := onlyRun(t, mock)
-	out, err := ws.run("apply", "-auto-approve", "-input=false", "-replace=terraform_data.rollout")
-	if err != nil || len(mock.Runs()) != 1 || !wrappedText(fmt.Sprintf(`run %q of task "smoke-test" holds idempotency key "smoke-release-1": no new run was triggered`, run.ID)).MatchString(out) {
-		t.Fatalf("the second apply must find run %s by its key and say so (%d runs): %v\n%s", run.ID, len(mock.Runs()), err, out)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if tc.task != nil {
+				needsMock(t, endsRun)
+			}
+			ws := runGateAction.workspace(t)
+			mock, url := startTarget(t, smokeTask(tc.task))
+			key := mock.name("smoke-release-1")
+			ws.writeConfig(runGateAction.config(url, mock.name("smoke-test"), fmt.Sprintf("idempotency_key = %q\n%s", key, tc.arguments)))
+			if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+				t.Fatalf("apply: %v\n%s", err, out)
+			}
+			run := onlyRun(t, mock)
+			out, err := ws.run("apply", "-auto-approve", "-input=false", "-replace=terraform_data.rollout")
+			said := fmt.Sprintf(`run %q of task %q holds idempotency key %q: no new run was triggered`, run.ID, mock.name("smoke-test"), key)
+			if err != nil || len(mock.Runs()) != 1 || !wrappedText(said).MatchString(out) {
+				t.Fatalf("the second apply must find run %s by its key and say so (%d runs): %v\n%s", run.ID, len(mock.Runs()), err, out)
+			}
+		})
 	}
 }

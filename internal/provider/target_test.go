@@ -107,6 +107,8 @@ type target struct {
 	created   []string          // the ids of the tokens the test created, oldest first
 	listedTag string            // the tag of the tokens listed made, which Tokens lists
 	lost      int               // the status that replaces the next answer (LoseNextAnswer); 0: none
+
+	triggers triggerLog // the runs the service's triggers made (target_runs_test.go)
 }
 
 // startTarget starts a test's target: an empty mock, or a proxy to the real
@@ -123,7 +125,7 @@ func startTarget(t testing.TB, opts ...func(*mockapi.Options)) (*target, string)
 		return &target{t: t, URL: url, mock: mock}, url
 	}
 	tg := &target{t: t, env: env, log: &mockapi.RequestLog{}, callbacks: map[string]string{}}
-	srv := httptest.NewServer(tg.proxy())
+	srv := httptest.NewServer(tg.recordTriggers(tg.proxy()))
 	t.Cleanup(srv.Close)
 	tg.URL = srv.URL
 	return tg, srv.URL

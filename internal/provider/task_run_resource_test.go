@@ -5,24 +5,25 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
-	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/client"
 	"github.com/triggerdev-terraform/terraform-provider-triggerdev/internal/mockapi"
 )
 
-// taskRunConfig is a task run resource with the given argument lines, and a
-// rollout that depends on it.
-func taskRunConfig(url, arguments string) string {
+// taskRunConfig is a task run resource of task with the given argument
+// lines, and a rollout that depends on it.
+func taskRunConfig(url, task, arguments string) string {
 	return providerBlock(url) + fmt.Sprintf(`
 resource "triggerdev_task_run" "smoke" {
-  task = "smoke-test"
+  task = %q
   %s
 }
 
@@ -30,7 +31,7 @@ resource "terraform_data" "rollout" {
   input      = "release-1"
   depends_on = [triggerdev_task_run.smoke]
 }
-`, arguments)
+`, task, arguments)
 }
 
 // exitCode is a CLI run's exit status: 0, or what the CLI exited with.
@@ -45,77 +46,121 @@ func exitCode(err error) int {
 }
 
 // TestAccTaskRun_lifecycle drives the CLI through a resource's life: create
-// triggers and waits; a plan refreshes the run's status with one request
-// and plans nothing, tags in any order; an unchanged apply triggers nothing;
-// a change of triggers makes a new run; destroy forgets with no request.
+// triggers (and waits, unless told not to); a plan refreshes the run's status
+// with one request and plans nothing, tags in any order; an unchanged apply
+// triggers nothing; a change of triggers makes a new run; destroy forgets
+// with no request, and cancels nothing: a run still going on says so.
 func TestAccTaskRun_lifecycle(t *testing.T) {
 	t.Parallel()
-	ws := newCLIWorkspace(t)
-	mock, url := startMock(t, 0, smokeTask(&mockapi.TaskFixture{Output: json.RawMessage(`{"passed":true}`)}))
-	apply := func(release string) string {
-		ws.writeConfig(taskRunConfig(url, fmt.Sprintf(`tags            = ["release:1", "deploy"]
-  output_contains = jsonencode({ passed = true })
-  triggers        = { release = %q }`, release)))
-		out, err := ws.run("apply", "-auto-approve", "-input=false")
-		if err != nil {
-			t.Fatalf("apply of %s: %v\n%s", release, err, out)
-		}
-		return out
+	cases := []struct {
+		name      string
+		task      *mockapi.TaskFixture // on the mock; a case with one needs it
+		arguments string
+		status    string // the run's, stored and after destroy
+		output    any    // the stored output_json
+		attempts  float64
+		finished  bool // the run has a finished_at
+	}{
+		{"waits for a run that completes", &mockapi.TaskFixture{Output: json.RawMessage(`{"passed":true}`)},
+			`output_contains = jsonencode({ passed = true })`, "COMPLETED", `{"passed":true}`, 1, true},
+		{"triggers a run that goes on", nil, `wait = false`, "QUEUED", nil, 0, false},
 	}
-	apply("1")
-	first := onlyRun(t, mock)
-	stored := ws.stateInstances()["triggerdev_task_run.smoke"]
-	if stored["id"] != first.ID || stored["status"] != "COMPLETED" || stored["output_json"] != `{"passed":true}` || stored["attempts"] != float64(1) ||
-		stored["finished_at"] == nil || stored["error"] != nil || fmt.Sprint(stored["tags"]) != "[release:1 deploy]" {
-		t.Fatalf("stored %v, want the completed run %s, its tags as configured", stored, first.ID)
-	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if tc.task != nil {
+				needsMock(t, endsRun)
+			}
+			ws := newCLIWorkspace(t)
+			mock, url := startTarget(t, smokeTask(tc.task))
+			releaseTag, deploy := mock.name("release:1"), mock.name("deploy")
+			apply := func(release string) string {
+				ws.writeConfig(taskRunConfig(url, mock.name("smoke-test"), fmt.Sprintf(`tags            = [%q, %q]
+  %s
+  triggers        = { release = %q }`, releaseTag, deploy, tc.arguments, release)))
+				out, err := ws.run("apply", "-auto-approve", "-input=false")
+				if err != nil {
+					t.Fatalf("apply of %s: %v\n%s", release, err, out)
+				}
+				return out
+			}
+			apply("1")
+			first := onlyRun(t, mock)
+			stored := ws.stateInstances()["triggerdev_task_run.smoke"]
+			if stored["id"] != first.ID || stored["status"] != tc.status || stored["output_json"] != tc.output || stored["attempts"] != tc.attempts ||
+				(stored["finished_at"] != nil) != tc.finished || stored["error"] != nil || fmt.Sprint(stored["tags"]) != fmt.Sprintf("[%s %s]", releaseTag, deploy) {
+				t.Fatalf("stored %v, want the %s run %s, its tags as configured", stored, tc.status, first.ID)
+			}
 
-	mock.ResetRequests()
-	out, err := ws.run("plan", "-detailed-exitcode", "-input=false")
-	if exitCode(err) != 0 {
-		t.Fatalf("a plan after the apply must plan nothing (exit 0), got %v:\n%s", err, out)
-	}
-	if triggers, retrieves, others := runRequests(mock); triggers != 0 || retrieves != 1 || others != 0 {
-		t.Fatalf("the plan's refresh made %d triggers, %d retrieves, %d others; want one retrieve", triggers, retrieves, others)
-	}
+			mock.ResetRequests()
+			out, err := ws.run("plan", "-detailed-exitcode", "-input=false")
+			if exitCode(err) != 0 {
+				t.Fatalf("a plan after the apply must plan nothing (exit 0), got %v:\n%s", err, out)
+			}
+			if triggers, retrieves, others := runRequests(mock); triggers != 0 || retrieves != 1 || others != 0 {
+				t.Fatalf("the plan's refresh made %d triggers, %d retrieves, %d others; want one retrieve", triggers, retrieves, others)
+			}
 
-	mock.ResetRequests()
-	apply("1")
-	if triggers, _, _ := runRequests(mock); triggers != 0 {
-		t.Fatalf("an unchanged apply triggered %d runs", triggers)
-	}
+			mock.ResetRequests()
+			apply("1")
+			if triggers, _, _ := runRequests(mock); triggers != 0 {
+				t.Fatalf("an unchanged apply triggered %d runs", triggers)
+			}
 
-	apply("2")
-	if runs := mock.Runs(); len(runs) != 2 || ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != runs[0].ID {
-		t.Fatalf("a change of triggers must make a new run and store it: %d runs", len(runs))
-	}
+			apply("2")
+			if runs := mock.Runs(); len(runs) != 2 || ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != runs[0].ID {
+				t.Fatalf("a change of triggers must make a new run and store it: %d runs", len(runs))
+			}
 
-	mock.ResetRequests()
-	if out, err := ws.run("destroy", "-auto-approve", "-input=false", "-refresh=false"); err != nil || len(ws.stateInstances()) != 0 {
-		t.Fatalf("destroy: %v\n%s", err, out)
-	}
-	if n := len(mock.Requests()); n != 0 {
-		t.Fatalf("destroy made %d requests: it forgets the run, and cancels nothing", n)
-	}
-	for _, run := range mock.Runs() {
-		if run.Status != "COMPLETED" {
-			t.Fatalf("run %s is %s after destroy", run.ID, run.Status)
-		}
+			mock.ResetRequests()
+			out, err = ws.run("destroy", "-auto-approve", "-input=false", "-refresh=false")
+			if err != nil || len(ws.stateInstances()) != 0 {
+				t.Fatalf("destroy: %v\n%s", err, out)
+			}
+			if forgotten := wrappedText("Warning: Run forgotten, not cancelled").MatchString(out); forgotten == tc.finished {
+				t.Fatalf("destroy of a %s run warned %v that the run goes on:\n%s", tc.status, forgotten, out)
+			}
+			if n := len(mock.Requests()); n != 0 {
+				t.Fatalf("destroy made %d requests: it forgets the run, and cancels nothing", n)
+			}
+			for _, run := range mock.Runs() {
+				if run.Status != tc.status {
+					t.Fatalf("run %s is %s after destroy, want %s", run.ID, run.Status, tc.status)
+				}
+			}
+		})
 	}
 }
 
 // TestAccTaskRun_options: every trigger option reaches the service as the
 // SDK sends it, and the provider's own idempotency key is replaced by the
-// configured one.
+// configured one. Against the service, the options its retrieve does not
+// report are those the trigger sent, which it accepted; a version lock needs
+// a deployed version, which only the mock's fixtures have.
 func TestAccTaskRun_options(t *testing.T) {
 	t.Parallel()
-	ws := newCLIWorkspace(t)
-	mock, url := startMock(t, 0, smokeTask(&mockapi.TaskFixture{Versions: []string{"20250101.1"}}))
-	ws.writeConfig(taskRunConfig(url, `wait                = false
+	cases := []struct {
+		name, lock string // lock: lock_to_version, "" for none
+	}{
+		{"every option but a version lock", ""},
+		{"locked to a version", "20250101.1"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			lock := ""
+			if tc.lock != "" {
+				needsMock(t, "fixtures (a deployed version of the task)")
+				lock = fmt.Sprintf("lock_to_version     = %q", tc.lock)
+			}
+			ws := newCLIWorkspace(t)
+			mock, url := startTarget(t, smokeTask(&mockapi.TaskFixture{Versions: []string{"20250101.1"}}))
+			key, tag := mock.name("release-1"), mock.name("release:1")
+			ws.writeConfig(taskRunConfig(url, mock.name("smoke-test"), fmt.Sprintf(`wait                = false
   payload             = jsonencode({ release = "release-1", dry_run = false })
-  idempotency_key     = "release-1"
+  idempotency_key     = %q
   idempotency_key_ttl = "1h"
-  tags                = ["release:1"]
+  tags                = [%q]
   queue               = "deploys"
   concurrency_key     = "tenant-1"
   delay               = "1h30m"
@@ -124,19 +169,22 @@ func TestAccTaskRun_options(t *testing.T) {
   max_duration        = "15m"
   machine             = "small-2x"
   metadata            = jsonencode({ release = "release-1" })
-  lock_to_version     = "20250101.1"`))
-	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
-		t.Fatalf("apply: %v\n%s", err, out)
-	}
-	run := onlyRun(t, mock)
-	got := fmt.Sprintf("%s %s %s %v %s %s %s %d %d %s %s %s %s %v", run.Status, *run.Payload, run.IdempotencyKey, run.Tags, run.Queue, run.ConcurrencyKey, run.TTL,
-		run.MaxAttempts, run.MaxDuration, run.Machine, *run.Metadata, run.LockToVersion, run.KeyExpiresAt.Sub(run.CreatedAt), run.DelayUntil.Sub(run.CreatedAt))
-	want := `DELAYED {"dry_run":false,"release":"release-1"} release-1 [release:1] deploys tenant-1 10m 3 900 small-2x {"release":"release-1"} 20250101.1 1h0m0s 1h30m0s`
-	if got != want {
-		t.Fatalf("the run has\n%s\nwant\n%s", got, want)
-	}
-	if stored := ws.stateInstances()["triggerdev_task_run.smoke"]; stored["status"] != "DELAYED" || stored["idempotency_key"] != "release-1" || stored["payload"] != nil {
-		t.Fatalf("stored %v", stored)
+  %s`, key, tag, lock)))
+			if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+				t.Fatalf("apply: %v\n%s", err, out)
+			}
+			run := onlyRun(t, mock)
+			// The service sets the delay from the trigger's arrival, a moment before it records the run.
+			got := fmt.Sprintf("%s %s %s %v %s %s %s %d %d %s %s %s %s %v", run.Status, *run.Payload, run.IdempotencyKey, run.Tags, run.Queue, run.ConcurrencyKey, run.TTL,
+				run.MaxAttempts, run.MaxDuration, run.Machine, *run.Metadata, run.LockToVersion, run.KeyExpiresAt.Sub(run.CreatedAt), run.DelayUntil.Sub(run.CreatedAt).Round(time.Minute))
+			want := fmt.Sprintf(`DELAYED {"dry_run":false,"release":"release-1"} %s [%s] deploys tenant-1 10m 3 900 small-2x {"release":"release-1"} %s 1h0m0s 1h30m0s`, key, tag, tc.lock)
+			if got != want {
+				t.Fatalf("the run has\n%s\nwant\n%s", got, want)
+			}
+			if stored := ws.stateInstances()["triggerdev_task_run.smoke"]; stored["status"] != "DELAYED" || stored["idempotency_key"] != key || stored["payload"] != nil {
+				t.Fatalf("stored %v", stored)
+			}
+		})
 	}
 }
 
@@ -147,21 +195,17 @@ func TestAccTaskRun_options(t *testing.T) {
 func TestAccTaskRun_import(t *testing.T) {
 	t.Parallel()
 	ws := newCLIWorkspace(t)
-	mock, url := startMock(t, 0, smokeTask(&mockapi.TaskFixture{Output: json.RawMessage(`{"passed":true}`)}))
-	c, err := client.New(client.Config{APIKey: testAPIKey, BaseURL: url})
-	if err != nil {
-		t.Fatal(err)
-	}
-	triggered, err := c.TriggerTask(context.Background(), "smoke-test", client.TriggerRequest{IdempotencyKey: "release-7", Tags: []string{"release:7"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws.writeConfig(taskRunConfig(url, `idempotency_key = "release-7"
-  tags            = ["release:7"]
+	// On the mock the run completes; on the service it stays QUEUED: the
+	// update after an import waits for neither.
+	mock, url := startTarget(t, smokeTask(&mockapi.TaskFixture{Output: json.RawMessage(`{"passed":true}`)}))
+	task, key, tag := mock.name("smoke-test"), mock.name("release-7"), mock.name("release:7")
+	triggered := triggerRun(t, url, task, key, tag)
+	ws.writeConfig(taskRunConfig(url, task, fmt.Sprintf(`idempotency_key = %q
+  tags            = [%q]
   output_contains = jsonencode({ passed = true })
   timeout         = "5m"
-  machine         = "micro"`))
-	if out, err := ws.run("import", "-input=false", "triggerdev_task_run.smoke", triggered.ID); err != nil {
+  machine         = "micro"`, key, tag)))
+	if out, err := ws.run("import", "-input=false", "triggerdev_task_run.smoke", triggered); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	out, err := ws.run("plan", "-detailed-exitcode", "-input=false", "-target=triggerdev_task_run.smoke")
@@ -207,7 +251,7 @@ func TestAccTaskRun_settingsCheckedAtRunTime(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			mock, url := startMock(t, 0)
+			mock, url := startTarget(t)
 			value := "terraform_data.setting.output"
 			if tc.argument == "wait" {
 				value = "tobool(terraform_data.setting.output)"
@@ -232,7 +276,7 @@ resource "triggerdev_task_run" "smoke" {
 				}},
 			})
 			if n := len(mock.Requests()); n != 0 {
-				t.Fatalf("the mock saw %d requests: a bad argument must be refused before any", n)
+				t.Fatalf("the target saw %d requests: a bad argument must be refused before any", n)
 			}
 		})
 	}
@@ -263,55 +307,82 @@ func whenRunPolled(t *testing.T, mock *mockapi.Server, outcome string, output []
 
 // TestAccTaskRun_idempotencyKey: with a configured key, a failed run stores
 // nothing and lets the key go, so the next apply makes a new run; a run that
-// completed keeps it, so a replacement finds that run again instead of
-// running the task twice.
+// completed keeps it, and so does one still going on, so a replacement finds
+// that run again instead of running the task twice.
 func TestAccTaskRun_idempotencyKey(t *testing.T) {
 	t.Parallel()
-	ws := newCLIWorkspace(t)
-	mock, url := startMock(t, 0)
-	ws.writeConfig(taskRunConfig(url, `idempotency_key = "migration-7"
+	t.Run("a failed run lets it go, a completed one keeps it", func(t *testing.T) {
+		t.Parallel()
+		needsMock(t, endsRun)
+		ws := newCLIWorkspace(t)
+		mock, url := startTarget(t)
+		ws.writeConfig(taskRunConfig(url, "smoke-test", `idempotency_key = "migration-7"
   interval        = "1s"`))
-	go whenRunPolled(t, mock, "FAILED", nil, &mockapi.RunError{Message: "relation already exists"})
-	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err == nil || !strings.Contains(out, "relation already exists") || len(ws.stateInstances()) != 0 {
-		t.Fatalf("a failed run must fail the apply and store nothing: %v\n%s", err, out)
-	}
-	mock.ResetRequests()
-	go whenRunPolled(t, mock, "COMPLETED", []byte(`{"migrated":3}`), nil)
-	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
-		t.Fatalf("the next apply must run the task again: %v\n%s", err, out)
-	}
-	runs := mock.Runs()
-	if len(runs) != 2 || runs[0].Status != "COMPLETED" || runs[1].Status != "FAILED" {
-		t.Fatalf("want a new run after the failed one, got %d runs", len(runs))
-	}
-	if out, err := ws.run("apply", "-auto-approve", "-input=false", "-replace=triggerdev_task_run.smoke"); err != nil {
-		t.Fatalf("replace: %v\n%s", err, out)
-	}
-	if n := len(mock.Runs()); n != 2 || ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != runs[0].ID {
-		t.Fatalf("a replacement with a live key must find the completed run again, not run the task: %d runs", n)
-	}
+		go whenRunPolled(t, mock.mock, "FAILED", nil, &mockapi.RunError{Message: "relation already exists"})
+		if out, err := ws.run("apply", "-auto-approve", "-input=false"); err == nil || !strings.Contains(out, "relation already exists") || len(ws.stateInstances()) != 0 {
+			t.Fatalf("a failed run must fail the apply and store nothing: %v\n%s", err, out)
+		}
+		mock.ResetRequests()
+		go whenRunPolled(t, mock.mock, "COMPLETED", []byte(`{"migrated":3}`), nil)
+		if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+			t.Fatalf("the next apply must run the task again: %v\n%s", err, out)
+		}
+		runs := mock.Runs()
+		if len(runs) != 2 || runs[0].Status != "COMPLETED" || runs[1].Status != "FAILED" {
+			t.Fatalf("want a new run after the failed one, got %d runs", len(runs))
+		}
+		if out, err := ws.run("apply", "-auto-approve", "-input=false", "-replace=triggerdev_task_run.smoke"); err != nil {
+			t.Fatalf("replace: %v\n%s", err, out)
+		}
+		if n := len(mock.Runs()); n != 2 || ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != runs[0].ID {
+			t.Fatalf("a replacement with a live key must find the completed run again, not run the task: %d runs", n)
+		}
+	})
+	t.Run("a run still going on keeps it", func(t *testing.T) {
+		t.Parallel()
+		ws := newCLIWorkspace(t)
+		mock, url := startTarget(t)
+		ws.writeConfig(taskRunConfig(url, mock.name("smoke-test"), fmt.Sprintf(`idempotency_key = %q
+  wait            = false`, mock.name("migration-7"))))
+		if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
+			t.Fatalf("apply: %v\n%s", err, out)
+		}
+		run := onlyRun(t, mock)
+		if out, err := ws.run("apply", "-auto-approve", "-input=false", "-replace=triggerdev_task_run.smoke"); err != nil {
+			t.Fatalf("replace: %v\n%s", err, out)
+		}
+		if n := len(mock.Runs()); n != 1 || ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != run.ID {
+			t.Fatalf("a replacement with a live key must find the %s run %s again, not run the task: %d runs", run.Status, run.ID, n)
+		}
+	})
 }
 
-// TestAccTaskRun_goneFromService: a run the service no longer has leaves the
-// state at refresh with a warning, and the next plan triggers the task again.
+// TestAccTaskRun_goneFromService: a run the service no longer has (its id in
+// the state replaced by one the service never had, which it answers 404, as
+// for a run gone) leaves the state at refresh with a warning, and the next
+// plan triggers the task again.
 func TestAccTaskRun_goneFromService(t *testing.T) {
 	t.Parallel()
 	ws := newCLIWorkspace(t)
-	mock, url := startMock(t, 0, smokeTask(&mockapi.TaskFixture{}), func(o *mockapi.Options) { o.Control = true })
-	ws.writeConfig(strings.Replace(taskRunConfig(url, ""), "provider \"triggerdev\" {", "provider \"triggerdev\" {\n  max_retries = 0", 1))
+	mock, url := startTarget(t)
+	ws.writeConfig(strings.Replace(taskRunConfig(url, mock.name("smoke-test"), `wait = false`), "provider \"triggerdev\" {", "provider \"triggerdev\" {\n  max_retries = 0", 1))
 	if out, err := ws.run("apply", "-auto-approve", "-input=false"); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
-	req, err := http.NewRequest(http.MethodPost, url+"/_mock/reset", nil)
+	const gone = "run_0000000000000000000000gone"
+	if _, ok := mock.Run(gone); ok {
+		t.Fatalf("the target has run %s: the test proves nothing", gone)
+	}
+	statePath := filepath.Join(ws.dir, "terraform.tfstate")
+	state, err := os.ReadFile(statePath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+testAPIKey)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != http.StatusOK || len(mock.Runs()) != 0 {
-		t.Fatalf("resetting the mock: %v %v", err, resp)
+	run := onlyRun(t, mock)
+	writeFile(t, statePath, strings.ReplaceAll(string(state), run.ID, gone))
+	if ws.stateInstances()["triggerdev_task_run.smoke"]["id"] != gone {
+		t.Fatalf("the state does not name %s", gone)
 	}
-	_ = resp.Body.Close()
 	out, err := ws.run("plan", "-detailed-exitcode", "-input=false")
 	if exitCode(err) != 2 || !strings.Contains(out, "triggerdev_task_run.smoke will be created") || !wrappedText("Warning: Run not found: removed from the state").MatchString(out) {
 		t.Fatalf("a run gone from the service must leave the state with a warning and be planned again: %v\n%s", err, out)
