@@ -61,6 +61,16 @@ func (f *fixture) call(method, target string, body string, withKey bool) respons
 // send is call with any body: one of unknown length goes without Content-Length.
 func (f *fixture) send(method, target string, body io.Reader, withKey bool) response {
 	f.t.Helper()
+	header := http.Header{}
+	if withKey {
+		header.Set("Authorization", "Bearer "+key)
+	}
+	return f.do(method, target, body, header)
+}
+
+// do sends a request with header, and decodes a JSON object answer.
+func (f *fixture) do(method, target string, body io.Reader, header http.Header) response {
+	f.t.Helper()
 	if !strings.HasPrefix(target, "http") {
 		target = f.url + target
 	}
@@ -68,9 +78,7 @@ func (f *fixture) send(method, target string, body io.Reader, withKey bool) resp
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if withKey {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
+	req.Header = header
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		f.t.Fatal(err)

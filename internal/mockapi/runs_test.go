@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"net/http"
 	"regexp"
 	"slices"
@@ -276,18 +275,7 @@ func (f *fixture) publicToken(r response, scopes []string, edit func(claims map[
 // withToken sends a request with an empty JSON object and a bearer token.
 func (f *fixture) withToken(method, path, bearer string) response {
 	f.t.Helper()
-	req, err := http.NewRequest(method, f.url+path, strings.NewReader(`{}`))
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+bearer)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	defer func() { _ = res.Body.Close() }()
-	raw, _ := io.ReadAll(res.Body)
-	return response{status: res.StatusCode, header: res.Header, raw: raw}
+	return f.do(method, path, strings.NewReader(`{}`), http.Header{"Authorization": {"Bearer " + bearer}})
 }
 
 func TestRuns_control(t *testing.T) {
@@ -411,21 +399,9 @@ func (f *fixture) callWithHeader(task, body, name, value string) string {
 // sendWithHeader triggers task with body and one more header.
 func (f *fixture) sendWithHeader(task, body, name, value string) response {
 	f.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, f.url+"/api/v1/tasks/"+task+"/trigger", strings.NewReader(body))
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set(name, value)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	raw, _ := io.ReadAll(resp.Body)
-	r := response{status: resp.StatusCode, header: resp.Header, raw: raw}
-	_ = json.Unmarshal(raw, &r.body)
-	return r
+	header := http.Header{"Authorization": {"Bearer " + key}}
+	header.Set(name, value)
+	return f.do(http.MethodPost, "/api/v1/tasks/"+task+"/trigger", strings.NewReader(body), header)
 }
 
 func TestRuns_triggerRefusals(t *testing.T) {
